@@ -1,0 +1,51 @@
+# The two commands of the quick start:
+#   make run    create .venv with a Python >= 3.12 found on this machine, install copsim,
+#               run the default scenario (results/runs/<time>/: summary and a figure)
+#   make test   create .venv if needed, install copsim with its test extras, run lint,
+#               the dictionary check and the tests (.ci/run calls exactly this)
+VENV ?= .venv
+# The first Python >= 3.12 on PATH (a pyenv shim for a version not selected fails the check
+# and is skipped).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
+	  command -v $$p >/dev/null 2>&1 && \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && \
+	  { echo $$p; break; }; done)
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: run test lint docs bench clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "copsim needs Python 3.12 or newer on PATH" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/copsim run
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks experiments
+	$(BIN)/ruff format --check src tests benchmarks experiments
+	$(BIN)/copsim docs --check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix src tests benchmarks experiments
+	$(BIN)/ruff format src tests benchmarks experiments
+
+docs: $(VENV)/.installed
+	$(BIN)/copsim docs
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

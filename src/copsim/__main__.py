@@ -1,0 +1,5 @@
+"""``python -m copsim`` runs the ``copsim`` command."""
+
+from copsim.cli import main
+
+main()

@@ -1,0 +1,233 @@
+"""The Mesa agents of copsim.
+
+Agents hold their identity and expose their state as properties; the state itself lives
+in the site's arrays (:mod:`copsim.site`) so the weekly mechanisms can act on all agents
+at once. A practitioner agent exists while someone holds the post: leaving removes it,
+hiring creates a new one with a new ``unique_id``.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+import mesa
+
+from copsim.domains import AGENCY_TYPES, DOMAINS
+
+if TYPE_CHECKING:
+    from copsim.model import CopModel
+
+
+class PersonState(IntEnum):
+    """Where a person with multiple needs stands this week (see docs/ODD.md)."""
+
+    CRISIS = 0
+    UNSTABLE = 1
+    STABLE = 2
+    RECOVERED = 3
+
+
+class Agency(mesa.Agent):
+    """A statutory or voluntary agency serving one need domain.
+
+    Args:
+        model: The model.
+        index: Row of the agency in the site's agency arrays.
+    """
+
+    model: CopModel
+
+    def __init__(self, model: CopModel, index: int):
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def domain(self) -> str:
+        """The need domain the agency serves."""
+        return DOMAINS[self.model.agencies.domain[self.index]]
+
+    @property
+    def kind(self) -> str:
+        """The agency type, in words."""
+        return AGENCY_TYPES[self.domain]
+
+    @property
+    def budget(self) -> float:
+        """Budget relative to typical (policy level times the commissioned share)."""
+        return self.model.p.funding.agency_budget * self.model.agencies.budget_share[self.index]
+
+    @property
+    def funded_posts(self) -> int:
+        """Posts the budget funds this week."""
+        return int(self.model.agencies.funded[self.index])
+
+    @property
+    def staff_in_post(self) -> int:
+        """Practitioners currently in post."""
+        posts = self.model.posts
+        return int((posts.occupied & (posts.agency == self.index)).sum())
+
+    @property
+    def capacity(self) -> float:
+        """Share of referrals the agency can take on this week (1 = no capacity limit)."""
+        return float(self.model.agency_capacity[self.index])
+
+    @property
+    def manager_support(self) -> float:
+        """The nurturing its managers give (supervision, recognition)."""
+        return self.model.p.nurture.manager_support
+
+
+class Practitioner(mesa.Agent):
+    """A front-line practitioner holding one post in one agency.
+
+    Args:
+        model: The model.
+        post: Index of the post the practitioner holds.
+    """
+
+    model: CopModel
+
+    def __init__(self, model: CopModel, post: int):
+        super().__init__(model)
+        self.post = post
+
+    @property
+    def agency(self) -> Agency:
+        """The practitioner's agency."""
+        return self.model.agency_agents[self.model.posts.agency[self.post]]
+
+    @property
+    def burnout(self) -> float:
+        """Burnout stock in [0, 1]."""
+        return float(self.model.posts.burnout[self.post])
+
+    @property
+    def tenure(self) -> int:
+        """Weeks in post."""
+        return int(self.model.posts.tenure[self.post])
+
+    @property
+    def caseload(self) -> int:
+        """People with multiple needs for whom the practitioner is key worker."""
+        return int(self.model.posts.caseload[self.post])
+
+    @property
+    def knowledge(self) -> dict[str, float]:
+        """Knowledge of each need domain, in [0, 1]."""
+        row = self.model.posts.knowledge[self.post]
+        return {d: float(k) for d, k in zip(DOMAINS, row, strict=True)}
+
+    @property
+    def is_member(self) -> bool:
+        """Whether the practitioner is a member of the community of practice."""
+        return bool(self.model.posts.member[self.post])
+
+    def ties(self) -> list[tuple[Practitioner, float]]:
+        """Cross-agency ties as (other practitioner, trust)."""
+        a, b, trust, _ = self.model.ties.view()
+        out = []
+        for other, t in zip(
+            [*b[a == self.post], *a[b == self.post]],
+            [*trust[a == self.post], *trust[b == self.post]],
+            strict=True,
+        ):
+            out.append((self.model.practitioner_at[other], float(t)))
+        return out
+
+
+class Person(mesa.Agent):
+    """A person facing multiple needs and exclusions.
+
+    Args:
+        model: The model.
+        index: Row of the person in the site's people arrays.
+    """
+
+    model: CopModel
+
+    def __init__(self, model: CopModel, index: int):
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def needs(self) -> dict[str, float]:
+        """Level of need in each domain, in [0, 1]."""
+        row = self.model.people.needs[self.index]
+        return {d: float(v) for d, v in zip(DOMAINS, row, strict=True)}
+
+    @property
+    def severity(self) -> float:
+        """New Directions Team-like severity, 0-48."""
+        return float(self.model.people.severity[self.index])
+
+    @property
+    def engagement(self) -> float:
+        """Engagement with services, in [0, 1]."""
+        return float(self.model.people.engagement[self.index])
+
+    @property
+    def key_worker(self) -> Practitioner | None:
+        """The person's key worker, or None while unallocated."""
+        post = self.model.people.key_worker[self.index]
+        return None if post < 0 else self.model.practitioner_at[post]
+
+    @property
+    def state(self) -> PersonState:
+        """Crisis, unstable, stable (maintained) or recovered."""
+        return PersonState(int(self.model.people.state[self.index]))
+
+    @property
+    def crises(self) -> int:
+        """Crisis events so far."""
+        return int(self.model.people.crisis_count[self.index])
+
+
+class Broker(mesa.Agent):
+    """The broker (facilitator) of the community of practice.
+
+    Attributes:
+        bank: Facilitation hours set aside towards the next meeting.
+        intro_credit: Fraction of an introduction carried to next week.
+        introductions: Introductions made so far.
+    """
+
+    model: CopModel
+
+    def __init__(self, model: CopModel):
+        super().__init__(model)
+        self.bank = 0.0
+        self.intro_credit = 0.0
+        self.introductions = 0
+
+    @property
+    def hours_per_week(self) -> float:
+        """Hours the programme funds this week."""
+        return self.model.p.brokerage.hours_per_week
+
+    @property
+    def in_setup(self) -> bool:
+        """Whether the set-up phase is still running."""
+        return self.model.steps <= self.model.p.brokerage.setup_weeks
+
+
+class Commissioner(mesa.Agent):
+    """The commissioner: funds agencies and may learn from the CoP.
+
+    Attributes:
+        insight: What the commissioner knows of front-line reality, in [0, 1].
+        funding_moved: Budget moved between agencies so far (in typical-agency budgets).
+    """
+
+    model: CopModel
+
+    def __init__(self, model: CopModel):
+        super().__init__(model)
+        self.insight = 0.0
+        self.funding_moved = 0.0
+
+    @property
+    def engagement(self) -> float:
+        """Engagement with the community of practice."""
+        return self.model.p.nurture.commissioner_engagement

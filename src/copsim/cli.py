@@ -1,0 +1,143 @@
+"""The ``copsim`` command.
+
+``copsim run [overrides]`` runs one configuration through Hydra and writes its run folder;
+``copsim docs`` regenerates the parameter and output dictionaries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from copsim.schema import ConfigError
+
+USAGE = """usage: copsim run [--traceback] [HYDRA_OVERRIDE ...]
+       copsim docs [--check]
+       copsim --version
+
+examples:
+  copsim run
+  copsim run scenario=cop site=poor_history brokerage.hours_per_week=10 seed=3
+  copsim run scenario=cop_nurtured 'events=[{week:52,set:{funding.agency_budget:0.8}}]'
+  copsim run --cfg job          (print the composed config and exit)
+"""
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print one error line and exit with ``code``."""
+    print(f"copsim: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def describe(summary: dict, folder: Path | None) -> str:
+    """A short human summary of a run."""
+    s = summary
+    est = (
+        f"CoP established in week {s['cop_established_week']} "
+        f"(established for {s['weeks_established']} weeks)"
+        if s["cop_established_week"] is not None
+        else "CoP never established"
+    )
+    roi = "n/a" if s["roi"] is None else f"{s['roi']:.2f}"
+    lines = [
+        f"  {est}; {s['cop_meetings']} meetings",
+        f"  staff turnover {s['turnover_rate']:.1%}/yr, retention {s['retention']:.0%}, "
+        f"vacancy rate {s['vacancy_rate']:.1%}, mean burnout {s['burnout_mean']:.2f}",
+        f"  crises {s['crises_per_person_year']:.2f} per person-year "
+        f"({s['crises_avoided']} avoided against no CoP); at the end stable "
+        f"{s['share_stable']:.0%}, recovered {s['share_recovered']:.0%}; "
+        f"{s['share_maintained']:.0%} no worse than at the start",
+        f"  programme cost GBP {s['programme_cost']:,.0f}; net benefit GBP "
+        f"{s['net_benefit']:,.0f} (ROI {roi})",
+    ]
+    if folder is not None:
+        lines.insert(0, f"copsim: run written to {folder}")
+    return "\n".join(lines)
+
+
+def _hydra_task(cfg) -> None:
+    from hydra.core.hydra_config import HydraConfig
+
+    from copsim.config import values_from_config
+    from copsim.results import write_run
+    from copsim.runner import run_values
+
+    folder = Path(HydraConfig.get().runtime.output_dir)
+    try:
+        values = values_from_config(cfg)
+        result = run_values(values)
+        write_run(result, folder, sys.argv)
+    except BaseException as err:
+        # Nothing half-written is left behind: the run folder is this run's alone.
+        shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(err, ConfigError):
+            fail(str(err))
+        raise
+    try:
+        shown = folder.relative_to(Path.cwd())
+    except ValueError:
+        shown = folder
+    print(describe(result.summary, shown))
+
+
+def run_command(args: list[str]) -> None:
+    """``copsim run``: check the overrides, then hand over to Hydra."""
+    import hydra
+
+    from copsim.config import check_overrides, compose, conf_dir, register, values_from_config
+
+    traceback = "--traceback" in args
+    args = [a for a in args if a != "--traceback"]
+    if traceback:
+        os.environ["HYDRA_FULL_ERROR"] = "1"
+    multirun = "-m" in args or "--multirun" in args
+    info = any(a in ("--cfg", "-c", "--info", "-i", "--help", "-h", "--hydra-help") for a in args)
+    overrides = [a for a in args if not a.startswith("-") and "=" in a]
+    try:
+        check_overrides(overrides, multirun=multirun)
+        if not multirun and not info:
+            values_from_config(compose(overrides))
+    except ConfigError as err:
+        if traceback:
+            raise
+        fail(str(err))
+    register()
+    sys.argv = [sys.argv[0], *args]
+    main_fn = hydra.main(config_path=str(conf_dir()), config_name="config", version_base="1.3")
+    main_fn(_hydra_task)()
+
+
+def docs_command(args: list[str]) -> None:
+    """``copsim docs``: regenerate (or with --check, verify) the dictionaries."""
+    from copsim.dictionaries import write_dictionaries
+
+    parser = argparse.ArgumentParser(prog="copsim docs")
+    parser.add_argument("--check", action="store_true", help="fail if a file is stale")
+    parser.add_argument("--out", default="docs", help="folder to write into")
+    opts = parser.parse_args(args)
+    stale = write_dictionaries(Path(opts.out), check=opts.check)
+    if opts.check and stale:
+        fail("stale: " + ", ".join(map(str, stale)) + " (run `copsim docs`)", code=1)
+    for path in stale:
+        print(f"copsim: wrote {path}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``copsim`` command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print(USAGE)
+        return
+    if argv[0] == "--version":
+        from copsim.provenance import copsim_version
+
+        print(f"copsim {copsim_version()}")
+        return
+    command, rest = argv[0], argv[1:]
+    commands = {"run": run_command, "docs": docs_command}
+    if command not in commands:
+        fail(f"unknown command {command!r} (allowed: {', '.join(commands)})")
+    commands[command](rest)

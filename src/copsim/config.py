@@ -1,0 +1,162 @@
+"""Hydra configuration: the structured config built from the schema, and composition.
+
+The structured config registered here is generated from :data:`copsim.schema.PARAMS`, so
+Hydra knows every parameter's type and rejects keys it does not declare. The YAML tree in
+``conf/`` (sites, scenarios) holds only deltas on it. :func:`check_overrides` reads
+command-line overrides before Hydra does, so that a bad one is reported in one line that
+names the key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Override
+from omegaconf import DictConfig, OmegaConf
+
+from copsim.events import parse_events
+from copsim.schema import GROUPS, PARAMS, SCHEMA, ConfigError, UnknownKeyError, validate
+
+SCHEMA_NODE = "copsim_schema"
+"""Name of the structured config in Hydra's ConfigStore (first in conf/config.yaml)."""
+
+CONFIG_GROUPS = ("site", "scenario")
+"""Hydra config groups under conf/ whose options users pick by name."""
+
+RUN_KEYS = {"events"}
+"""Config keys that are not model parameters but are part of a run's configuration."""
+
+
+def conf_dir() -> Path:
+    """The folder holding config.yaml: inside the installed package, else the repo's."""
+    packaged = Path(__file__).parent / "conf"
+    if (packaged / "config.yaml").exists():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "conf"
+
+
+def _group_dataclass(group: str) -> type:
+    fields = [
+        (p.key, p.kind, dataclasses.field(default=p.default)) for p in PARAMS if p.group == group
+    ]
+    return dataclasses.make_dataclass(f"{group.title()}Config", fields)
+
+
+def structured_config() -> type:
+    """Build the top-level Hydra structured config (a dataclass) from the schema."""
+    fields: list[tuple[str, Any, Any]] = [
+        (p.name, p.kind, dataclasses.field(default=p.default)) for p in PARAMS if not p.group
+    ]
+    fields.append(("events", list[Any], dataclasses.field(default_factory=list)))
+    for group in GROUPS:
+        cls = _group_dataclass(group)
+        fields.append((group, cls, dataclasses.field(default_factory=cls)))
+    return dataclasses.make_dataclass("CopsimConfig", fields)
+
+
+def register() -> None:
+    """Register the structured config with Hydra's ConfigStore (idempotent)."""
+    ConfigStore.instance().store(name=SCHEMA_NODE, node=structured_config())
+
+
+def group_options(group: str) -> list[str]:
+    """Names of the options of a config group (the YAML files in conf/<group>/)."""
+    return sorted(f.stem for f in (conf_dir() / group).glob("*.yaml"))
+
+
+def _check_value(name: str, value: Any, sweep: bool) -> None:
+    if name == "events":
+        parse_events(value, SCHEMA["weeks"].high)
+        return
+    values = value if sweep and isinstance(value, list) else [value]
+    for v in values:
+        SCHEMA[name].check(v)
+
+
+def check_overrides(overrides: Sequence[str], *, multirun: bool = False) -> list[Override]:
+    """Check command-line overrides against the schema and the config groups.
+
+    Args:
+        overrides: Hydra override strings (``brokerage.hours_per_week=5``).
+        multirun: Whether sweeps (``a=1,2,3``) are allowed.
+
+    Returns:
+        The parsed overrides.
+
+    Raises:
+        ConfigError: For the first override that is not acceptable.
+    """
+    try:
+        parsed = OverridesParser.create().parse_overrides(list(overrides))
+    except Exception as err:  # Hydra's parser error says where; keep its first line.
+        first = str(err).strip().splitlines()[0]
+        raise ConfigError(
+            "overrides", " ".join(overrides), f"Hydra override syntax: {first}"
+        ) from None
+    for o in parsed:
+        key = o.key_or_group
+        if key.startswith("hydra") or o.package:
+            continue
+        if o.is_delete() or o.is_add() or o.is_force_add():
+            raise ConfigError(
+                key, o.input_line, "plain key=value (copsim keys cannot be added or deleted)"
+            )
+        sweep = o.is_sweep_override()
+        if sweep and not multirun:
+            raise ConfigError(
+                key, o.input_line.partition("=")[2], "a single value (add -m to sweep over several)"
+            )
+        if key in CONFIG_GROUPS:
+            options = group_options(key)
+            chosen = [str(v) for v in o.sweep_iterator()] if sweep else [str(o.value())]
+            for choice in chosen:
+                if choice not in options:
+                    raise ConfigError(key, choice, "one of " + ", ".join(options))
+            continue
+        if key not in SCHEMA and key not in RUN_KEYS:
+            raise UnknownKeyError(key, [*SCHEMA, *RUN_KEYS, *CONFIG_GROUPS])
+        if sweep and not o.is_discrete_sweep():
+            continue  # range and interval sweeps are checked per job
+        _check_value(key, list(o.sweep_iterator()) if sweep else o.value(), sweep)
+    return parsed
+
+
+def values_from_config(cfg: DictConfig) -> dict[str, Any]:
+    """Turn a composed config into validated model values (a flat mapping with events).
+
+    Raises:
+        ConfigError: For an unknown key, a bad value or a malformed event.
+    """
+    tree = OmegaConf.to_container(cfg, resolve=True)
+    assert isinstance(tree, dict)
+    tree.pop("hydra", None)
+    raw_events = tree.pop("events", [])
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict) and key in GROUPS:
+            flat.update({f"{key}.{k}": v for k, v in value.items()})
+        else:
+            flat[key] = value
+    values = validate(flat)
+    values["events"] = [e.as_dict() for e in parse_events(raw_events, values["weeks"])]
+    return values
+
+
+def compose(overrides: Sequence[str] = ()) -> DictConfig:
+    """Compose the run configuration the way ``copsim run`` does, from Python.
+
+    Raises:
+        ConfigError: For a bad override.
+    """
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+
+    check_overrides(overrides)
+    register()
+    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+        return hydra_compose(config_name="config", overrides=list(overrides))

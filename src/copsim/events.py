@@ -1,0 +1,89 @@
+"""The policy timeline: timed changes to parameters during a run.
+
+An event is ``{week: W, set: {name: value, ...}, label: "..."}`` (label optional). It is
+applied at the start of week ``W``, before anything else happens that week, and drawn as
+a vertical marker on the plots. Each change is validated like any parameter; only
+parameters marked mutable in the schema may change during a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from copsim.schema import ConfigError, check_key, flatten
+
+if TYPE_CHECKING:
+    from copsim.model import CopModel
+
+EVENT_KEYS = ("week", "set", "label")
+
+
+@dataclass(frozen=True)
+class PolicyEvent:
+    """One timed policy change."""
+
+    week: int
+    changes: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The event in the form users write it."""
+        return {"week": self.week, "set": dict(self.changes), "label": self.label}
+
+
+def parse_events(raw: Any, weeks: int) -> list[PolicyEvent]:
+    """Validate a list of raw events and return them sorted by week.
+
+    Raises:
+        ConfigError: Naming the event (``events[i]``) and what is wrong with it.
+    """
+    if raw is None:
+        return []
+    if isinstance(raw, Mapping) or not isinstance(raw, Sequence) or isinstance(raw, str):
+        raise ConfigError("events", raw, "a list of {week: W, set: {name: value}}")
+    out = []
+    for i, item in enumerate(raw):
+        where = f"events[{i}]"
+        if not isinstance(item, Mapping):
+            raise ConfigError(where, item, "a mapping {week: W, set: {name: value}}")
+        extra = set(item) - set(EVENT_KEYS)
+        if extra:
+            raise ConfigError(
+                f"{where}.{sorted(extra)[0]}",
+                item[sorted(extra)[0]],
+                "only the keys week, set and label",
+            )
+        week = item.get("week")
+        if isinstance(week, bool) or not isinstance(week, int) or not 1 <= week <= weeks:
+            raise ConfigError(f"{where}.week", week, f"a whole number from 1 to {weeks}")
+        changes = item.get("set")
+        if not isinstance(changes, Mapping) or not changes:
+            raise ConfigError(f"{where}.set", changes, "a non-empty mapping {name: value}")
+        checked = {}
+        for name, value in flatten(changes).items():
+            param = check_key(name)
+            if not param.mutable:
+                raise ConfigError(
+                    f"{where}.set.{name}",
+                    value,
+                    "a parameter that may change during a run (this one is fixed at the start)",
+                )
+            try:
+                checked[name] = param.check(value)
+            except ConfigError as err:
+                raise ConfigError(f"{where}.set.{name}", value, err.allowed) from None
+        label = item.get("label") or ", ".join(
+            f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in checked.items()
+        )
+        out.append(PolicyEvent(week, checked, str(label)))
+    return sorted(out, key=lambda e: e.week)
+
+
+def apply_due(model: CopModel) -> None:
+    """Apply the events scheduled for this week."""
+    for event in model.events_due.get(model.steps, ()):
+        for name, value in event.changes.items():
+            model.p.set(name, value)
+        model.event_log.append(event)

@@ -1,0 +1,99 @@
+"""Brokerage and set-up: the broker's hours become introductions and meetings.
+
+During the set-up phase (``brokerage.setup_weeks``) every broker hour goes to outreach:
+introducing practitioners of different agencies to each other (which makes both members)
+and brokering joint conversations that strengthen weak ties. After it, the hours a
+meeting needs (``hours_per_meeting / meeting_interval`` a week) are set aside towards the
+next meeting and the rest still go to outreach. With no broker hours
+there are no introductions and no meetings, so no community of practice.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from copsim.mechanisms import trust as trust_rules
+
+if TYPE_CHECKING:
+    from copsim.model import CopModel
+
+
+def split_hours(hours: float, in_setup: bool, per_meeting: float, interval: int):
+    """Split a week's broker hours into (towards meetings, towards introductions)."""
+    if in_setup:
+        return 0.0, hours
+    facilitation = min(hours, per_meeting / interval)
+    return facilitation, hours - facilitation
+
+
+def step(model: CopModel) -> None:
+    """Spend this week's broker hours and charge them to the programme."""
+    p, broker = model.p, model.broker
+    hours = p.brokerage.hours_per_week
+    if hours <= 0:
+        return
+    model.ledger.programme_cost += hours * p.brokerage.hourly_cost
+    model.totals.broker_hours += hours
+    to_meetings, to_intros = split_hours(
+        hours, broker.in_setup, p.brokerage.hours_per_meeting, p.brokerage.meeting_interval
+    )
+    broker.bank += to_meetings
+    broker.intro_credit += to_intros / p.brokerage.hours_per_introduction
+    n = int(broker.intro_credit)
+    broker.intro_credit -= n
+    introduce(model, n)
+
+
+def introduce(model: CopModel, n: int) -> None:
+    """Spend ``n`` units of outreach: recruit across agencies, or strengthen a weak tie.
+
+    Each unit recruits with probability equal to the share of staff outside the CoP, and
+    otherwise brokers a joint case review that strengthens a member's ties to other
+    members (see :func:`strengthen`). Recruiting introduces someone outside the
+    CoP to a practitioner in another agency, favouring agencies with few members so the
+    CoP spans disciplines; both become members.
+    """
+    posts, rng, p = model.posts, model.streams["brokerage"], model.p
+    trust0 = trust_rules.gain(p.site.joint_working_history, p.trust.gain)
+    for _ in range(n):
+        in_post = np.flatnonzero(posts.occupied)
+        if len(in_post) < 2:
+            return
+        outside = in_post[~posts.member[in_post]]
+        if rng.random() >= len(outside) / len(in_post) and strengthen(model, rng):
+            continue
+        pool = outside if len(outside) else in_post
+        x = pool[rng.integers(len(pool))]
+        others = in_post[posts.agency[in_post] != posts.agency[x]]
+        if len(others) == 0:
+            continue
+        members = np.bincount(
+            posts.agency[posts.member & posts.occupied], minlength=len(model.agencies)
+        )
+        w = 1.0 / (1.0 + members[posts.agency[others]])
+        y = others[np.searchsorted(np.cumsum(w), rng.random() * w.sum(), side="right")]
+        model.ties.add(np.array([x]), np.array([y]), trust0, model.steps)
+        posts.member[[x, y]] = True
+        posts.missed[[x, y]] = 0
+        model.broker.introductions += 1
+
+
+def strengthen(model: CopModel, rng: np.random.Generator) -> bool:
+    """Broker a joint case review between a member and their tied members elsewhere.
+
+    Every tie between a randomly chosen member and other members counts one successful
+    interaction. Returns False if no two members are tied.
+    """
+    posts = model.posts
+    a, b, tr, used = model.ties.view()
+    member_tie = posts.member[a] & posts.member[b]
+    if not member_tie.any():
+        return False
+    cand = np.flatnonzero(member_tie)
+    x = a[cand[rng.integers(len(cand))]]
+    mine = cand[(a[cand] == x) | (b[cand] == x)]
+    tr[mine] = trust_rules.gain(tr[mine], model.p.trust.gain)
+    used[mine] = model.steps
+    return True

@@ -1,0 +1,154 @@
+"""Casework across agencies: caseloads, key workers and referrals.
+
+A person's key worker meets the need of their own agency's domain and seeks other agencies'
+help for the rest. A referral succeeds with a probability that depends on a working tie
+(and its trust), the key worker's knowledge of the domain and the receiving agency's
+capacity. Success supports the need for an episode; failure bounces the person (engagement
+falls) or excludes them from that agency for a while.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from copsim.mechanisms import trust as trust_rules
+
+if TYPE_CHECKING:
+    from copsim.model import CopModel
+
+
+def referral_success(
+    has_tie: np.ndarray,
+    tie_trust: np.ndarray,
+    knowledge: np.ndarray,
+    capacity: np.ndarray,
+    cold: float,
+) -> np.ndarray:
+    """Probability that a referral is accepted and joined up.
+
+    ``p = route * (0.5 + 0.5 k) * c`` where ``route = cold + (1 - cold) * trust`` through a
+    tie and ``cold`` without one, ``k`` the key worker's knowledge of the domain and ``c``
+    the receiving agency's capacity.
+    """
+    route = np.where(has_tie, cold + (1.0 - cold) * np.clip(tie_trust, 0, 1), cold)
+    return route * (0.5 + 0.5 * knowledge) * capacity
+
+
+def exclusion_probability(severity: np.ndarray, risk: float, severity_max: float) -> np.ndarray:
+    """Chance that a failed referral excludes rather than bounces: ``risk * sev / max``."""
+    return risk * severity / severity_max
+
+
+def refresh_caseloads(model: CopModel) -> None:
+    """Recompute caseloads, agency capacity and each practitioner's caseload pressure.
+
+    An agency's load is its ordinary cases (``background_caseload`` per funded post, held
+    by whoever is in post) plus ``complex_case_weight`` per person it key-works or supports
+    on referral. Capacity is ``min(1, staff * standard / load)``; a practitioner's pressure
+    is their share of the load over the standard caseload.
+    """
+    p, posts, people, agencies = model.p, model.posts, model.people, model.agencies
+    n_ag = len(agencies)
+    kw = people.key_worker
+    posts.caseload = np.bincount(kw[kw >= 0], minlength=len(posts))
+    active = people.supported_until > model.steps
+    episodes = np.bincount(people.home_agency[active], minlength=n_ag)
+    in_post = np.bincount(posts.agency[posts.occupied], minlength=n_ag)
+    keyworked = np.bincount(posts.agency, posts.caseload, n_ag)
+    w = p.casework.complex_case_weight
+    load = p.workforce.background_caseload * agencies.funded + w * (keyworked + episodes)
+    room = in_post * p.workforce.caseload_standard
+    with np.errstate(divide="ignore", invalid="ignore"):
+        model.agency_capacity = np.where(load > 0, np.minimum(1.0, room / load), 1.0)
+        staff = np.maximum(in_post, 1)
+        shared = (p.workforce.background_caseload * agencies.funded + w * episodes) / staff
+    pressure = (shared[posts.agency] + w * posts.caseload) / p.workforce.caseload_standard
+    model.pressure = np.where(posts.occupied, pressure, 0.0)
+
+
+def allocate_key_workers(model: CopModel) -> None:
+    """Give each unallocated person a key worker at the agency of their greatest need.
+
+    The least loaded practitioner in post there takes them; if nobody is in post the
+    person waits, unallocated, until next week.
+    """
+    people, posts = model.people, model.posts
+    waiting = np.flatnonzero(people.key_worker < 0)
+    if len(waiting) == 0:
+        return
+    primary = np.argmax(people.needs[waiting], axis=1)
+    target = people.home_agency[waiting, primary]
+    load = np.bincount(people.key_worker[people.key_worker >= 0], minlength=len(posts))
+    for agency in np.unique(target):
+        staff = np.flatnonzero(posts.occupied & (posts.agency == agency))
+        if len(staff) == 0:
+            continue
+        who = waiting[target == agency]
+        # Fill up the least loaded first: repeat the staff list in load order.
+        order = staff[np.lexsort((staff, load[staff]))]
+        slots = np.concatenate([order] * (len(who) // len(order) + 1))[: len(who)]
+        people.key_worker[who] = slots
+        np.add.at(load, slots, 1)
+
+
+def step(model: CopModel) -> None:
+    """Each key worker seeks help for unmet needs; referrals succeed, bounce or exclude."""
+    p, people, posts, ties = model.p, model.people, model.posts, model.ties
+    week = model.steps
+    rng = model.streams["casework"]
+    u_try, u_ok, u_excl, u_tie = rng.random((4, *people.needs.shape))
+    kw = people.key_worker
+    own = np.full(len(people), -1)
+    own[kw >= 0] = model.agencies.domain[posts.agency[kw[kw >= 0]]]
+    want = (
+        (people.needs > p.needs.threshold)
+        & (people.supported_until <= week)
+        & (people.excluded_until <= week)
+        & (kw >= 0)[:, None]
+        & (np.arange(people.needs.shape[1]) != own[:, None])
+    )
+    attempt = want & (u_try < p.casework.attempt_rate * people.engagement[:, None])
+    who, dom = np.nonzero(attempt)
+    if len(who) == 0:
+        return
+    src = kw[who]
+    target = people.home_agency[who, dom]
+    tie_trust, edge = ties.best_into(src, target, posts.agency)
+    has_tie = edge >= 0
+    prob = referral_success(
+        has_tie,
+        tie_trust,
+        posts.knowledge[src, dom],
+        model.agency_capacity[target],
+        p.casework.cold_referral,
+    )
+    ok = u_ok[who, dom] < prob
+    model.totals.referrals += len(who)
+    model.totals.referrals_accepted += int(ok.sum())
+
+    people.supported_until[who[ok], dom[ok]] = week + p.casework.episode_weeks
+    trust_rules.record_joint_work(model, edge[has_tie], ok[has_tie])
+
+    # A referral that worked without a tie may leave the two workers with one.
+    new = ok & ~has_tie & (u_tie[who, dom] < p.casework.tie_from_referral)
+    if new.any():
+        partners = model.pick_in_post(target[new], model.streams["tie_formation"])
+        found = partners >= 0
+        base = p.site.joint_working_history
+        ties.add(src[new][found], partners[found], trust_rules.gain(base, p.trust.gain), week)
+
+    fail = ~ok
+    if fail.any():
+        fw, fd = who[fail], dom[fail]
+        severity_max = float(model.severity_max)
+        excl = u_excl[fw, fd] < exclusion_probability(
+            people.severity[fw], p.casework.exclusion_risk, severity_max
+        )
+        people.excluded_until[fw[excl], fd[excl]] = week + p.casework.exclusion_weeks
+        np.subtract.at(people.engagement, fw, p.casework.bounce_loss)
+        np.clip(people.engagement, 0.0, 1.0, out=people.engagement)
+        posts.failed_week += np.bincount(src[fail], minlength=len(posts))
+        model.agencies.failed_referrals += np.bincount(target[fail], minlength=len(model.agencies))
+        model.totals.exclusions += int(excl.sum())

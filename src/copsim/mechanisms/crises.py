@@ -1,0 +1,74 @@
+"""Crises: emergency department attendance, admission, arrest or custody, eviction.
+
+The weekly probability of each kind of crisis rises with the needs that drive it and falls
+with the share of a person's active needs that are supported (coordinated casework).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from copsim.domains import CRISIS_DRIVERS, CRISIS_KINDS
+from copsim.mechanisms.needs import supported
+
+if TYPE_CHECKING:
+    from copsim.model import CopModel
+    from copsim.parameters import Parameters
+
+MID_NEED = 0.5
+"""Need level at which the ``crises.*_rate`` parameters apply."""
+
+
+def rates(p: Parameters) -> np.ndarray:
+    """Annual rate of each crisis kind at mid need, unsupported."""
+    return np.array([getattr(p.crises, f"{k}_rate") for k in CRISIS_KINDS])
+
+
+def unit_costs(p: Parameters) -> np.ndarray:
+    """Unit cost of each crisis kind."""
+    return np.array([getattr(p.crises, f"{k}_cost") for k in CRISIS_KINDS])
+
+
+def coverage(needs: np.ndarray, is_supported: np.ndarray, threshold: float) -> np.ndarray:
+    """Share of each person's active needs that are supported (1 with none active)."""
+    active = needs > threshold
+    n_active = active.sum(axis=1)
+    n_met = (active & is_supported).sum(axis=1)
+    return np.where(n_active > 0, n_met / np.maximum(n_active, 1), 1.0)
+
+
+def weekly_probability(
+    needs: np.ndarray, cover: np.ndarray, annual_rates: np.ndarray, protection: float
+) -> np.ndarray:
+    """Probability of each kind of crisis this week, shape (people, kinds).
+
+    ``h = rate/52 * (drivers . needs) / 0.5 * (1 - protection * coverage)`` and
+    ``p = 1 - exp(-h)``.
+    """
+    risk = (needs @ CRISIS_DRIVERS.T) / MID_NEED
+    hazard = annual_rates / 52.0 * risk * (1.0 - protection * cover)[:, None]
+    return 1.0 - np.exp(-hazard)
+
+
+def step(model: CopModel) -> None:
+    """Draw this week's crises, charge their costs, and raise the needs behind them."""
+    p, people, posts = model.p, model.people, model.posts
+    cover = coverage(people.needs, supported(model), p.needs.threshold)
+    prob = weekly_probability(people.needs, cover, rates(p), p.needs.support_protection)
+    events = model.streams["crises"].random(prob.shape) < prob
+    per_person = events.sum(axis=1)
+    if not per_person.any():
+        return
+    hit = per_person > 0
+    people.needs = np.clip(
+        people.needs + p.needs.crisis_shock * (events @ (CRISIS_DRIVERS > 0)), 0.0, 1.0
+    )
+    people.last_crisis[hit] = model.steps
+    people.crisis_count += per_person
+    kw = people.key_worker
+    with_kw = hit & (kw >= 0)
+    posts.crises_week += np.bincount(kw[with_kw], per_person[with_kw], len(posts))
+    model.totals.crisis_events += int(per_person.sum())
+    model.ledger.crisis_cost += float(events.sum(axis=0) @ unit_costs(p))

@@ -1,0 +1,46 @@
+"""Knowledge: slow spread of domain knowledge among colleagues of the same agency.
+
+Learning from other disciplines happens at CoP meetings (:mod:`copsim.mechanisms.cop`);
+here it spreads, slowly, from those who attend to their colleagues: each week a
+practitioner's knowledge of each domain moves a share ``knowledge.spread`` of the way up
+to their agency's mean (knowledge is not lost to colleagues who know less).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from copsim.model import CopModel
+
+
+def spread(knowledge: np.ndarray, team_mean: np.ndarray, rate: float) -> np.ndarray:
+    """``k + rate * max(0, team_mean - k)``, element-wise."""
+    return knowledge + rate * np.maximum(0.0, team_mean - knowledge)
+
+
+def step(model: CopModel) -> None:
+    """Spread knowledge within each agency."""
+    posts, n_ag = model.posts, len(model.agencies)
+    on = posts.occupied
+    ag = posts.agency[on]
+    k = posts.knowledge[on]
+    counts = np.bincount(ag, minlength=n_ag)[:, None]
+    sums = np.zeros((n_ag, k.shape[1]))
+    np.add.at(sums, ag, k)
+    means = sums / np.maximum(counts, 1)
+    posts.knowledge[on] = spread(k, means[ag], model.p.knowledge.spread)
+
+
+def breadth(model: CopModel) -> float:
+    """Mean knowledge of other agencies' domains among practitioners in post."""
+    posts = model.posts
+    on = np.flatnonzero(posts.occupied)
+    if len(on) == 0:
+        return 0.0
+    k = posts.knowledge[on]
+    own = model.agencies.domain[posts.agency[on]]
+    total = k.sum(axis=1) - k[np.arange(len(on)), own]
+    return float(total.mean() / (k.shape[1] - 1))

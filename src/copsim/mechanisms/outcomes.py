@@ -1,0 +1,53 @@
+"""Outcomes for people: crisis, unstable, stable (maintenance) or recovered.
+
+Recovery is not the only outcome: maintenance (no deterioration) and prevention (crises
+avoided) count too, and are reported separately. Each week a person is
+
+* in crisis if they had a crisis event in the last four weeks;
+* recovered if not, and their severity is at or below ``needs.recovered_severity``;
+* stable if not, and their severity is no higher than a quarter ago (plus one point);
+* unstable otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from copsim.agents import PersonState
+from copsim.mechanisms.needs import severity
+
+if TYPE_CHECKING:
+    from copsim.model import CopModel
+
+CRISIS_WEEKS = 4
+"""A crisis event marks a person as in crisis for this many weeks."""
+
+STABLE_TOLERANCE = 1.0
+"""Severity points a person may rise over a quarter and still count as stable."""
+
+
+def classify(
+    sev: np.ndarray, sev_quarter_ago: np.ndarray, in_crisis: np.ndarray, recovered_at: float
+) -> np.ndarray:
+    """Person states from severity now and a quarter ago (PersonState values)."""
+    state = np.full(len(sev), PersonState.UNSTABLE, dtype=np.int8)
+    state[sev <= sev_quarter_ago + STABLE_TOLERANCE] = PersonState.STABLE
+    state[sev <= recovered_at] = PersonState.RECOVERED
+    state[in_crisis] = PersonState.CRISIS
+    return state
+
+
+def step(model: CopModel) -> None:
+    """Record severity and classify every person."""
+    people = model.people
+    people.severity = severity(people.needs, people.engagement)
+    hist = people.severity_history
+    slot = model.steps % hist.shape[1]
+    quarter_ago = hist[:, slot].copy()
+    hist[:, slot] = people.severity
+    in_crisis = model.steps - people.last_crisis < CRISIS_WEEKS
+    people.state = classify(
+        people.severity, quarter_ago, in_crisis, model.p.needs.recovered_severity
+    )

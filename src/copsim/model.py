@@ -1,0 +1,169 @@
+"""CopModel: one site, stepped weekly through a fixed order of mechanisms."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from copsim.agents import Agency, Broker, Commissioner, Person, Practitioner
+from copsim.domains import SEVERITY_MAX
+from copsim.events import PolicyEvent, apply_due, parse_events
+from copsim.mechanisms import (
+    brokerage,
+    casework,
+    commissioner,
+    cop,
+    crises,
+    funding,
+    knowledge,
+    needs,
+    outcomes,
+    trust,
+    workforce,
+)
+from copsim.mechanisms.cop import CopState
+from copsim.mechanisms.economics import Ledger
+from copsim.parameters import Parameters
+from copsim.site import build_agencies, build_initial_ties, build_people, build_posts
+from copsim.streams import RandomStreams
+
+WEEK: tuple[tuple[str, Callable[[CopModel], None]], ...] = (
+    ("policy events", apply_due),
+    ("funding", funding.step),
+    ("needs", needs.step),
+    ("key workers", casework.allocate_key_workers),
+    ("caseloads", casework.refresh_caseloads),
+    ("casework", casework.step),
+    ("crises", crises.step),
+    ("brokerage", brokerage.step),
+    ("CoP meeting", cop.step),
+    ("trust decay", trust.step),
+    ("knowledge spread", knowledge.step),
+    ("workforce", workforce.step),
+    ("commissioning", commissioner.step),
+    ("outcomes", outcomes.step),
+)
+"""The order of the steps inside one week. :meth:`CopModel.step` runs exactly this."""
+
+
+@dataclass
+class Tally:
+    """Cumulative counts of one run."""
+
+    leavers: int = 0
+    hires: int = 0
+    crisis_events: int = 0
+    exclusions: int = 0
+    referrals: int = 0
+    referrals_accepted: int = 0
+    meetings: int = 0
+    broker_hours: float = 0.0
+
+
+class CopModel(mesa.Model):
+    """A site's agencies, practitioners and people, with or without a community of practice.
+
+    Args:
+        params: Flat mapping of parameter names (``brokerage.hours_per_week``) to values;
+            may include ``events``. Missing parameters take their defaults.
+        rng: Seed of the run; overrides ``params["seed"]``.
+        **overrides: More parameters, by dotted name (``**{"trust.gain": 0.2}``).
+
+    Raises:
+        copsim.schema.ConfigError: For an unknown parameter or a bad value.
+    """
+
+    def __init__(
+        self, params: Mapping[str, Any] | None = None, *, rng: int | None = None, **overrides
+    ):
+        values = {**(params or {}), **overrides}
+        raw_events = values.pop("events", None)
+        if rng is not None:
+            values["seed"] = rng
+        self.p = Parameters(values)
+        super().__init__(rng=self.p.seed)
+        self.streams = RandomStreams(self.p.seed)
+        self.events: list[PolicyEvent] = parse_events(raw_events, self.p.weeks)
+        self.events_due: dict[int, list[PolicyEvent]] = defaultdict(list)
+        for event in self.events:
+            self.events_due[event.week].append(event)
+        self.event_log: list[PolicyEvent] = []
+        self.severity_max = SEVERITY_MAX
+
+        site_rng = self.streams["site"]
+        self.agencies = build_agencies(self.p)
+        self.posts = build_posts(self.p, self.agencies, site_rng)
+        self.ties = build_initial_ties(self.p, self.posts, 0, site_rng)
+        self.people = build_people(self.p, self.agencies, self.posts, self.streams["people"])
+        self.agency_capacity = np.ones(len(self.agencies))
+        self.pressure = np.zeros(len(self.posts))
+
+        self.agency_agents = [Agency(self, i) for i in range(len(self.agencies))]
+        self.practitioner_at: list[Practitioner | None] = [None] * len(self.posts)
+        for post in np.flatnonzero(self.posts.occupied):
+            self.add_practitioner(int(post))
+        self.person_agents = [Person(self, i) for i in range(len(self.people))]
+        self.broker = Broker(self)
+        self.commissioner = Commissioner(self)
+        self.totals = Tally()
+        self.ledger = Ledger()
+        self.cop = CopState()
+
+        funding.step(self)
+        casework.allocate_key_workers(self)
+        casework.refresh_caseloads(self)
+        self.people.severity = needs.severity(self.people.needs, self.people.engagement)
+        self.people.initial_severity = self.people.severity.copy()
+        self.people.severity_history[:] = self.people.severity[:, None]
+        outcomes.step(self)
+        self.initial_staff = int(self.posts.occupied.sum())
+
+        from copsim.outputs import WEEKLY  # outputs reads model state; imported late
+
+        self.datacollector = mesa.DataCollector(
+            model_reporters={o.name: o.reporter for o in WEEKLY}
+        )
+        self.datacollector.collect(self)
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run has reached ``weeks``."""
+        return self.steps >= self.p.weeks
+
+    def step(self) -> None:
+        """Advance one week, running :data:`WEEK` in order, then record the week."""
+        for _, mechanism in WEEK:
+            mechanism(self)
+        self.datacollector.collect(self)
+
+    def run_to_end(self) -> CopModel:
+        """Step until ``weeks`` have run; return the model."""
+        while not self.finished:
+            self.step()
+        return self
+
+    def weekly_table(self) -> pd.DataFrame:
+        """One row a week (week 0 is the start), one column a weekly output."""
+        return self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+
+    def add_practitioner(self, post: int) -> Practitioner:
+        """Create the agent for a newly filled post."""
+        agent = Practitioner(self, post)
+        self.practitioner_at[post] = agent
+        return agent
+
+    def pick_in_post(self, agencies: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """One random practitioner in post at each given agency (-1 where none)."""
+        out = np.full(len(agencies), -1, dtype=np.int64)
+        u = rng.random(len(agencies))
+        for i, agency in enumerate(agencies):
+            staff = np.flatnonzero(self.posts.occupied & (self.posts.agency == agency))
+            if len(staff):
+                out[i] = staff[int(u[i] * len(staff))]
+        return out

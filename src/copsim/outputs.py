@@ -1,0 +1,350 @@
+"""Every output, declared once: the weekly table's columns and the run summary's fields.
+
+``docs/outputs.md`` is generated from these declarations. Weekly reporters are named
+module-level functions of the model, as Mesa's DataCollector expects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from copsim.agents import PersonState
+from copsim.mechanisms import economics, knowledge, workforce
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from copsim.model import CopModel
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output.
+
+    Attributes:
+        name: Column (weekly) or key (summary) name.
+        unit: Unit, in words.
+        kind: ``level`` (the state that week), ``cumulative`` (since week 0), ``flag`` (0/1)
+            or ``summary``.
+        description: One line on what it measures.
+        reporter: For weekly outputs, the function of the model that reports it.
+    """
+
+    name: str
+    unit: str
+    kind: str
+    description: str
+    reporter: Callable[[CopModel], Any] | None = None
+
+
+# --- weekly reporters -------------------------------------------------------------------
+
+
+def week(m: CopModel) -> int:
+    """Week number (0 is the start)."""
+    return m.steps
+
+
+def staff_in_post(m: CopModel) -> int:
+    """Practitioners in post."""
+    return int(m.posts.occupied.sum())
+
+
+def funded_posts(m: CopModel) -> int:
+    """Posts funded by agency budgets."""
+    return int(m.agencies.funded.sum())
+
+
+def vacancies(m: CopModel) -> int:
+    """Funded posts with nobody in them."""
+    return workforce.vacancies(m)
+
+
+def leavers(m: CopModel) -> int:
+    """Practitioners who have left."""
+    return m.totals.leavers
+
+
+def burnout_mean(m: CopModel) -> float:
+    """Mean burnout of practitioners in post."""
+    on = m.posts.occupied
+    return float(m.posts.burnout[on].mean()) if on.any() else 0.0
+
+
+def cross_agency_ties(m: CopModel) -> int:
+    """Working ties between practitioners of different agencies."""
+    return len(m.ties)
+
+
+def cross_agency_trust(m: CopModel) -> float:
+    """Mean trust of cross-agency ties."""
+    return float(m.ties.view()[2].mean()) if len(m.ties) else 0.0
+
+
+def cop_established(m: CopModel) -> int:
+    """Whether the CoP is established (a measured state)."""
+    return int(m.cop.established)
+
+
+def cop_members(m: CopModel) -> int:
+    """Members of the CoP in post."""
+    return int((m.posts.member & m.posts.occupied).sum())
+
+
+def cop_attendance(m: CopModel) -> int:
+    """Attendees at the most recent meeting."""
+    return m.cop.attendance
+
+
+def cop_meetings(m: CopModel) -> int:
+    """Meetings held."""
+    return m.totals.meetings
+
+
+def knowledge_breadth(m: CopModel) -> float:
+    """Mean knowledge of other agencies' domains."""
+    return knowledge.breadth(m)
+
+
+def _state_count(m: CopModel, state: PersonState) -> int:
+    return int((m.people.state == state).sum())
+
+
+def people_in_crisis(m: CopModel) -> int:
+    """People with a crisis in the last four weeks."""
+    return _state_count(m, PersonState.CRISIS)
+
+
+def people_unstable(m: CopModel) -> int:
+    """People deteriorating, not in crisis."""
+    return _state_count(m, PersonState.UNSTABLE)
+
+
+def people_stable(m: CopModel) -> int:
+    """People maintained (no deterioration over a quarter), not recovered."""
+    return _state_count(m, PersonState.STABLE)
+
+
+def people_recovered(m: CopModel) -> int:
+    """People at or below the recovered severity."""
+    return _state_count(m, PersonState.RECOVERED)
+
+
+def severity_mean(m: CopModel) -> float:
+    """Mean NDT-like severity (0-48)."""
+    return float(m.people.severity.mean()) if len(m.people) else 0.0
+
+
+def people_unallocated(m: CopModel) -> int:
+    """People without a key worker."""
+    return int((m.people.key_worker < 0).sum())
+
+
+def crisis_events(m: CopModel) -> int:
+    """Crisis events of all kinds."""
+    return m.totals.crisis_events
+
+
+def referrals(m: CopModel) -> int:
+    """Referrals made across agencies."""
+    return m.totals.referrals
+
+
+def referrals_accepted(m: CopModel) -> int:
+    """Referrals accepted (joined-up responses)."""
+    return m.totals.referrals_accepted
+
+
+def exclusions(m: CopModel) -> int:
+    """Failed referrals that excluded the person."""
+    return m.totals.exclusions
+
+
+def commissioner_insight(m: CopModel) -> float:
+    """The commissioner's insight into front-line reality."""
+    return m.commissioner.insight
+
+
+def funding_moved(m: CopModel) -> float:
+    """Budget moved between agencies by commissioning."""
+    return m.commissioner.funding_moved
+
+
+def programme_cost(m: CopModel) -> float:
+    """Cost of brokerage and backfilled attendance."""
+    return m.ledger.programme_cost
+
+
+def crisis_cost(m: CopModel) -> float:
+    """Cost of crisis events."""
+    return m.ledger.crisis_cost
+
+
+def turnover_cost(m: CopModel) -> float:
+    """Cost of replacing leavers."""
+    return m.ledger.turnover_cost
+
+
+# fmt: off
+WEEKLY: tuple[Output, ...] = (
+    Output("week", "week", "level", "Week of the run; 0 is the state at the start", week),
+    Output("staff_in_post", "people", "level", "Practitioners in post", staff_in_post),
+    Output("funded_posts", "posts", "level", "Posts funded by agency budgets", funded_posts),
+    Output("vacancies", "posts", "level", "Funded posts with nobody in them", vacancies),
+    Output("leavers", "people", "cumulative", "Practitioners who have left", leavers),
+    Output("burnout_mean", "0-1", "level", "Mean burnout of practitioners in post",
+           burnout_mean),
+    Output("cross_agency_ties", "ties", "level",
+           "Working ties between practitioners of different agencies", cross_agency_ties),
+    Output("cross_agency_trust", "0-1", "level", "Mean trust of cross-agency ties",
+           cross_agency_trust),
+    Output("cop_established", "0/1", "flag",
+           "Whether the CoP is established (measured, see ODD)", cop_established),
+    Output("cop_members", "people", "level", "CoP members in post", cop_members),
+    Output("cop_attendance", "people", "level", "Attendees at the most recent CoP meeting",
+           cop_attendance),
+    Output("cop_meetings", "meetings", "cumulative", "CoP meetings held", cop_meetings),
+    Output("knowledge_breadth", "0-1", "level",
+           "Mean knowledge of other agencies' domains among practitioners in post",
+           knowledge_breadth),
+    Output("people_in_crisis", "people", "level", "People with a crisis in the last 4 weeks",
+           people_in_crisis),
+    Output("people_unstable", "people", "level", "People deteriorating, not in crisis",
+           people_unstable),
+    Output("people_stable", "people", "level",
+           "People maintained: no deterioration over a quarter, not recovered",
+           people_stable),
+    Output("people_recovered", "people", "level",
+           "People at or below needs.recovered_severity, not in crisis", people_recovered),
+    Output("severity_mean", "NDT points", "level", "Mean severity (0-48)", severity_mean),
+    Output("people_unallocated", "people", "level", "People without a key worker",
+           people_unallocated),
+    Output("crisis_events", "events", "cumulative", "Crisis events of all kinds",
+           crisis_events),
+    Output("referrals", "referrals", "cumulative", "Referrals made across agencies",
+           referrals),
+    Output("referrals_accepted", "referrals", "cumulative",
+           "Referrals accepted (joined-up responses)", referrals_accepted),
+    Output("exclusions", "people", "cumulative", "Failed referrals that excluded the person",
+           exclusions),
+    Output("commissioner_insight", "0-1", "level",
+           "The commissioner's insight into front-line reality", commissioner_insight),
+    Output("funding_moved", "budgets", "cumulative",
+           "Agency budget moved by commissioning, in typical-agency budgets", funding_moved),
+    Output("programme_cost", "GBP", "cumulative", "Cost of brokerage and backfilled attendance",
+           programme_cost),
+    Output("crisis_cost", "GBP", "cumulative", "Cost of crisis events", crisis_cost),
+    Output("turnover_cost", "GBP", "cumulative", "Cost of replacing leavers", turnover_cost),
+)
+
+SUMMARY: tuple[Output, ...] = (
+    Output("turnover_rate", "share/year", "summary",
+           "Leavers a year over mean staff in post"),
+    Output("retention", "share", "summary",
+           "Share of the practitioners in post at the start still in post at the end"),
+    Output("vacancy_rate", "share", "summary", "Mean share of funded posts vacant"),
+    Output("burnout_mean", "0-1", "summary", "Mean burnout over the run"),
+    Output("crises_per_person_year", "events", "summary", "Crisis events per person-year"),
+    Output("share_in_crisis", "share", "summary", "Share of people in crisis at the end"),
+    Output("share_unstable", "share", "summary", "Share of people unstable at the end"),
+    Output("share_stable", "share", "summary",
+           "Share of people stable (maintained) at the end"),
+    Output("share_recovered", "share", "summary", "Share of people recovered at the end"),
+    Output("share_maintained", "share", "summary",
+           "Share of people whose severity at the end is no higher than at the start"),
+    Output("severity_change", "NDT points", "summary",
+           "Mean change in severity from start to end"),
+    Output("cross_agency_ties", "ties", "summary", "Cross-agency ties at the end"),
+    Output("cross_agency_trust", "0-1", "summary", "Mean cross-agency trust at the end"),
+    Output("knowledge_breadth_gain", "0-1", "summary",
+           "Rise in knowledge breadth from start to end"),
+    Output("cop_established", "0/1", "summary", "Whether the CoP is established at the end"),
+    Output("cop_established_week", "week", "summary",
+           "First week the CoP was established (null if never)"),
+    Output("weeks_established", "weeks", "summary", "Weeks the CoP was established"),
+    Output("cop_meetings", "meetings", "summary", "CoP meetings held"),
+    Output("referral_success", "share", "summary", "Share of referrals accepted"),
+    Output("exclusions", "people", "summary", "Failed referrals that excluded the person"),
+    Output("funding_moved", "budgets", "summary", "Agency budget moved by commissioning"),
+    Output("programme_cost", "GBP", "summary", "Cost of brokerage and backfill"),
+    Output("crisis_cost", "GBP", "summary", "Cost of crisis events"),
+    Output("turnover_cost", "GBP", "summary", "Cost of replacing leavers"),
+    Output("crises_avoided", "events", "summary",
+           "Crisis events of the no-CoP twin (same seed) less this run's (prevention)"),
+    Output("leavers_avoided", "people", "summary",
+           "Leavers of the no-CoP twin (same seed) less this run's"),
+    Output("net_benefit", "GBP", "summary",
+           "Crisis and turnover costs avoided against the twin, less the programme cost"),
+    Output("roi", "GBP per GBP", "summary",
+           "Net benefit per GBP of programme cost (null without a programme cost)"),
+)
+# fmt: on
+
+
+@dataclass(frozen=True)
+class TwinOutcome:
+    """What the summary needs of the no-CoP twin run."""
+
+    ledger: economics.Ledger
+    crisis_events: int
+    leavers: int
+
+
+def twin_outcome(model: CopModel) -> TwinOutcome:
+    """The parts of a finished run that serve as another run's twin."""
+    return TwinOutcome(
+        economics.Ledger(**vars(model.ledger)), model.totals.crisis_events, model.totals.leavers
+    )
+
+
+def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[str, Any]:
+    """The run summary (the keys of :data:`SUMMARY`), against the no-CoP twin."""
+    years = model.p.weeks / 52.0
+    people = max(len(model.people), 1)
+    first, last = weekly.iloc[0], weekly.iloc[-1]
+    funded = weekly["funded_posts"].to_numpy(float)[1:]
+    starters_left = int((model.posts.starter & model.posts.occupied).sum())
+    sev_change = model.people.severity - model.people.initial_severity
+    t = model.totals
+    out = {
+        "turnover_rate": t.leavers / max(weekly["staff_in_post"].mean(), 1e-9) / years,
+        "retention": starters_left / max(model.initial_staff, 1),
+        "vacancy_rate": float(np.mean(weekly["vacancies"].to_numpy(float)[1:] / funded)),
+        "burnout_mean": float(weekly["burnout_mean"].iloc[1:].mean()),
+        "crises_per_person_year": t.crisis_events / people / years,
+        "share_in_crisis": last["people_in_crisis"] / people,
+        "share_unstable": last["people_unstable"] / people,
+        "share_stable": last["people_stable"] / people,
+        "share_recovered": last["people_recovered"] / people,
+        "share_maintained": float(np.mean(sev_change <= 0)) if len(sev_change) else 0.0,
+        "severity_change": float(sev_change.mean()) if len(sev_change) else 0.0,
+        "cross_agency_ties": int(last["cross_agency_ties"]),
+        "cross_agency_trust": float(last["cross_agency_trust"]),
+        "knowledge_breadth_gain": float(last["knowledge_breadth"] - first["knowledge_breadth"]),
+        "cop_established": int(model.cop.established),
+        "cop_established_week": model.cop.first_established,
+        "weeks_established": model.cop.weeks_established,
+        "cop_meetings": t.meetings,
+        "referral_success": t.referrals_accepted / t.referrals if t.referrals else 0.0,
+        "exclusions": t.exclusions,
+        "funding_moved": model.commissioner.funding_moved,
+        "programme_cost": model.ledger.programme_cost,
+        "crisis_cost": model.ledger.crisis_cost,
+        "turnover_cost": model.ledger.turnover_cost,
+        "crises_avoided": twin.crisis_events - t.crisis_events,
+        "leavers_avoided": twin.leavers - t.leavers,
+        "net_benefit": economics.net_benefit(model.ledger, twin.ledger),
+        "roi": economics.roi(model.ledger, twin.ledger),
+    }
+    return {k: _plain(v) for k, v in out.items()}
+
+
+def _plain(v: Any) -> Any:
+    """Numpy scalars to Python ones, so the summary serialises to JSON as is."""
+    if isinstance(v, np.generic):
+        return v.item()
+    return v

@@ -1,0 +1,134 @@
+"""Figures of a run. Policy events are drawn as vertical markers on every time series."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; the browser app draws its own plots
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from copsim.provenance import copsim_version, git_commit  # noqa: E402
+
+STATE_COLOURS = {
+    "people_in_crisis": "#c0392b",
+    "people_unstable": "#e67e22",
+    "people_stable": "#2980b9",
+    "people_recovered": "#27ae60",
+}
+
+
+def mark_events(ax: plt.Axes, events: Sequence[dict[str, Any]]) -> None:
+    """Draw each policy event as a dashed vertical line labelled at the top."""
+    for event in events:
+        ax.axvline(event["week"], color="0.3", linestyle="--", linewidth=1)
+        ax.annotate(
+            event.get("label", ""),
+            (event["week"], 1.0),
+            xycoords=("data", "axes fraction"),
+            rotation=90,
+            va="top",
+            ha="right",
+            fontsize=7,
+            color="0.3",
+        )
+
+
+def shade_established(ax: plt.Axes, weekly: pd.DataFrame) -> None:
+    """Shade the weeks in which the CoP was established."""
+    est = weekly["cop_established"].to_numpy() > 0
+    ax.fill_between(
+        weekly["week"],
+        0,
+        1,
+        where=est,
+        transform=ax.get_xaxis_transform(),
+        color="#8e44ad",
+        alpha=0.12,
+        linewidth=0,
+        label="CoP established",
+    )
+
+
+def overview(weekly: pd.DataFrame, events: Sequence[dict[str, Any]], title: str) -> Figure:
+    """Four panels: workforce, cross-agency working, people's outcomes, costs."""
+    fig, axes = plt.subplots(2, 2, figsize=(12, 8), sharex=True, layout="constrained")
+    w = weekly["week"]
+
+    ax = axes[0, 0]
+    ax.plot(w, weekly["staff_in_post"], label="staff in post", color="#34495e")
+    ax.plot(w, weekly["vacancies"], label="vacancies", color="#95a5a6")
+    ax.set_ylabel("practitioners")
+    ax.set_ylim(bottom=0)
+    twin = ax.twinx()
+    twin.plot(w, weekly["burnout_mean"], label="mean burnout", color="#c0392b")
+    twin.set_ylim(0, 1)
+    twin.set_ylabel("burnout (0-1)")
+    _legend(ax, twin)
+    ax.set_title("Workforce")
+
+    ax = axes[0, 1]
+    shade_established(ax, weekly)
+    ax.plot(w, weekly["cross_agency_ties"], label="cross-agency ties", color="#16a085")
+    ax.plot(w, weekly["cop_attendance"], label="CoP attendance", color="#8e44ad")
+    ax.set_ylabel("ties / attendees")
+    ax.set_ylim(bottom=0)
+    twin = ax.twinx()
+    twin.plot(w, weekly["cross_agency_trust"], label="mean trust", color="#d35400")
+    twin.plot(
+        w, weekly["knowledge_breadth"], label="knowledge breadth", color="#7f8c8d", linestyle=":"
+    )
+    twin.set_ylim(0, 1)
+    twin.set_ylabel("trust, knowledge (0-1)")
+    _legend(ax, twin)
+    ax.set_title("Working across agencies")
+
+    ax = axes[1, 0]
+    cols = list(STATE_COLOURS)
+    ax.stackplot(
+        w,
+        *(weekly[c] for c in cols),
+        colors=list(STATE_COLOURS.values()),
+        labels=[c.removeprefix("people_").replace("_", " ") for c in cols],
+        alpha=0.85,
+    )
+    ax.set_ylabel("people")
+    ax.set_xlabel("week")
+    ax.legend(loc="lower left", fontsize=8, ncols=4)
+    ax.set_title("People with multiple needs")
+
+    ax = axes[1, 1]
+    for col, colour in (
+        ("programme_cost", "#8e44ad"),
+        ("crisis_cost", "#c0392b"),
+        ("turnover_cost", "#34495e"),
+    ):
+        ax.plot(w, weekly[col] / 1000, label=col.replace("_", " "), color=colour)
+    ax.set_ylabel("cumulative cost (thousand GBP)")
+    ax.set_xlabel("week")
+    ax.legend(fontsize=8)
+    ax.set_title("Costs")
+
+    for ax in axes.flat:
+        mark_events(ax, events)
+        ax.grid(alpha=0.3)
+    fig.suptitle(title, fontsize=11)
+    return fig
+
+
+def _legend(ax: plt.Axes, twin: plt.Axes) -> None:
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = twin.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, loc="lower left", fontsize=8)
+
+
+def save(fig: Figure, path: str) -> None:
+    """Save a figure as PNG stamped with copsim's version and git commit."""
+    meta = {"Software": f"copsim {copsim_version()} (git {git_commit()})"}
+    fig.savefig(path, dpi=110, format="png", metadata=meta)
+    plt.close(fig)

@@ -1,0 +1,71 @@
+"""Provenance of a run: what produced it, so a result can be traced and reproduced."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+import sys
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+PACKAGES = ("mesa", "hydra-core", "omegaconf", "numpy", "pandas", "matplotlib", "pyarrow")
+
+
+def copsim_version() -> str:
+    """The installed copsim version."""
+    try:
+        return metadata.version("copsim")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def git_commit() -> str:
+    """The git commit of the copsim source tree (with ``-dirty`` if modified), if any."""
+    here = Path(__file__).resolve().parent
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    if not commit:
+        return "unknown"
+    return commit + ("-dirty" if dirty else "")
+
+
+def config_hash(values: Mapping[str, Any]) -> str:
+    """A content hash of a resolved configuration (stable across processes)."""
+    blob = json.dumps(values, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def provenance(values: Mapping[str, Any], argv: list[str] | None = None) -> dict[str, Any]:
+    """Everything needed to trace a run: versions, commit, seed, command, config hash."""
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {
+        "copsim_version": copsim_version(),
+        "git_commit": git_commit(),
+        "python": platform.python_version(),
+        "packages": versions,
+        "seed": values.get("seed"),
+        "config_hash": config_hash(values),
+        "command": argv if argv is not None else sys.argv,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }

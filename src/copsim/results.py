@@ -1,0 +1,63 @@
+"""A run folder: the five files of a run, written atomically.
+
+Each file is written to a temporary name and renamed into place, so a reader never sees a
+half-written file; ``summary.json`` is written last and marks the run complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from copsim.plotting import overview, save
+from copsim.provenance import provenance
+from copsim.runner import RunResult
+from copsim.schema import GROUPS
+
+RUN_FILES = ("config.yaml", "provenance.json", "weekly.parquet", "overview.png", "summary.json")
+"""What every run folder holds, in the order written (summary last)."""
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` then rename ``tmp`` to ``path`` (atomic on one filesystem)."""
+    tmp = path.with_name(f".tmp.{path.name}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def nested_config(values: dict[str, Any]) -> dict[str, Any]:
+    """The flat configuration as the nested tree Hydra reads (groups as mappings)."""
+    tree: dict[str, Any] = {}
+    for name, value in values.items():
+        group, _, key = name.rpartition(".")
+        if group in GROUPS:
+            tree.setdefault(group, {})[key] = value
+        else:
+            tree[name] = value
+    return tree
+
+
+def write_run(result: RunResult, folder: Path, argv: list[str] | None = None) -> None:
+    """Write a run's five files into ``folder`` (created if needed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write(
+        folder / "config.yaml",
+        lambda p: p.write_text(yaml.safe_dump(nested_config(result.values), sort_keys=False)),
+    )
+    prov = provenance(result.values, argv)
+    atomic_write(folder / "provenance.json", lambda p: p.write_text(json.dumps(prov, indent=2)))
+    atomic_write(folder / "weekly.parquet", lambda p: result.weekly.to_parquet(p, index=False))
+    title = f"copsim run, seed {result.values['seed']} (config {prov['config_hash']})"
+    fig = overview(result.weekly, result.events, title)
+    atomic_write(folder / "overview.png", lambda p: save(fig, str(p)))
+    atomic_write(
+        folder / "summary.json", lambda p: p.write_text(json.dumps(result.summary, indent=2))
+    )

@@ -1,0 +1,397 @@
+"""Every model parameter, declared once.
+
+Each :class:`Param` carries its default, allowed range or choices, unit, a one-line
+description and its source. Everything else is derived from :data:`PARAMS`: the Hydra
+structured config (:mod:`copsim.config`), validation (:func:`validate`), the generated
+parameter dictionary (``docs/parameters.md``), and later the UI sliders and sweep ranges.
+
+Parameter names are dotted (``group.name``) and form copsim's public interface: sweep
+files use them, so renaming one is a breaking change.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Short references for the sources in the model brief; the dictionary prints them in full.
+SFC = "Skills for Care workforce data (adult social care turnover 29-31%/yr, vacancies 7-11%)"
+SFC_PROTECT = (
+    "Skills for Care: workers with none of five protective factors ~3x more likely to leave"
+)
+SFC_COST = "Skills for Care estimate: ~3,600 GBP to replace a care worker"
+DA_CENSUS = "Drug and alcohol workforce census (turnover 19-25%, ~40% in post under a year)"
+BLACK = "Dame Carol Black's review (caseloads 50-80; good practice 40 or fewer)"
+NHS_ED = "NHS Reference Costs 2013/14 via NICE NG94 (ED 114 GBP not admitted, 138 GBP admitted)"
+NAO = "NAO: 13.7bn GBP for 5.8m emergency admissions (~2,362 GBP each)"
+PLEACE = "Pleace 2015: 12 months of homelessness 11,733 GBP (a quarter taken per episode)"
+MEAM = "MEAM Approach evaluation (Cordis Bright): ED attendance -37% to -54% (upper bound)"
+BRIEF_SCALE = "Model brief, orders of magnitude (six agencies, ~10 practitioners each)"
+NDT = "New Directions Team assessment (Chaos Index), 10 items scored 0-48"
+ASSUMPTION = "assumption"
+
+
+class ConfigError(ValueError):
+    """A configuration value or key that copsim cannot accept.
+
+    The message is one line that names the key, the bad value and what is allowed.
+    """
+
+    def __init__(self, key: str, value: Any, allowed: str):
+        self.key, self.value, self.allowed = key, value, allowed
+        super().__init__(f"invalid value for {key}: {value!r} (allowed: {allowed})")
+
+
+class UnknownKeyError(ConfigError):
+    """A key that is not a copsim parameter; the message lists close matches."""
+
+    def __init__(self, key: str, candidates: Iterable[str]):
+        close = difflib.get_close_matches(key, list(candidates), n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(close)}?" if close else "see docs/parameters.md"
+        self.key, self.value, self.allowed = key, None, hint
+        ValueError.__init__(self, f"unknown key {key!r} ({hint})")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One model parameter.
+
+    Attributes:
+        name: Dotted public name, ``group.name`` or a top-level name.
+        default: Default value; its Python type is the parameter's type.
+        low: Smallest allowed value (numbers only).
+        high: Largest allowed value (numbers only).
+        unit: Unit of the value, in words.
+        description: One line on what the parameter does in the model.
+        source: Where the default comes from, or ``"assumption"``.
+        mutable: Whether a policy event may change it during a run.
+        choices: Allowed values for a categorical parameter.
+    """
+
+    name: str
+    default: int | float | bool | str
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""
+    description: str = ""
+    source: str = ASSUMPTION
+    mutable: bool = True
+    choices: tuple[Any, ...] | None = None
+
+    @property
+    def kind(self) -> type:
+        """The Python type of the parameter (int, float, bool or str)."""
+        return type(self.default)
+
+    @property
+    def group(self) -> str:
+        """The group the parameter belongs to (``""`` for top-level ones)."""
+        return self.name.rpartition(".")[0]
+
+    @property
+    def key(self) -> str:
+        """The parameter's name inside its group."""
+        return self.name.rpartition(".")[2]
+
+    def allowed(self) -> str:
+        """Describe the allowed values in words, for error messages and docs."""
+        if self.choices is not None:
+            return "one of " + ", ".join(map(str, self.choices))
+        noun = {int: "a whole number", float: "a number", bool: "true or false"}.get(
+            self.kind, "a string"
+        )
+        if self.low is not None and self.high is not None:
+            return f"{noun} from {_fmt(self.low)} to {_fmt(self.high)}"
+        return noun
+
+    def check(self, value: Any) -> int | float | bool | str:
+        """Return ``value`` converted to the parameter's type, or raise ConfigError."""
+        kind = self.kind
+        if kind is bool:
+            if not isinstance(value, bool):
+                raise ConfigError(self.name, value, self.allowed())
+            return value
+        if kind in (int, float):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(self.name, value, self.allowed())
+            if kind is int and isinstance(value, float) and not value.is_integer():
+                raise ConfigError(self.name, value, self.allowed())
+            out_of_range = (
+                value != value  # NaN
+                or (self.low is not None and value < self.low)
+                or (self.high is not None and value > self.high)
+            )
+            if out_of_range:
+                raise ConfigError(self.name, value, self.allowed())
+            return kind(value)
+        if not isinstance(value, str) or (self.choices and value not in self.choices):
+            raise ConfigError(self.name, value, self.allowed())
+        return value
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def P(name: str, default: Any, low: float | None = None, high: float | None = None, **kw) -> Param:
+    """Shorthand constructor used by the declarations below."""
+    return Param(name, default, low, high, **kw)
+
+
+# fmt: off
+PARAMS: tuple[Param, ...] = (
+    # --- the run --------------------------------------------------------------------------
+    P("weeks", 156, 1, 1040, unit="weeks", mutable=False,
+      description="Length of the run (weekly steps; 156 = three years)",
+      source="Model brief: weekly steps over three years"),
+    P("seed", 0, 0, 2**31 - 1, unit="", mutable=False,
+      description="Seed from which every random stream of the run is spawned"),
+    # --- the site -------------------------------------------------------------------------
+    P("site.joint_working_history", 0.5, 0.0, 1.0, unit="0-1", mutable=False,
+      description="Area's history of joint working: baseline trust of cross-agency ties, "
+      "and the share of the tie maximum present at the start"),
+    P("site.agencies_per_type", 1, 1, 20, unit="agencies", mutable=False,
+      description="Agencies of each of the six types (housing, drugs and alcohol, mental "
+      "health, criminal justice, domestic abuse, adult social care)",
+      source=BRIEF_SCALE),
+    P("site.practitioners_per_agency", 10, 1, 200, unit="posts", mutable=False,
+      description="Front-line posts per agency at a budget of 1.0", source=BRIEF_SCALE),
+    P("site.people", 300, 0, 50000, unit="people", mutable=False,
+      description="People with multiple needs followed at the site (a closed cohort)",
+      source="Model brief ('a few hundred'); Hard Edges 2015: ~1,470 a year per local authority"),
+    P("site.cross_ties_per_practitioner", 3.0, 0.0, 20.0, unit="ties", mutable=False,
+      description="Mean cross-agency ties per practitioner at the start where the history "
+      "of joint working is 1 (scaled by the history)"),
+    # --- needs and crises -----------------------------------------------------------------
+    P("needs.domains_per_person", 3.0, 1.0, 6.0, unit="domains", mutable=False,
+      description="Mean number of need domains active for a person at entry",
+      source="assumption informed by Hard Edges 2015 (overlapping disadvantages)"),
+    P("needs.initial_level", 0.6, 0.35, 1.0, unit="0-1", mutable=False,
+      description="Mean level of an active need at entry"),
+    P("needs.threshold", 0.35, 0.05, 0.95, unit="0-1",
+      description="Level above which a domain counts as an active need"),
+    P("needs.deterioration", 0.002, 0.0, 0.05, unit="1/week",
+      description="Weekly drift of an active, unsupported need towards its maximum"),
+    P("needs.improvement", 0.003, 0.0, 0.05, unit="1/week",
+      description="Weekly drift of a supported need towards zero, scaled by engagement"),
+    P("needs.noise", 0.02, 0.0, 0.2, unit="sd/week",
+      description="Standard deviation of weekly random change in each need"),
+    P("needs.crisis_shock", 0.02, 0.0, 0.5, unit="0-1",
+      description="Rise of the related needs after a crisis event"),
+    P("needs.support_protection", 0.45, 0.0, 0.9, unit="share",
+      description="Reduction in crisis hazard when all of a person's active needs are "
+      "supported (coordinated casework)", source=MEAM),
+    P("needs.recovered_severity", 12.0, 0.0, 48.0, unit="NDT points",
+      description="Severity at or below which a person counts as recovered", source=NDT),
+    P("crises.ed_attendance_rate", 2.5, 0.0, 50.0, unit="per person-year",
+      description="Emergency department attendances a year at mid need, unsupported"),
+    P("crises.ed_attendance_cost", 126.0, 0.0, 10000.0, unit="GBP",
+      description="Unit cost of an ED attendance (mean of not admitted and admitted)",
+      source=NHS_ED),
+    P("crises.hospital_admission_rate", 0.4, 0.0, 20.0, unit="per person-year",
+      description="Emergency hospital admissions a year at mid need, unsupported"),
+    P("crises.hospital_admission_cost", 2362.0, 0.0, 50000.0, unit="GBP",
+      description="Unit cost of an emergency admission", source=NAO),
+    P("crises.arrest_custody_rate", 1.0, 0.0, 20.0, unit="per person-year",
+      description="Arrests or custody episodes a year at mid need, unsupported"),
+    P("crises.arrest_custody_cost", 1000.0, 0.0, 50000.0, unit="GBP",
+      description="Unit cost of an arrest or custody episode"),
+    P("crises.eviction_rough_sleeping_rate", 0.3, 0.0, 20.0, unit="per person-year",
+      description="Evictions or episodes of rough sleeping a year at mid need, unsupported"),
+    P("crises.eviction_rough_sleeping_cost", 2933.0, 0.0, 50000.0, unit="GBP",
+      description="Unit cost of an eviction or episode of rough sleeping", source=PLEACE),
+    # --- casework across agencies ---------------------------------------------------------
+    P("casework.attempt_rate", 0.25, 0.0, 1.0, unit="1/week",
+      description="Weekly chance that a key worker seeks help for an unmet need, times "
+      "the person's engagement"),
+    P("casework.cold_referral", 0.5, 0.0, 1.0, unit="probability",
+      description="Route factor of a referral made with no working tie (front door)"),
+    P("casework.episode_weeks", 26, 1, 156, unit="weeks",
+      description="How long an accepted referral keeps a need supported"),
+    P("casework.exclusion_risk", 0.15, 0.0, 1.0, unit="probability",
+      description="Chance that a failed referral excludes the person, at maximum severity"),
+    P("casework.exclusion_weeks", 26, 1, 156, unit="weeks",
+      description="How long an exclusion bars the person from that agency"),
+    P("casework.tie_from_referral", 0.1, 0.0, 1.0, unit="probability",
+      description="Chance that a successful referral without a tie creates one"),
+    P("casework.engagement_gain", 0.01, 0.0, 0.2, unit="1/week",
+      description="Weekly rise of engagement towards 1 with an allocated key worker"),
+    P("casework.bounce_loss", 0.05, 0.0, 0.5, unit="0-1",
+      description="Engagement lost when a referral fails"),
+    P("casework.continuity_loss", 0.2, 0.0, 1.0, unit="0-1",
+      description="Engagement lost when the person's key worker leaves"),
+    P("casework.complex_case_weight", 1.5, 0.0, 10.0, unit="cases",
+      description="Caseload weight of a person with multiple needs (key-worked or "
+      "supported) relative to an ordinary case"),
+    # --- trust and ties -------------------------------------------------------------------
+    P("trust.gain", 0.15, 0.0, 1.0, unit="share of gap",
+      description="Saturating trust gain of a tie after a successful joint interaction"),
+    P("trust.loss", 0.05, 0.0, 1.0, unit="share",
+      description="Proportional trust loss of a tie after a failed joint interaction"),
+    P("trust.decay", 0.01, 0.0, 1.0, unit="1/week",
+      description="Weekly drift of an unused tie's trust towards the site's baseline"),
+    P("trust.meeting_gain", 0.5, 0.0, 1.0, unit="share of gain",
+      description="Trust gain of a tie whose two ends attend the same CoP meeting, as a "
+      "share of trust.gain"),
+    P("trust.forget_weeks", 52, 1, 1040, unit="weeks",
+      description="A cross-agency tie unused this long is lost"),
+    # --- brokerage and set-up -------------------------------------------------------------
+    P("brokerage.hours_per_week", 5.0, 0.0, 40.0, unit="hours/week",
+      description="Broker (facilitator) hours a week; 0 means no community of practice"),
+    P("brokerage.setup_weeks", 12, 0, 104, unit="weeks",
+      description="Set-up phase: broker hours go to introductions; meetings start after it"),
+    P("brokerage.hours_per_meeting", 8.0, 0.5, 40.0, unit="hours",
+      description="Broker hours to prepare, run and follow up one CoP meeting"),
+    P("brokerage.hours_per_introduction", 3.0, 0.5, 40.0, unit="hours",
+      description="Broker hours to introduce two practitioners from different agencies"),
+    P("brokerage.meeting_interval", 4, 1, 52, unit="weeks",
+      description="Weeks between CoP meetings ('regular' in the programme: monthly)"),
+    P("brokerage.hourly_cost", 35.0, 0.0, 500.0, unit="GBP/hour",
+      description="Programme cost of an hour of brokerage, with on-costs"),
+    # --- the community of practice --------------------------------------------------------
+    P("cop.attendance_max", 0.9, 0.0, 1.0, unit="probability",
+      description="Highest chance that a member attends a meeting"),
+    P("cop.pressure_sensitivity", 2.0, 0.0, 20.0, unit="1/pressure",
+      description="How fast attendance without protected time falls as caseload exceeds "
+      "the standard"),
+    P("cop.meeting_hours", 2.0, 0.0, 16.0, unit="hours",
+      description="Practitioner time per meeting attended (backfilled when protected)"),
+    P("cop.min_attendees", 6, 2, 500, unit="people",
+      description="Attendees a meeting needs to count towards establishment"),
+    P("cop.min_agencies", 4, 2, 120, unit="agencies",
+      description="Distinct agencies a meeting needs to count towards establishment"),
+    P("cop.trust_threshold", 0.6, 0.0, 1.0, unit="0-1",
+      description="Mean trust among attendees' mutual ties a meeting needs to count"),
+    P("cop.establish_meetings", 3, 1, 24, unit="meetings",
+      description="Consecutive qualifying meetings that establish the CoP (and "
+      "non-qualifying ones that end it)"),
+    P("cop.invite_rate", 0.1, 0.0, 1.0, unit="probability",
+      description="Chance per meeting that an attending member brings in a tied colleague, "
+      "times the tie's trust"),
+    P("cop.lapse_meetings", 3, 1, 24, unit="meetings",
+      description="Consecutive missed meetings after which membership lapses"),
+    P("cop.tie_formation", 0.3, 0.0, 1.0, unit="probability",
+      description="Chance per meeting that an attendee forms a tie with another agency's "
+      "attendee"),
+    P("cop.learning_rate", 0.05, 0.0, 1.0, unit="share of gap",
+      description="Knowledge an attendee gains per meeting towards the best in the room"),
+    P("cop.peer_support", 0.5, 0.0, 2.0, unit="share",
+      description="Rise in burnout recovery in the weeks after attending a meeting "
+      "(kept small: demand dominates, see the brief's caution)"),
+    # --- knowledge ------------------------------------------------------------------------
+    P("knowledge.own_domain", 0.8, 0.0, 1.0, unit="0-1", mutable=False,
+      description="Experienced practitioner's knowledge of their own agency's domain"),
+    P("knowledge.other_domains", 0.15, 0.0, 1.0, unit="0-1", mutable=False,
+      description="Experienced practitioner's knowledge of other domains",
+      source="assumption informed by the ESRC study (support workers feel out of their depth)"),
+    P("knowledge.new_hire", 0.5, 0.0, 1.0, unit="share",
+      description="A new hire's knowledge as a share of an experienced practitioner's"),
+    P("knowledge.spread", 0.01, 0.0, 1.0, unit="share of gap/week",
+      description="Weekly knowledge spread from colleagues in the same agency"),
+    # --- nurturing ------------------------------------------------------------------------
+    P("nurture.protected_time", 0.5, 0.0, 1.0, unit="0-1",
+      description="Managers' protection of time to attend the CoP, shielding attendance "
+      "from caseload pressure"),
+    P("nurture.manager_support", 0.5, 0.0, 1.0, unit="0-1",
+      description="Managers' supervision and recognition, relieving burnout"),
+    P("nurture.manager_effect", 0.25, 0.0, 2.0, unit="share",
+      description="Rise in burnout recovery at full manager support (kept small: demand "
+      "dominates, see the brief's caution)"),
+    P("nurture.commissioner_engagement", 0.3, 0.0, 1.0, unit="0-1",
+      description="Commissioner's engagement with the CoP: how much of what it surfaces "
+      "reaches commissioning"),
+    # --- workforce ------------------------------------------------------------------------
+    P("workforce.background_caseload", 40.0, 0.0, 200.0, unit="cases/post",
+      description="Ordinary cases per funded post besides the modelled people", source=BLACK),
+    P("workforce.caseload_standard", 40.0, 1.0, 200.0, unit="cases",
+      description="Caseload a practitioner can carry without strain", source=BLACK),
+    P("workforce.burnout_fill", 0.03, 0.0, 1.0, unit="1/week",
+      description="Burnout inflow per unit of demand (a stock, Homer 1985)"),
+    P("workforce.burnout_recovery", 0.05, 0.0, 1.0, unit="1/week",
+      description="Burnout outflow rate before support"),
+    P("workforce.failed_referral_weight", 0.1, 0.0, 5.0, unit="demand",
+      description="Demand added by one failed referral in a week"),
+    P("workforce.crisis_weight", 0.1, 0.0, 5.0, unit="demand",
+      description="Demand added by one crisis of a key-worked person in a week"),
+    P("workforce.initial_burnout", 0.3, 0.0, 1.0, unit="0-1", mutable=False,
+      description="Mean burnout at the start"),
+    P("workforce.turnover_at_zero_burnout", 0.14, 0.0, 0.95, unit="share/year",
+      description="Annual leaving probability of a practitioner with no burnout",
+      source="calibrated so the no-CoP site matches " + SFC),
+    P("workforce.burnout_leave_ratio", 3.0, 1.0, 10.0, unit="ratio",
+      description="Leaving hazard at full burnout relative to none", source=SFC_PROTECT),
+    P("workforce.new_starter_leave_ratio", 1.5, 1.0, 10.0, unit="ratio",
+      description="Leaving hazard in the first year in post relative to later", source=DA_CENSUS),
+    P("workforce.hiring_lag_weeks", 16.0, 1.0, 104.0, unit="weeks",
+      description="Mean time to fill a vacancy",
+      source="derived from " + SFC + ": vacancy share / turnover ~ 0.3 year"),
+    P("workforce.replacement_cost", 3600.0, 0.0, 100000.0, unit="GBP",
+      description="Cost of replacing a practitioner who leaves", source=SFC_COST),
+    # --- funding and commissioning --------------------------------------------------------
+    P("funding.agency_budget", 1.0, 0.2, 2.0, unit="x typical",
+      description="Agency budgets relative to typical; funded posts scale with it"),
+    P("funding.backfill_hourly_cost", 25.0, 0.0, 500.0, unit="GBP/hour",
+      description="Programme cost of an hour of backfilled (protected) attendance"),
+    P("commissioner.insight_rate", 0.1, 0.0, 1.0, unit="share of gap",
+      description="Insight a fully engaged commissioner gains from one CoP meeting"),
+    P("commissioner.insight_decay", 0.02, 0.0, 1.0, unit="1/week",
+      description="Weekly loss of commissioner insight"),
+    P("commissioner.review_weeks", 13, 1, 156, unit="weeks",
+      description="Weeks between the commissioner's funding reviews"),
+    P("commissioner.move_share", 0.1, 0.0, 0.5, unit="share",
+      description="Share of total agency budget moved at a review at full insight, "
+      "towards the agencies whose referrals fail most"),
+)
+# fmt: on
+
+SCHEMA: dict[str, Param] = {p.name: p for p in PARAMS}
+GROUPS: tuple[str, ...] = tuple(dict.fromkeys(p.group for p in PARAMS if p.group))
+
+# Keys that are not model parameters but belong to the config: `events` is validated by
+# copsim.events; the rest are Hydra config groups.
+CONFIG_KEYS = ("events",)
+
+
+def defaults() -> dict[str, Any]:
+    """Return the flat mapping of every parameter name to its default."""
+    return {p.name: p.default for p in PARAMS}
+
+
+def check_key(name: str) -> Param:
+    """Return the declaration of ``name`` or raise UnknownKeyError with close matches."""
+    try:
+        return SCHEMA[name]
+    except KeyError:
+        raise UnknownKeyError(name, [*SCHEMA, *CONFIG_KEYS]) from None
+
+
+def validate(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a flat mapping of parameter values and fill in defaults.
+
+    Args:
+        values: Parameter name to value; names must be declared in :data:`PARAMS`.
+
+    Returns:
+        A complete flat mapping with every value converted to its declared type.
+
+    Raises:
+        ConfigError: For the first unknown key or bad value, naming it.
+    """
+    out = defaults()
+    for name, value in values.items():
+        out[name] = check_key(name).check(value)
+    return out
+
+
+def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Flatten a nested mapping into dotted names (``{"a": {"b": 1}}`` -> ``{"a.b": 1}``)."""
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and name not in SCHEMA:
+            flat.update(flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat

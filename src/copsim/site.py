@@ -1,0 +1,200 @@
+"""The state of one site: its agencies, posts and people, held as arrays.
+
+The Mesa agents in :mod:`copsim.agents` are views onto rows of these arrays, so that the
+weekly mechanisms can update every agent at once (vectorised) while each agent can still
+be inspected, visualised and tested on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from copsim.domains import DOMAIN_WEIGHTS, DOMAINS
+from copsim.parameters import Parameters
+from copsim.ties import TieTable
+
+NEVER = -(10**6)
+"""Week stamp meaning 'never happened'."""
+
+SEVERITY_HISTORY = 13
+"""Weeks of severity history kept to judge maintenance (a quarter)."""
+
+# Posts per agency are reserved for up to this many times the typical establishment, so
+# that budget rises and commissioner moves can fund posts without reallocating arrays.
+POST_HEADROOM = 2.5
+
+
+@dataclass
+class Agencies:
+    """Per-agency arrays.
+
+    Attributes:
+        domain: Need domain the agency serves (index into DOMAINS).
+        budget_share: Relative budget set by commissioning (mean 1 across agencies).
+        funded: Funded posts this week.
+        first_post: Index of the agency's first post; its posts are contiguous.
+        n_posts: Posts reserved for the agency.
+        failed_referrals: Failed referrals into the agency since the last funding review.
+    """
+
+    domain: np.ndarray
+    budget_share: np.ndarray
+    funded: np.ndarray
+    first_post: np.ndarray
+    n_posts: int
+    failed_referrals: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.domain)
+
+
+@dataclass
+class Posts:
+    """Per-post (practitioner slot) arrays; a post is occupied or vacant."""
+
+    agency: np.ndarray
+    occupied: np.ndarray
+    burnout: np.ndarray
+    tenure: np.ndarray
+    knowledge: np.ndarray
+    starter: np.ndarray
+    member: np.ndarray
+    missed: np.ndarray
+    last_attended: np.ndarray
+    caseload: np.ndarray = field(default=None)  # people key-worked, refreshed weekly
+    failed_week: np.ndarray = field(default=None)
+    crises_week: np.ndarray = field(default=None)
+
+    def __post_init__(self) -> None:
+        n = len(self.agency)
+        self.caseload = np.zeros(n, dtype=np.int64)
+        self.failed_week = np.zeros(n)
+        self.crises_week = np.zeros(n)
+
+    def __len__(self) -> int:
+        return len(self.agency)
+
+
+@dataclass
+class People:
+    """Per-person arrays for the cohort of people with multiple needs."""
+
+    needs: np.ndarray
+    engagement: np.ndarray
+    key_worker: np.ndarray
+    home_agency: np.ndarray
+    supported_until: np.ndarray
+    excluded_until: np.ndarray
+    last_crisis: np.ndarray
+    severity_history: np.ndarray
+    initial_severity: np.ndarray
+    state: np.ndarray
+    crisis_count: np.ndarray
+    severity: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.engagement)
+
+
+def build_agencies(p: Parameters) -> Agencies:
+    """Create the site's agencies: ``site.agencies_per_type`` of each type."""
+    n_types = len(DOMAINS)
+    domain = np.tile(np.arange(n_types), p.site.agencies_per_type)
+    n = len(domain)
+    n_posts = int(np.ceil(p.site.practitioners_per_agency * POST_HEADROOM))
+    return Agencies(
+        domain=domain,
+        budget_share=np.ones(n),
+        funded=np.full(n, p.site.practitioners_per_agency, dtype=np.int64),
+        first_post=np.arange(n) * n_posts,
+        n_posts=n_posts,
+        failed_referrals=np.zeros(n),
+    )
+
+
+def new_knowledge(p: Parameters, domain: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """Knowledge rows for practitioners of agencies serving ``domain`` (one per row)."""
+    k = np.full((len(domain), len(DOMAINS)), p.knowledge.other_domains * scale)
+    k[np.arange(len(domain)), domain] = p.knowledge.own_domain * scale
+    return k
+
+
+def build_posts(p: Parameters, agencies: Agencies, rng: np.random.Generator) -> Posts:
+    """Create every post; the first ``practitioners_per_agency`` of each agency are filled."""
+    n_ag, per = len(agencies), agencies.n_posts
+    agency = np.repeat(np.arange(n_ag), per)
+    occupied = np.tile(np.arange(per) < p.site.practitioners_per_agency, n_ag)
+    n = len(agency)
+    # Experienced staff have spent varied time in post: tenure uniform over 0-5 years.
+    tenure = rng.integers(0, 5 * 52, size=n)
+    burnout = np.clip(rng.normal(p.workforce.initial_burnout, 0.1, size=n), 0.0, 1.0)
+    return Posts(
+        agency=agency,
+        occupied=occupied,
+        burnout=np.where(occupied, burnout, 0.0),
+        tenure=np.where(occupied, tenure, 0),
+        knowledge=new_knowledge(p, agencies.domain[agency]),
+        starter=occupied.copy(),
+        member=np.zeros(n, dtype=bool),
+        missed=np.zeros(n, dtype=np.int64),
+        last_attended=np.full(n, NEVER, dtype=np.int64),
+    )
+
+
+def build_people(
+    p: Parameters, agencies: Agencies, posts: Posts, rng: np.random.Generator
+) -> People:
+    """Create the cohort: needs, engagement, home agencies, and a key worker each."""
+    n, n_dom = p.site.people, len(DOMAINS)
+    # Each domain is active with a probability proportional to its weight, scaled so the
+    # expected number of active domains is needs.domains_per_person; at least one is.
+    prob = np.clip(DOMAIN_WEIGHTS * p.needs.domains_per_person / DOMAIN_WEIGHTS.sum(), 0, 1)
+    active = rng.random((n, n_dom)) < prob
+    none = ~active.any(axis=1)
+    active[none, np.argmax(DOMAIN_WEIGHTS)] = True
+    spread = 1.0 - p.needs.initial_level
+    level = p.needs.initial_level + spread * (rng.beta(4, 4, size=(n, n_dom)) - 0.5)
+    quiet = rng.uniform(0, p.needs.threshold * 0.8, size=(n, n_dom))
+    needs = np.clip(np.where(active, level, quiet), 0.0, 1.0)
+    engagement = rng.uniform(0.3, 0.8, size=n)
+    # The person's local agency for each domain: one of the agencies of that type.
+    per_type = len(agencies) // n_dom
+    home = rng.integers(0, per_type, size=(n, n_dom)) * n_dom + np.arange(n_dom)
+    people = People(
+        needs=needs,
+        engagement=engagement,
+        key_worker=np.full(n, -1, dtype=np.int64),
+        home_agency=home,
+        supported_until=np.full((n, n_dom), NEVER, dtype=np.int64),
+        excluded_until=np.full((n, n_dom), NEVER, dtype=np.int64),
+        last_crisis=np.full(n, NEVER, dtype=np.int64),
+        severity_history=np.zeros((n, SEVERITY_HISTORY)),
+        initial_severity=np.zeros(n),
+        state=np.zeros(n, dtype=np.int8),
+        crisis_count=np.zeros(n, dtype=np.int64),
+        severity=np.zeros(n),
+    )
+    return people
+
+
+def build_initial_ties(
+    p: Parameters, posts: Posts, week: int, rng: np.random.Generator
+) -> TieTable:
+    """Create the cross-agency ties present at the start, at the site's baseline trust.
+
+    Each practitioner initiates Poisson(history x site.cross_ties_per_practitioner / 2)
+    ties to random practitioners (ties that land in their own agency are dropped), so a
+    practitioner's mean number of cross-agency ties is about history x that parameter,
+    each at trust equal to the history.
+    """
+    ties = TieTable()
+    filled = np.flatnonzero(posts.occupied)
+    history = p.site.joint_working_history
+    k = rng.poisson(history * p.site.cross_ties_per_practitioner / 2, size=len(filled))
+    src = np.repeat(filled, k)
+    dst = filled[rng.integers(0, len(filled), size=len(src))] if len(filled) else src
+    cross = posts.agency[src] != posts.agency[dst]
+    ties.add(src[cross], dst[cross], history, week)
+    return ties

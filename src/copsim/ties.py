@@ -1,0 +1,136 @@
+"""Cross-agency working ties between practitioners, held as an edge list.
+
+Ties within an agency are many and implicit (colleagues share a team); only cross-agency
+ties are stored. Each tie joins two posts (practitioner slots) and carries a trust in
+[0, 1] and the week it was last used. Every operation is linear in the number of ties,
+which is itself bounded by a few per practitioner, so a week costs O(agents).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class TieTable:
+    """Undirected cross-agency ties between posts.
+
+    Attributes:
+        a: First post of each tie.
+        b: Second post of each tie.
+        trust: Trust of each tie, in [0, 1].
+        last_used: Week in which each tie was last used.
+    """
+
+    def __init__(self, capacity: int = 64):
+        self.a = np.zeros(capacity, dtype=np.int64)
+        self.b = np.zeros(capacity, dtype=np.int64)
+        self.trust = np.zeros(capacity)
+        self.last_used = np.zeros(capacity, dtype=np.int64)
+        self.n = 0
+
+    def __len__(self) -> int:
+        return self.n
+
+    def view(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Return (a, b, trust, last_used) of the live ties; writes go through."""
+        n = self.n
+        return self.a[:n], self.b[:n], self.trust[:n], self.last_used[:n]
+
+    def add(self, a: np.ndarray, b: np.ndarray, trust: np.ndarray | float, week: int) -> None:
+        """Add ties between posts ``a[i]`` and ``b[i]``, skipping pairs already tied."""
+        a = np.atleast_1d(np.asarray(a, dtype=np.int64))
+        b = np.atleast_1d(np.asarray(b, dtype=np.int64))
+        trust = np.broadcast_to(np.asarray(trust, dtype=float), a.shape)
+        keep = (a != b) & ~self.has(a, b)
+        # Also drop duplicates inside the batch itself (first one wins).
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        _, first = np.unique(lo * (1 << 32) + hi, return_index=True)
+        unique = np.zeros(a.shape, dtype=bool)
+        unique[first] = True
+        keep &= unique
+        a, b, trust = a[keep], b[keep], trust[keep]
+        need = self.n + len(a)
+        if need > len(self.a):
+            size = max(need, 2 * len(self.a))
+            for name in ("a", "b", "trust", "last_used"):
+                old = getattr(self, name)
+                new = np.zeros(size, dtype=old.dtype)
+                new[: self.n] = old[: self.n]
+                setattr(self, name, new)
+        sl = slice(self.n, need)
+        self.a[sl], self.b[sl], self.trust[sl], self.last_used[sl] = a, b, trust, week
+        self.n = need
+
+    def has(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Return whether each pair (a[i], b[i]) is already tied."""
+        a_, b_, _, _ = self.view()
+        if len(a_) == 0 or len(a) == 0:
+            return np.zeros(len(a), dtype=bool)
+        existing = np.minimum(a_, b_) * (1 << 32) + np.maximum(a_, b_)
+        query = np.minimum(a, b) * (1 << 32) + np.maximum(a, b)
+        return np.isin(query, existing)
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Keep only the ties where ``mask`` is true (removing the others)."""
+        idx = np.flatnonzero(mask)
+        k = len(idx)
+        for arr in (self.a, self.b, self.trust, self.last_used):
+            arr[:k] = arr[idx]
+        self.n = k
+
+    def remove_posts(self, posts: np.ndarray) -> int:
+        """Remove every tie of the given posts (their holders left); return how many."""
+        if len(posts) == 0 or self.n == 0:
+            return 0
+        a, b, _, _ = self.view()
+        gone = np.isin(a, posts) | np.isin(b, posts)
+        self.keep(~gone)
+        return int(gone.sum())
+
+    def best_into(
+        self, posts: np.ndarray, agencies: np.ndarray, agency_of_post: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The most trusted tie from each queried post into each queried agency.
+
+        Args:
+            posts: Post of each query.
+            agencies: Agency of each query.
+            agency_of_post: Agency of every post.
+
+        Returns:
+            ``(trust, edge)`` per query; trust and edge are -1 where the post has no tie
+            into that agency. Cost: O((ties + queries) log ties).
+        """
+        trust_out = np.full(len(posts), -1.0)
+        edge_out = np.full(len(posts), -1, dtype=np.int64)
+        a, b, trust, _ = self.view()
+        if len(a) == 0 or len(posts) == 0:
+            return trust_out, edge_out
+        n_agencies = int(agency_of_post.max()) + 1
+        src = np.concatenate([a, b])
+        key = src * n_agencies + agency_of_post[np.concatenate([b, a])]
+        tr = np.concatenate([trust, trust])
+        # Sort by key, then trust: the last entry of each key is its most trusted tie.
+        order = np.lexsort((tr, key))
+        ks = key[order]
+        last = np.flatnonzero(np.r_[ks[1:] != ks[:-1], True])
+        keys, chosen = ks[last], order[last]
+        query = np.asarray(posts) * n_agencies + np.asarray(agencies)
+        pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+        hit = keys[pos] == query
+        trust_out[hit] = tr[chosen[pos[hit]]]
+        edge_out[hit] = chosen[pos[hit]] % len(a)
+        return trust_out, edge_out
+
+    def degree(self, n_posts: int) -> np.ndarray:
+        """Number of cross-agency ties of each post."""
+        a, b, _, _ = self.view()
+        return np.bincount(a, minlength=n_posts) + np.bincount(b, minlength=n_posts)
+
+    def mean_trust_by_post(self, n_posts: int) -> np.ndarray:
+        """Mean trust of each post's ties (NaN where it has none)."""
+        a, b, trust, _ = self.view()
+        total = np.bincount(a, trust, n_posts) + np.bincount(b, trust, n_posts)
+        deg = self.degree(n_posts)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(deg > 0, total / np.maximum(deg, 1), np.nan)
