@@ -191,6 +191,7 @@ class Broker(mesa.Agent):
         bank: Facilitation hours set aside towards the next meeting.
         intro_credit: Fraction of an introduction carried to next week.
         introductions: Introductions made so far.
+        reviews: Joint case reviews brokered so far.
     """
 
     model: CopModel
@@ -200,6 +201,7 @@ class Broker(mesa.Agent):
         self.bank = 0.0
         self.intro_credit = 0.0
         self.introductions = 0
+        self.reviews = 0
 
     @property
     def hours_per_week(self) -> float:

@@ -304,7 +304,8 @@ PARAMS: tuple[Param, ...] = (
       "reaches commissioning"),
     # --- workforce ------------------------------------------------------------------------
     P("workforce.background_caseload", 40.0, 0.0, 200.0, unit="cases/post",
-      description="Ordinary cases per funded post besides the modelled people", source=BLACK),
+      description="Ordinary cases per typical post besides the modelled people (demand; "
+      "a budget change does not change it)", source=BLACK),
     P("workforce.caseload_standard", 40.0, 1.0, 200.0, unit="cases",
       description="Caseload a practitioner can carry without strain", source=BLACK),
     P("workforce.burnout_fill", 0.03, 0.0, 1.0, unit="1/week",

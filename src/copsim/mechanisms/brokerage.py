@@ -96,4 +96,5 @@ def strengthen(model: CopModel, rng: np.random.Generator) -> bool:
     mine = cand[(a[cand] == x) | (b[cand] == x)]
     tr[mine] = trust_rules.gain(tr[mine], model.p.trust.gain)
     used[mine] = model.steps
+    model.broker.reviews += 1
     return True

@@ -44,10 +44,11 @@ def exclusion_probability(severity: np.ndarray, risk: float, severity_max: float
 def refresh_caseloads(model: CopModel) -> None:
     """Recompute caseloads, agency capacity and each practitioner's caseload pressure.
 
-    An agency's load is its ordinary cases (``background_caseload`` per funded post, held
-    by whoever is in post) plus ``complex_case_weight`` per person it key-works or supports
-    on referral. Capacity is ``min(1, staff * standard / load)``; a practitioner's pressure
-    is their share of the load over the standard caseload.
+    An agency's load is its ordinary cases (``background_caseload`` per typical post: its
+    demand, which a budget does not change, held by whoever is in post) plus
+    ``complex_case_weight`` per person it key-works or supports on referral. Capacity is
+    ``min(1, staff * standard / load)``; a practitioner's pressure is their share of the
+    load over the standard caseload.
     """
     p, posts, people, agencies = model.p, model.posts, model.people, model.agencies
     n_ag = len(agencies)
@@ -58,12 +59,13 @@ def refresh_caseloads(model: CopModel) -> None:
     in_post = np.bincount(posts.agency[posts.occupied], minlength=n_ag)
     keyworked = np.bincount(posts.agency, posts.caseload, n_ag)
     w = p.casework.complex_case_weight
-    load = p.workforce.background_caseload * agencies.funded + w * (keyworked + episodes)
+    ordinary = p.workforce.background_caseload * p.site.practitioners_per_agency
+    load = ordinary + w * (keyworked + episodes)
     room = in_post * p.workforce.caseload_standard
     with np.errstate(divide="ignore", invalid="ignore"):
         model.agency_capacity = np.where(load > 0, np.minimum(1.0, room / load), 1.0)
         staff = np.maximum(in_post, 1)
-        shared = (p.workforce.background_caseload * agencies.funded + w * episodes) / staff
+        shared = (ordinary + w * episodes) / staff
     pressure = (shared[posts.agency] + w * posts.caseload) / p.workforce.caseload_standard
     model.pressure = np.where(posts.occupied, pressure, 0.0)
 

@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+
+from copsim.agents import PersonState
+from copsim.mechanisms import commissioner, economics, knowledge, outcomes
+from copsim.model import CopModel
+
+
+def test_reallocation_is_budget_neutral_and_follows_the_gaps():
+    share = np.ones(6)
+    gaps = np.array([10.0, 0, 0, 0, 0, 0])
+    new = commissioner.reallocate(share, gaps, 0.1)
+    assert new.sum() == pytest.approx(6.0)
+    assert new[0] > 1 > new[1]
+    assert np.array_equal(commissioner.reallocate(share, gaps, 0.0), share)
+    assert np.array_equal(commissioner.reallocate(share, np.zeros(6), 0.1), share)
+
+
+def test_without_insight_no_funding_moves():
+    m = CopModel({"nurture.commissioner_engagement": 0.0, "weeks": 60}).run_to_end()
+    assert m.commissioner.insight == 0 and m.commissioner.funding_moved == 0
+
+
+def test_engaged_commissioner_moves_funding():
+    m = CopModel({"nurture.commissioner_engagement": 1.0, "brokerage.hours_per_week": 8.0})
+    m.run_to_end()
+    assert m.commissioner.insight > 0 and m.commissioner.funding_moved > 0
+    assert m.agencies.budget_share.mean() == pytest.approx(1.0)
+
+
+def test_knowledge_spreads_upwards_only():
+    k = np.array([[0.2], [0.6]])
+    out = knowledge.spread(k, np.array([[0.4], [0.4]]), 0.5)
+    assert out[:, 0].tolist() == pytest.approx([0.3, 0.6])
+
+
+def test_breadth_ignores_own_domain():
+    m = CopModel()
+    assert knowledge.breadth(m) == pytest.approx(m.p.knowledge.other_domains)
+
+
+def test_net_benefit_and_roi_against_twin():
+    run = economics.Ledger(programme_cost=100, crisis_cost=800, turnover_cost=100)
+    twin = economics.Ledger(programme_cost=0, crisis_cost=1000, turnover_cost=150)
+    assert economics.net_benefit(run, twin) == 150
+    assert economics.roi(run, twin) == 1.5
+    assert economics.roi(twin, twin) is None
+
+
+def test_outcome_states():
+    sev = np.array([30.0, 30.0, 8.0, 20.0])
+    ago = np.array([20.0, 30.0, 9.0, 25.0])
+    crisis = np.array([False, False, False, True])
+    got = outcomes.classify(sev, ago, crisis, 12.0)
+    assert got.tolist() == [
+        PersonState.UNSTABLE,
+        PersonState.STABLE,
+        PersonState.RECOVERED,
+        PersonState.CRISIS,
+    ]

@@ -1,0 +1,65 @@
+import numpy as np
+import pytest
+
+from copsim.domains import CRISIS_KINDS, DOMAINS, SEVERITY_MAX
+from copsim.mechanisms import crises, needs
+from copsim.model import CopModel
+
+
+def test_severity_spans_the_ndt_scale():
+    n = len(DOMAINS)
+    assert SEVERITY_MAX == 48
+    assert needs.severity(np.zeros((1, n)), np.ones(1))[0] == 0
+    assert needs.severity(np.ones((1, n)), np.zeros(1))[0] == 48
+
+
+def test_unsupported_active_needs_worsen_supported_ones_improve_quiet_ones_hold():
+    level = np.array([[0.6, 0.6, 0.1]])
+    sup = np.array([[False, True, False]])
+    out = needs.drift(level, sup, np.array([0.8]), 0.01, 0.01, np.zeros((1, 3)), 0.35)
+    assert out[0, 0] > 0.6  # active, unmet: worse
+    assert out[0, 1] < 0.6  # active, supported: better
+    assert out[0, 2] == pytest.approx(0.1)  # not an active need: unchanged
+
+
+def test_improvement_scales_with_engagement():
+    level = np.full((2, 1), 0.6)
+    sup = np.ones((2, 1), dtype=bool)
+    out = needs.drift(level, sup, np.array([0.2, 1.0]), 0.0, 0.02, np.zeros((2, 1)), 0.35)
+    assert out[1, 0] < out[0, 0] < 0.6
+
+
+def test_key_worker_supports_their_own_domain(small_model):
+    m = small_model
+    sup = needs.supported(m)
+    kw = m.people.key_worker
+    own = m.agencies.domain[m.posts.agency[kw]]
+    assert sup[np.arange(len(kw)), own].all()
+
+
+def test_crisis_probability_rises_with_need_and_falls_with_coverage():
+    rates = np.ones(len(CRISIS_KINDS)) * 2.0
+    low, high = np.full((1, len(DOMAINS)), 0.2), np.full((1, len(DOMAINS)), 0.8)
+    p_low = crises.weekly_probability(low, np.zeros(1), rates, 0.5)
+    p_high = crises.weekly_probability(high, np.zeros(1), rates, 0.5)
+    p_covered = crises.weekly_probability(high, np.ones(1), rates, 0.5)
+    assert np.all(p_high > p_low)
+    hazard_high = -np.log(1 - p_high)
+    assert np.allclose(p_covered, 1 - np.exp(-hazard_high * 0.5))  # half the hazard
+
+
+def test_coverage_is_share_of_active_needs_met():
+    lv = np.array([[0.8, 0.8, 0.1, 0.1], [0.1, 0.1, 0.1, 0.1]])
+    met = np.array([[True, False, True, False], [False] * 4])
+    assert crises.coverage(lv, met, 0.35).tolist() == [0.5, 1.0]
+
+
+def test_crises_are_charged_at_unit_costs_and_raise_needs():
+    m = CopModel({"crises.ed_attendance_rate": 50.0, "weeks": 5, "brokerage.hours_per_week": 0})
+    before = m.people.needs.copy()
+    m.steps = 1
+    crises.step(m)
+    assert m.totals.crisis_events > 0
+    assert m.ledger.crisis_cost >= m.totals.crisis_events * min(crises.unit_costs(m.p))
+    hit = m.people.last_crisis == 1
+    assert np.all(m.people.needs[hit].sum(axis=1) >= before[hit].sum(axis=1))

@@ -1,0 +1,44 @@
+import numpy as np
+import pytest
+
+from copsim.mechanisms import trust
+from copsim.model import CopModel
+
+
+def test_gain_saturates_and_loss_is_proportional():
+    assert trust.gain(0.5, 0.2) == pytest.approx(0.6)
+    assert trust.gain(0.9, 0.2) == pytest.approx(0.92)  # smaller step near 1
+    assert trust.gain(0.5, 0.2, times=2) == pytest.approx(trust.gain(0.6, 0.2))
+    assert trust.loss(0.5, 0.2) == pytest.approx(0.4)
+    assert trust.loss(0.1, 0.2) == pytest.approx(0.08)
+
+
+def test_decay_moves_towards_baseline_from_either_side():
+    assert trust.decay(0.9, 0.5, 0.1) == pytest.approx(0.86)
+    assert trust.decay(0.1, 0.5, 0.1) == pytest.approx(0.14)
+    assert trust.decay(0.5, 0.5, 0.1) == pytest.approx(0.5)
+
+
+def test_record_joint_work_counts_every_use(small_model):
+    m = small_model
+    _, _, tr, used = m.ties.view()
+    tr[:] = 0.5
+    m.steps = 7
+    edges = np.array([0, 0, 1])
+    trust.record_joint_work(m, edges, np.array([True, True, False]))
+    g, lo = m.p.trust.gain, m.p.trust.loss
+    assert tr[0] == pytest.approx(trust.gain(0.5, g, 2))
+    assert tr[1] == pytest.approx(trust.loss(0.5, lo))
+    assert used[0] == used[1] == 7
+
+
+def test_unused_ties_decay_and_are_forgotten():
+    m = CopModel({"trust.forget_weeks": 10, "brokerage.hours_per_week": 0})
+    _, _, tr, used = m.ties.view()
+    tr[:] = 0.9
+    used[: len(used) // 2] = -20  # last used long ago
+    n_before = len(m.ties)
+    m.steps = 1
+    trust.step(m)
+    assert len(m.ties) == n_before - n_before // 2
+    assert np.all(m.ties.view()[2] < 0.9)

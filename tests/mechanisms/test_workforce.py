@@ -1,0 +1,61 @@
+import numpy as np
+import pytest
+
+from copsim.mechanisms import funding, workforce
+from copsim.model import CopModel
+
+
+def test_weekly_probability_compounds_to_the_annual_one():
+    p_week = workforce.weekly_from_annual(0.3)
+    assert 1 - (1 - p_week) ** 52 == pytest.approx(0.3)
+
+
+def test_burnout_is_a_bounded_stock_filled_by_demand_drained_by_support():
+    b = np.array([0.4, 0.4, 0.4])
+    nxt = workforce.burnout_next(b, np.array([1.0, 2.0, 1.0]), np.array([1, 1, 2.0]), 0.03, 0.05)
+    assert nxt[1] > nxt[0] > nxt[2]
+    extreme = workforce.burnout_next(np.array([0.99]), np.array([100.0]), np.ones(1), 0.5, 0.0)
+    assert 0 <= extreme[0] <= 1
+
+
+def test_leaving_rises_with_burnout_and_in_the_first_year():
+    p = workforce.leaving_probability(
+        np.array([0.0, 1.0, 0.0]), np.array([100, 100, 10]), 0.2, 3.0, 1.5
+    )
+    assert p[1] == pytest.approx(3 * p[0])
+    assert p[2] == pytest.approx(1.5 * p[0])
+
+
+def test_leavers_lose_their_ties_and_their_people_lose_continuity():
+    m = CopModel({"brokerage.hours_per_week": 10.0, "weeks": 30})
+    for _ in range(20):
+        m.step()
+    post = int(np.argmax(m.posts.caseload))
+    clients = np.flatnonzero(m.people.key_worker == post)
+    engagement = m.people.engagement[clients].copy()
+    n_agents = len(m.agents)
+    workforce.depart(m, np.array([post]))
+    a, b, _, _ = m.ties.view()
+    assert post not in a and post not in b
+    assert np.all(m.people.key_worker[clients] == -1)
+    assert np.all(m.people.engagement[clients] < engagement)
+    assert len(m.agents) == n_agents - 1 and m.practitioner_at[post] is None
+    assert m.ledger.turnover_cost == m.totals.leavers * m.p.workforce.replacement_cost
+
+
+def test_hires_fill_funded_vacancies_only_and_start_with_less_knowledge():
+    m = CopModel({"workforce.hiring_lag_weeks": 1.0})
+    staff = np.flatnonzero(m.posts.occupied & (m.posts.agency == 0))
+    workforce.depart(m, staff[:4])
+    m.agencies.funded[0] = 8  # a cut: only two of the four posts are still funded
+    workforce.hire(m)
+    new = np.flatnonzero(m.posts.occupied & (m.posts.agency == 0))
+    assert len(new) == 8
+    hired = np.setdiff1d(new, staff[4:])
+    assert np.all(m.posts.knowledge[hired, 0] < m.p.knowledge.own_domain)
+    assert not m.posts.member[hired].any()
+
+
+def test_funded_posts_follow_budget_within_reserved_posts():
+    out = funding.funded_posts(10, np.array([0.04, 0.8, 1.0, 9.0]), 25)
+    assert out.tolist() == [1, 8, 10, 25]

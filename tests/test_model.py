@@ -1,0 +1,62 @@
+import numpy as np
+
+from copsim.agents import Agency, Broker, Commissioner, Person, PersonState, Practitioner
+from copsim.model import WEEK, CopModel
+from copsim.outputs import WEEKLY
+
+
+def test_constructible_with_no_arguments_and_defaults():
+    m = CopModel()
+    assert m.p.weeks == 156 and m.p.seed == 0
+    assert len(m.agents_by_type[Agency]) == 6
+    assert len(m.agents_by_type[Practitioner]) == 60
+    assert len(m.agents_by_type[Person]) == 300
+    assert len(m.agents_by_type[Broker]) == 1 and len(m.agents_by_type[Commissioner]) == 1
+
+
+def test_rng_argument_sets_the_seed():
+    assert CopModel(rng=7).p.seed == 7
+
+
+def test_agents_view_the_site_state():
+    m = CopModel()
+    person = m.person_agents[0]
+    assert 0 <= person.severity <= 48
+    assert isinstance(person.state, PersonState)
+    kw = person.key_worker
+    assert kw is not None and kw.agency.domain in kw.knowledge
+    assert kw.knowledge[kw.agency.domain] == m.p.knowledge.own_domain
+    for other, trust in kw.ties():
+        assert other.agency is not kw.agency and 0 <= trust <= 1
+    agency = m.agency_agents[0]
+    assert agency.staff_in_post == agency.funded_posts == 10
+
+
+def test_the_week_runs_the_declared_steps_in_order(monkeypatch):
+    calls = []
+
+    def traced(name, fn):
+        return lambda model: (calls.append(name), fn(model))
+
+    monkeypatch.setattr("copsim.model.WEEK", tuple((n, traced(n, f)) for n, f in WEEK))
+    CopModel({"weeks": 2}).step()
+    assert calls == [name for name, _ in WEEK]
+
+
+def test_weekly_table_has_a_row_a_week_and_every_declared_column():
+    m = CopModel({"weeks": 12}).run_to_end()
+    df = m.weekly_table()
+    assert list(df.columns) == [o.name for o in WEEKLY]
+    assert df["week"].tolist() == list(range(13))
+    for o in WEEKLY:
+        if o.kind == "cumulative":
+            assert np.all(np.diff(df[o.name].to_numpy()) >= 0), o.name
+
+
+def test_people_and_staff_are_conserved():
+    m = CopModel({"nurture.commissioner_engagement": 0.0}).run_to_end()  # fixed budgets
+    df = m.weekly_table()
+    states = df[["people_in_crisis", "people_unstable", "people_stable", "people_recovered"]]
+    assert (states.sum(axis=1) == 300).all()
+    assert (df["staff_in_post"] == 60 - df["vacancies"]).all()
+    assert m.totals.leavers == m.totals.hires + df["vacancies"].iloc[-1]
