@@ -12,6 +12,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	  { echo $$p; break; }; done)
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+LINTED := $(wildcard src tests benchmarks experiments)
 
 .PHONY: run test lint docs bench clean
 
@@ -32,14 +33,14 @@ run: $(VENV)/.installed
 	$(BIN)/copsim run
 
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks experiments
-	$(BIN)/ruff format --check src tests benchmarks experiments
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/copsim docs --check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check --fix src tests benchmarks experiments
-	$(BIN)/ruff format src tests benchmarks experiments
+	$(BIN)/ruff check --fix $(LINTED)
+	$(BIN)/ruff format $(LINTED)
 
 docs: $(VENV)/.installed
 	$(BIN)/copsim docs
