@@ -158,12 +158,18 @@ class CopModel(mesa.Model):
         self.practitioner_at[post] = agent
         return agent
 
+    def staff_of(self, agency: int) -> np.ndarray:
+        """Posts of ``agency`` with someone in them (its posts are contiguous: O(its posts))."""
+        start = int(self.agencies.first_post[agency])
+        block = self.posts.occupied[start : start + self.agencies.n_posts]
+        return np.flatnonzero(block) + start
+
     def pick_in_post(self, agencies: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """One random practitioner in post at each given agency (-1 where none)."""
         out = np.full(len(agencies), -1, dtype=np.int64)
         u = rng.random(len(agencies))
         for i, agency in enumerate(agencies):
-            staff = np.flatnonzero(self.posts.occupied & (self.posts.agency == agency))
+            staff = self.staff_of(agency)
             if len(staff):
                 out[i] = staff[int(u[i] * len(staff))]
         return out

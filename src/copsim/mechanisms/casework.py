@@ -84,7 +84,7 @@ def allocate_key_workers(model: CopModel) -> None:
     target = people.home_agency[waiting, primary]
     load = np.bincount(people.key_worker[people.key_worker >= 0], minlength=len(posts))
     for agency in np.unique(target):
-        staff = np.flatnonzero(posts.occupied & (posts.agency == agency))
+        staff = model.staff_of(agency)
         if len(staff) == 0:
             continue
         who = waiting[target == agency]
