@@ -15,6 +15,7 @@ from pathlib import Path
 from copsim.schema import ConfigError
 
 USAGE = """usage: copsim run [--traceback] [HYDRA_OVERRIDE ...]
+       copsim demo [--port N] [--host HOST] [--no-open]
        copsim docs [--check]
        copsim --version
 
@@ -110,6 +111,29 @@ def run_command(args: list[str]) -> None:
     main_fn(_hydra_task)()
 
 
+def demo_command(args: list[str]) -> None:
+    """``copsim demo``: serve the trainer app to a browser on this machine, offline."""
+    from copsim.viz.server import DEFAULT_HOST, DEFAULT_PORT
+
+    parser = argparse.ArgumentParser(
+        prog="copsim demo", description="Serve the trainer app (see docs/trainer-guide.md)."
+    )
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (0: any free one)")
+    parser.add_argument("--no-open", action="store_true", help="do not open a browser")
+    opts = parser.parse_args(args)
+    if not 0 <= opts.port <= 65535:
+        fail(f"invalid value for --port: {opts.port} (allowed: a whole number from 0 to 65535)")
+    from copsim.viz.server import serve
+
+    try:
+        serve(opts.host, opts.port, open_browser=not opts.no_open)
+    except RuntimeError as err:
+        fail(str(err))
+    except KeyboardInterrupt:
+        pass
+
+
 def docs_command(args: list[str]) -> None:
     """``copsim docs``: regenerate (or with --check, verify) the dictionaries."""
     from copsim.dictionaries import write_dictionaries
@@ -137,7 +161,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"copsim {copsim_version()}")
         return
     command, rest = argv[0], argv[1:]
-    commands = {"run": run_command, "docs": docs_command}
+    commands = {"run": run_command, "docs": docs_command, "demo": demo_command}
     if command not in commands:
         fail(f"unknown command {command!r} (allowed: {', '.join(commands)})")
     commands[command](rest)

@@ -1,0 +1,76 @@
+"""``copsim demo``: serve the trainer app with Solara, on this machine, with no internet.
+
+Three things would otherwise reach out to the internet: the browser page's front-end
+assets (Solara fetches them from a CDN unless ``solara-assets`` has put them on disk, which
+the ``viz`` extra installs), Solara's check for a newer release on PyPI, and its usage
+telemetry. The first is served locally; the other two are switched off here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+APP = "copsim.viz.app"
+
+OFFLINE_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+"""Environment set before Solara is imported, so it never tries to phone home."""
+
+
+VIZ_MODULES = ("solara", "solara_assets", "altair", "ipyvue", "ipyvuetify")
+"""What the ``viz`` extra brings (besides Mesa itself)."""
+
+
+def missing_packages() -> list[str]:
+    """The modules of the ``viz`` extra that are not installed."""
+    return [name for name in VIZ_MODULES if importlib.util.find_spec(name) is None]
+
+
+def front_end_problem() -> str | None:
+    """Why the page would render empty, if it would (ipyvuetify 2+: mesa issue 3806)."""
+    from importlib.metadata import version
+
+    major = int(version("ipyvuetify").split(".")[0])
+    if major >= 2:
+        return (
+            f"ipyvuetify {version('ipyvuetify')} is installed: SolaraViz shows an empty main "
+            "pane with it (mesa issue 3806); pip install 'ipyvue<2' 'ipyvuetify<2'"
+        )
+    return None
+
+
+def solara_args(host: str, port: int, open_browser: bool) -> list[str]:
+    """The ``solara run`` arguments of the demo."""
+    return [
+        "run",
+        APP,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",  # no auto-restart, minified front end
+        "--no-check-version",  # would ask PyPI
+        "--no-access-log",
+        "--open" if open_browser else "--no-open",
+    ]
+
+
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool = True) -> None:
+    """Run the demo's server until interrupted (Ctrl-C).
+
+    Raises:
+        RuntimeError: When the ``viz`` extra is not installed.
+    """
+    missing = missing_packages()
+    if missing:
+        raise RuntimeError(f"the demo needs {', '.join(missing)}: pip install 'copsim[viz]'")
+    problem = front_end_problem()
+    if problem:
+        raise RuntimeError(problem)
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+    from solara.__main__ import cli
+
+    cli.main(args=solara_args(host, port, open_browser), prog_name="copsim demo")
