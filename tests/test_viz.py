@@ -112,9 +112,10 @@ def test_a_lever_changes_the_run_from_next_week_and_is_marked():
     a, b = demo.runs
     assert a.model.p.nurture.protected_time == a.twin.p.nurture.protected_time == 0.0
     assert b.model.p.nurture.protected_time == 0.5
+    assert a.changed() == {"nurture.protected_time": (0.5, 0.0)} and b.changed() == {}
     (marker,) = demo.markers()
     assert (marker.week, marker.runs) == (6, ("A",))
-    assert marker.label == "A: protected time = 0"
+    assert marker.label == "nurture protected time = 0"
 
     assert demo.set_lever("B", "brokerage.hours_per_week", 12)
     assert b.model.p.brokerage.hours_per_week == 12.0
@@ -294,7 +295,7 @@ def test_page_presets_steps_levers_and_events():
     assert "15 of 156" in html("copsim-counters-box")
     events = html("copsim-events-box")
     assert "week 3: funding cut (budget 0.8)" in events
-    assert "week 3: A: protected time = 0.25 (A)" in events
+    assert "week 3: nurture protected time = 0.25 (A)" in events
     assert html("copsim-charts-box").count("data-marker=") == 2 * len(app.CHARTS)
     assert any("Protected time: 0.25" in str(w.children) for w in rc.find(v.Html).widgets), (
         "the lever does not show its new value"

@@ -179,9 +179,18 @@ class Session:
         )
 
     def shot(self, name: str, selector: str = ".copsim-dashboard") -> None:
+        """Save a screenshot for docs/trainer-guide.md into docs/img/."""
         IMG.mkdir(parents=True, exist_ok=True)
-        self.page.wait_for_timeout(300)  # let the last update paint
-        self.page.locator(selector).screenshot(path=IMG / f"{name}.png")
+        page = self.page
+        if selector != "body":
+            # The page scrolls inside Solara's main pane: make the window tall enough for
+            # the whole dashboard to be drawn, then give it its size back.
+            size = page.viewport_size
+            page.set_viewport_size({"width": size["width"], "height": 2000})
+        page.wait_for_timeout(300)  # let the last update paint
+        page.locator(selector).screenshot(path=IMG / f"{name}.png")
+        if selector != "body":
+            page.set_viewport_size(size)
 
 
 @pytest.fixture
@@ -252,7 +261,7 @@ def test_trainer_walkthrough(session):
     page.locator(".copsim-shock-cut_funding").click()
     page.wait_for_selector(".copsim-marker")
     session.lever("A", "nurture.protected_time", "Home")
-    page.wait_for_selector(".copsim-events >> text=A: protected time = 0")
+    page.wait_for_selector(".copsim-events >> text=nurture protected time = 0 (A)")
     events = page.inner_text(".copsim-events")
     assert "week 4: funding cut (budget 0.8)" in events
     assert page.locator('.copsim-marker[data-week="4"]').count() == 2 * 8
@@ -319,5 +328,4 @@ def test_lesson_screenshots(session, lesson):
         session.page.wait_for_selector(f".copsim-levers >> text={expected}")
     session.quarters(quarters)
     assert session.week() == 13 * quarters
-    session.page.set_viewport_size({"width": 1600, "height": 2000})
     session.shot(lesson)

@@ -29,7 +29,7 @@ from copsim.plotting import STATE_COLOURS
 from copsim.viz.charts import Line, line_chart
 from copsim.viz.controls import lever_controls, model_params
 from copsim.viz.network import legend_html, network_svg
-from copsim.viz.session import SHOCKS, DemoModel, Run, describe_markers
+from copsim.viz.session import SHOCKS, DemoModel, Run, describe_markers, short_name
 
 TITLE = "copsim: communities of practice, trainer demo"
 QUARTER = 13
@@ -171,8 +171,8 @@ def counters_html(demo: DemoModel) -> str:
         )
         body.append(f"<tr><th>{escape(label)}</th>{cells}</tr>")
     style = (
-        "<style>.copsim-counters{border-collapse:collapse;font-size:13px}"
-        ".copsim-counters th,.copsim-counters td{padding:2px 8px;text-align:left;"
+        "<style>.copsim-counters{border-collapse:collapse;font-size:12px}"
+        ".copsim-counters th,.copsim-counters td{padding:2px 6px;text-align:left;"
         "border-bottom:1px solid #eee;vertical-align:top}"
         ".copsim-counters thead th{font-size:12px}</style>"
     )
@@ -185,12 +185,10 @@ def counters_html(demo: DemoModel) -> str:
 def networks_html(demo: DemoModel) -> str:
     """The network of every run, side by side, with the key to the symbols."""
     cells = "".join(
-        f'<div style="flex:1 1 340px;max-width:460px">{network_svg(run)}</div>' for run in demo.runs
+        f'<div style="flex:1 1 0;min-width:0;max-width:460px">{network_svg(run)}</div>'
+        for run in demo.runs
     )
-    return (
-        f'<div class="copsim-networks" style="display:flex;flex-wrap:wrap;gap:8px">{cells}'
-        f"</div>{legend_html()}"
-    )
+    return f'<div class="copsim-networks" style="display:flex;gap:8px">{cells}</div>{legend_html()}'
 
 
 def events_html(demo: DemoModel) -> str:
@@ -201,19 +199,24 @@ def events_html(demo: DemoModel) -> str:
             '<div class="copsim-events" style="font-size:12px;color:#666">No policy events yet: '
             "use the Timeline card to fire one, or move a lever mid-run.</div>"
         )
-    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    items = "".join(f"<div>{escape(line)}</div>" for line in lines)
     return (
         '<div class="copsim-events" style="font-size:12px"><b>Policy events</b> '
-        f'(numbered on the charts)<ol style="margin:0">{items}</ol></div>'
+        f"(numbered on the charts){items}</div>"
     )
 
 
 def runs_legend_html(demo: DemoModel) -> str:
     """Which line style is which run, and the shared seed and size."""
     styles = ["solid line", "dashed line"]
-    runs = " · ".join(
-        f"<b>{escape(run.title)}</b> ({styles[i]})" for i, run in enumerate(demo.runs)
-    )
+    parts = []
+    for i, run in enumerate(demo.runs):
+        # What a trainer changed (levers, events), so a screenshot says what it shows.
+        changed = "".join(
+            f"; {short_name(name)} {was:g} → {now:g}" for name, (was, now) in run.changed().items()
+        )
+        parts.append(f"<b>{escape(run.title)}</b> ({styles[i]}{escape(changed)})")
+    runs = " · ".join(parts)
     v = demo.runs[0].values
     size = (
         f"seed {demo.seed} · {v['weeks']} weeks · {v['site.people']} people · "
@@ -271,7 +274,7 @@ def Dashboard(model: solara.Reactive[DemoModel]) -> None:
             solara.HTML(
                 unsafe_innerHTML=networks,
                 classes=["copsim-networks-box"],
-                style="flex: 1 1 600px",
+                style="flex: 1 1 560px",
             )
         solara.HTML(unsafe_innerHTML=charts, classes=["copsim-charts-box"])
         solara.HTML(unsafe_innerHTML=events, classes=["copsim-events-box"])

@@ -159,14 +159,18 @@ def line_chart(
         out.append(
             f'<line x1="{left}" x2="{left + pw}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#999"/>'
         )
+    at_week: dict[int, int] = {}
     for number, week in markers:
         mx = x(week)
+        # Events in the same week share a line; their numbers sit side by side.
+        nx = mx + 13 * at_week.get(week, 0)
+        at_week[week] = at_week.get(week, 0) + 1
         out.append(
             f'<g class="copsim-marker" data-marker="{number}" data-week="{week}">'
             f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{top - 2}" y2="{top + ph}" '
             f'stroke="{MARKER}" stroke-dasharray="3 2"/>'
-            f'<circle cx="{mx:.1f}" cy="{top - 8}" r="6" fill="#fff" stroke="{MARKER}"/>'
-            f'<text x="{mx:.1f}" y="{top - 5}" font-size="8" text-anchor="middle" '
+            f'<circle cx="{nx:.1f}" cy="{top - 8}" r="6" fill="#fff" stroke="{MARKER}"/>'
+            f'<text x="{nx:.1f}" y="{top - 5}" font-size="8" text-anchor="middle" '
             f'fill="#222">{number}</text></g>'
         )
     for line in lines:

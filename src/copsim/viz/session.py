@@ -222,6 +222,7 @@ class Run:
         model: The model.
         twin: The same site and seed without a broker; savings are measured against it.
         left_week: Week in which each post's holder last left (``NEVER`` if not yet).
+        preset: The configuration as built, before any lever or event.
     """
 
     key: str
@@ -231,6 +232,7 @@ class Run:
     model: CopModel
     twin: CopModel
     left_week: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    preset: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def build(cls, key: str, scenario: str, site: str, values: Mapping[str, Any]) -> Run:
@@ -239,7 +241,7 @@ class Run:
         model = CopModel(values)
         twin = CopModel(twin_values(values))
         left = np.full(len(model.posts), NEVER, dtype=np.int64)
-        return cls(key, scenario, site, values, model, twin, left)
+        return cls(key, scenario, site, values, model, twin, left, copy.deepcopy(values))
 
     @property
     def title(self) -> str:
@@ -294,6 +296,11 @@ class Run:
     def latest(self, name: str) -> Any:
         """This week's value of one output."""
         return self.series(name)[-1]
+
+    def changed(self) -> dict[str, tuple[Any, Any]]:
+        """Parameters that differ from the preset now: name -> (preset value, value now)."""
+        now = self.model.p.as_dict()
+        return {n: (self.preset[n], v) for n, v in now.items() if v != self.preset.get(n, v)}
 
     def value(self, name: str) -> Any:
         """The current value of a parameter."""
@@ -498,7 +505,7 @@ class DemoModel(mesa.Model):
         with self.lock:
             try:
                 run = self.run(key)
-                run.apply({name: value}, f"{key}: {short_name(name)} = {value:g}")
+                run.apply({name: value}, f"{short_name(name)} = {value:g}")
             except (ConfigError, KeyError, TypeError, ValueError) as err:
                 self._fail(f"Lever {name} not changed", err)
                 return False
@@ -529,8 +536,8 @@ class DemoModel(mesa.Model):
 
 
 def short_name(name: str) -> str:
-    """A parameter's name in words: ``nurture.protected_time`` -> ``protected time``."""
-    return SCHEMA[name].key.replace("_", " ")
+    """A parameter's name in words: ``nurture.protected_time`` -> ``nurture protected time``."""
+    return name.replace(".", " ").replace("_", " ")
 
 
 def describe_markers(markers: Sequence[Marker], n_runs: int) -> list[str]:
