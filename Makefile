@@ -14,7 +14,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 LINTED := $(wildcard src tests benchmarks experiments)
 
-.PHONY: run test lint docs bench clean
+.PHONY: run test lint docs bench demo clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "copsim needs Python 3.12 or newer on PATH" >&2; exit 1; }
@@ -44,6 +44,15 @@ lint: $(VENV)/.installed-test
 
 docs: $(VENV)/.installed
 	$(BIN)/copsim docs
+
+# The trainer demo in your browser (docs/trainer-guide.md). Installing the `viz` extra needs
+# the internet once; after that `make demo` works offline.
+$(VENV)/.installed-viz: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[viz]'
+	@touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed-viz
+	$(BIN)/copsim demo
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_run.py

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import socket
 
 import numpy as np
 import pytest
@@ -314,3 +315,15 @@ def test_demo_command_checks_its_port(tmp_path):
     )
     help_ = run_cli("demo", "--help", cwd=tmp_path)
     assert help_.returncode == 0 and "--port" in help_.stdout
+
+
+def test_demo_command_says_when_its_port_is_taken(tmp_path):
+    pytest.importorskip("solara")
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        proc = run_cli("demo", "--port", str(port), "--no-open", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        f"copsim: error: cannot listen on 127.0.0.1:{port} (Address already in use); "
+        "choose another --port"
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import socket
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -41,6 +42,18 @@ def front_end_problem() -> str | None:
     return None
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host:port``, if it could not (say, in use)."""
+    if port == 0:
+        return None
+    try:
+        with socket.create_server((host, port)):
+            return None
+    except OSError as err:
+        why = os.strerror(err.errno) if err.errno else str(err)
+        return f"cannot listen on {host}:{port} ({why}); choose another --port"
+
+
 def solara_args(host: str, port: int, open_browser: bool) -> list[str]:
     """The ``solara run`` arguments of the demo."""
     return [
@@ -66,7 +79,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool
     missing = missing_packages()
     if missing:
         raise RuntimeError(f"the demo needs {', '.join(missing)}: pip install 'copsim[viz]'")
-    problem = front_end_problem()
+    problem = front_end_problem() or port_problem(host, port)
     if problem:
         raise RuntimeError(problem)
     for key, value in OFFLINE_ENV.items():
