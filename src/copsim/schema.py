@@ -12,6 +12,7 @@ files use them, so renaming one is a breaking change.
 from __future__ import annotations
 
 import difflib
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -114,9 +115,11 @@ class Param:
                 raise ConfigError(self.name, value, self.allowed())
             return value
         if kind in (int, float):
-            if isinstance(value, bool) or not isinstance(value, int | float):
+            # numbers.Real admits numpy scalars, which sampling tools hand over (but not
+            # numpy booleans).
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
                 raise ConfigError(self.name, value, self.allowed())
-            if kind is int and isinstance(value, float) and not value.is_integer():
+            if kind is int and not float(value).is_integer():
                 raise ConfigError(self.name, value, self.allowed())
             out_of_range = (
                 value != value  # NaN
