@@ -1,0 +1,116 @@
+"""Comparison figures: weekly bands, a forest plot of paired differences, a heatmap.
+
+Every time-series panel marks the configurations' policy events; every figure is saved
+with copsim's version and git commit in its metadata (:func:`copsim.plotting.save`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from copsim.analysis.replicates import Runs
+from copsim.outputs import SUMMARY, WEEKLY
+from copsim.plotting import mark_events
+
+UNITS = {o.name: o.unit for o in (*WEEKLY, *SUMMARY)}
+
+DEFAULT_WEEKLY = (
+    "staff_in_post",
+    "burnout_mean",
+    "cross_agency_trust",
+    "cop_attendance",
+    "people_in_crisis",
+    "people_stable",
+)
+
+
+def weekly_bands(
+    runs: Runs, outputs: Sequence[str] = DEFAULT_WEEKLY, band: tuple[float, float] = (10, 90)
+) -> Figure:
+    """Median weekly series per configuration with a 10-90% band across replicates."""
+    if runs.weekly is None:
+        raise ValueError("these runs carry no weekly table")
+    n = len(outputs)
+    cols = min(3, n)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(5 * cols, 3.4 * rows), squeeze=False, sharex=True, layout="constrained"
+    )
+    events = {(e["week"], e.get("label", "")): e for ev in runs.events.values() for e in ev}
+    for ax, output in zip(axes.flat, outputs, strict=False):
+        for i, config in enumerate(runs.configs):
+            sub = runs.weekly[runs.weekly["config"] == config]
+            q = sub.groupby("week")[output].quantile([band[0] / 100, 0.5, band[1] / 100])
+            q = q.unstack()
+            colour = f"C{i}"
+            ax.fill_between(
+                q.index, q.iloc[:, 0], q.iloc[:, 2], color=colour, alpha=0.2, linewidth=0
+            )
+            ax.plot(q.index, q.iloc[:, 1], color=colour, label=config)
+        mark_events(ax, list(events.values()))
+        ax.set_title(output.replace("_", " "))
+        ax.set_ylabel(UNITS.get(output, ""))
+        ax.grid(alpha=0.3)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("week")
+    axes.flat[0].legend(fontsize=8)
+    fig.suptitle(f"Median and {band[0]:g}-{band[1]:g}% band across replicates", fontsize=11)
+    return fig
+
+
+def forest(differences: pd.DataFrame, outputs: Sequence[str] | None = None) -> Figure:
+    """Paired differences against the baseline with 95% intervals, one panel per output."""
+    outputs = list(outputs or dict.fromkeys(differences["output"]))
+    fig, axes = plt.subplots(
+        1,
+        len(outputs),
+        figsize=(3.2 * len(outputs), 0.5 * differences["config"].nunique() + 2),
+        squeeze=False,
+        layout="constrained",
+    )
+    for ax, output in zip(axes[0], outputs, strict=True):
+        sub = differences[differences["output"] == output].reset_index(drop=True)
+        y = np.arange(len(sub))[::-1]
+        ax.errorbar(
+            sub["mean"],
+            y,
+            xerr=[sub["mean"] - sub["low"], sub["high"] - sub["mean"]],
+            fmt="o",
+            color="#2c3e50",
+            capsize=3,
+        )
+        ax.axvline(0, color="0.5", linestyle="--", linewidth=1)
+        ax.set_yticks(y, sub["config"] if ax is axes[0][0] else [""] * len(sub))
+        ax.set_title(output.replace("_", " "), fontsize=9)
+        ax.grid(alpha=0.3, axis="x")
+    baseline = differences["baseline"].iloc[0] if len(differences) else ""
+    fig.suptitle(
+        f"Paired difference against {baseline} (mean, bootstrap 95% interval)", fontsize=10
+    )
+    return fig
+
+
+def heatmap(runs: Runs, output: str, x: str, y: str) -> Figure:
+    """Mean of a summary output over a grid of two swept parameters."""
+    df = runs.summary.merge(runs.factors[[x, y]], left_on="config", right_index=True)
+    grid = df.groupby([y, x])[output].mean().unstack(x).sort_index(ascending=False)
+    fig, ax = plt.subplots(
+        figsize=(1.2 * grid.shape[1] + 3, 0.8 * grid.shape[0] + 2), layout="constrained"
+    )
+    im = ax.imshow(grid.to_numpy(float), cmap="viridis", aspect="auto")
+    ax.set_xticks(range(grid.shape[1]), [str(v) for v in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [str(v) for v in grid.index])
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    for (i, j), v in np.ndenumerate(grid.to_numpy(float)):
+        ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=8, color="w")
+    fig.colorbar(im, ax=ax, label=f"{output} (mean over replicates)")
+    ax.set_title(output.replace("_", " "))
+    return fig

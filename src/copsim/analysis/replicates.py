@@ -1,0 +1,194 @@
+"""Replicated runs of several configurations, as tidy tables.
+
+A :class:`Runs` holds one summary row per (configuration, seed), the weekly rows of the
+same runs, and the parameter values that tell the configurations apart. It comes from
+running named configurations (:func:`run_configurations`) or from a collected sweep folder
+(:func:`load_sweep`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from copsim.config import check_overrides, compose, values_from_config
+from copsim.outputs import SUMMARY
+from copsim.runner import RunResult, run_values
+
+
+@dataclass
+class Runs:
+    """Replicated runs of several configurations.
+
+    Attributes:
+        summary: One row per run: ``config``, ``seed`` and the summary outputs.
+        weekly: One row per run and week: ``config``, ``seed``, ``week`` and weekly outputs.
+        factors: One row per configuration (index ``config``): the values that define it.
+        events: The policy events of each configuration.
+    """
+
+    summary: pd.DataFrame
+    weekly: pd.DataFrame | None = None
+    factors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def configs(self) -> list[str]:
+        """Configuration labels, in the order they were given."""
+        return list(dict.fromkeys(self.summary["config"]))
+
+    @property
+    def outputs(self) -> list[str]:
+        """The numeric summary outputs present."""
+        names = [o.name for o in SUMMARY if o.name in self.summary.columns]
+        return [n for n in names if pd.api.types.is_numeric_dtype(self.summary[n])]
+
+    def resolve(self, label: str) -> str:
+        """The configuration a label names: an exact label, or the one it uniquely matches.
+
+        ``scenario=cop_unnurtured`` matches the label ``scenario=cop_unnurtured site=...``
+        when no other configuration contains it.
+        """
+        if label in self.configs:
+            return label
+        parts = label.split()
+        hits = [c for c in self.configs if all(p in c.split() for p in parts)]
+        if len(hits) != 1:
+            raise ValueError(
+                f"baseline {label!r} matches {len(hits)} configurations "
+                f"(allowed: one of {', '.join(self.configs)})"
+            )
+        return hits[0]
+
+
+def expand(overrides: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """Expand comma sweeps into configurations: ``[(label, overrides), ...]``.
+
+    ``["scenario=a,b", "site=x"]`` gives two configurations labelled ``scenario=a`` and
+    ``scenario=b``, each with ``site=x``. The label names only what varies.
+    """
+    parsed = check_overrides(overrides, multirun=True)
+    choices: list[list[str]] = []
+    varying: list[bool] = []
+    for o in parsed:
+        if o.is_sweep_override():
+            values = [str(v) for v in o.sweep_iterator()]
+            choices.append([f"{o.key_or_group}={v}" for v in values])
+            varying.append(True)
+        else:
+            choices.append([o.input_line])
+            varying.append(False)
+    configs = []
+    for combo in itertools.product(*choices):
+        label = " ".join(c for c, v in zip(combo, varying, strict=True) if v) or "default"
+        configs.append((label, list(combo)))
+    return configs
+
+
+def _run(job: tuple[str, dict[str, Any]]) -> tuple[str, RunResult]:
+    label, values = job
+    return label, run_values(values)
+
+
+def run_many(
+    jobs: Sequence[tuple[str, dict[str, Any]]], workers: int | None = None
+) -> list[tuple[str, RunResult]]:
+    """Run labelled configurations, in parallel over ``workers`` processes, in order."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(jobs) <= 1:
+        return list(map(_run, jobs))
+    # forkserver: workers start from a clean process, not a fork of a threaded one.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_run, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
+
+
+def run_configurations(
+    overrides: Sequence[str] | Mapping[str, Sequence[str]],
+    replicates: int = 20,
+    seed: int | None = None,
+    workers: int | None = None,
+) -> Runs:
+    """Run every configuration the overrides describe, each over the same seeds.
+
+    Args:
+        overrides: Hydra overrides whose comma lists (``scenario=a,b``) make the
+            configurations, or a mapping of labels to each configuration's overrides.
+        replicates: Seeds per configuration: ``seed .. seed + replicates - 1``.
+        seed: First seed (default: the configuration's ``seed``).
+        workers: Processes to use (default: every core; 1 runs in this process).
+
+    Returns:
+        The runs, with common random numbers across configurations for each seed.
+    """
+    if isinstance(overrides, Mapping):
+        configs = [(label, list(o)) for label, o in overrides.items()]
+    else:
+        configs = expand(overrides)
+    jobs, factors, events = [], [], {}
+    for label, combo in configs:
+        values = values_from_config(compose(combo))
+        first = values["seed"] if seed is None else seed
+        events[label] = values["events"]
+        factors.append({"config": label, **_factor_values(label)})
+        jobs += [(label, {**values, "seed": first + i}) for i in range(replicates)]
+    results = run_many(jobs, workers)
+    summary = pd.DataFrame(
+        [{"config": label, "seed": r.values["seed"], **r.summary} for label, r in results]
+    )
+    weekly = pd.concat(
+        [r.weekly.assign(config=label, seed=r.values["seed"]) for label, r in results],
+        ignore_index=True,
+    )
+    return Runs(summary, weekly, pd.DataFrame(factors).set_index("config"), events)
+
+
+def _factor_values(label: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for part in label.split():
+        key, eq, value = part.partition("=")
+        if not eq:
+            continue
+        try:
+            out[key] = float(value)
+        except ValueError:
+            out[key] = value
+    return out
+
+
+def load_sweep(folder: str | Path) -> Runs:
+    """Load a collected sweep folder (``summary.parquet``, ``weekly.parquet``) as Runs.
+
+    Configurations are told apart by the swept parameters, the columns that vary across
+    the sweep's runs.
+    """
+    from copsim.store import SweepTables  # the sweep store's own reader
+
+    tables = SweepTables.load(Path(folder))
+    swept = tables.swept
+    summary = tables.summary.copy()
+    summary["config"] = _labels(summary, swept)
+    weekly = None
+    if tables.weekly is not None:
+        weekly = tables.weekly.copy()
+        weekly["config"] = _labels(weekly, swept)
+    factors = summary.drop_duplicates("config").set_index("config")[swept]
+    return Runs(summary, weekly, factors, {})
+
+
+def _labels(df: pd.DataFrame, swept: Sequence[str]) -> pd.Series:
+    if not swept:
+        return pd.Series("default", index=df.index)
+    return (
+        df[list(swept)]
+        .astype(str)
+        .apply(lambda row: " ".join(f"{k}={v}" for k, v in row.items()), axis=1)
+    )

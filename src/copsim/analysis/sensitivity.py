@@ -1,0 +1,222 @@
+"""Global sensitivity analysis through SALib: Morris screening or Sobol indices.
+
+Parameter ranges come from the one schema (a user may narrow them). Each sample point is
+run over several seeds (the same seeds for every point, so noise is common across points)
+and the chosen summary output is averaged over them before the indices are computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+
+from copsim.analysis.replicates import run_many
+from copsim.config import compose, values_from_config
+from copsim.outputs import SUMMARY
+from copsim.schema import ConfigError, check_key
+
+DEFAULT_FACTORS = (
+    "brokerage.hours_per_week",
+    "site.joint_working_history",
+    "nurture.protected_time",
+    "nurture.manager_support",
+    "nurture.commissioner_engagement",
+    "funding.agency_budget",
+    "trust.gain",
+    "trust.decay",
+)
+"""The levers and conditions varied when no --params are given."""
+
+SALIB_SEED = 7
+"""Seed of SALib's sampling and bootstrap, so an analysis is reproducible."""
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A parameter varied over [low, high] (rounded if the parameter is an integer)."""
+
+    name: str
+    low: float
+    high: float
+    integer: bool = False
+
+
+@dataclass
+class SensitivityResult:
+    """Indices with their 95% confidence intervals, and the evaluated samples."""
+
+    method: str
+    output: str
+    indices: pd.DataFrame
+    samples: pd.DataFrame
+
+
+def factors_from(names: Sequence[str], ranges: Sequence[str] = ()) -> list[Factor]:
+    """Factors for the named parameters, with schema ranges narrowed by ``NAME=LOW:HIGH``.
+
+    Raises:
+        ConfigError: For an unknown or non-numeric parameter, or a range outside the
+            schema's.
+    """
+    narrowed: dict[str, tuple[float, float]] = {}
+    for item in ranges:
+        name, _, span = item.partition("=")
+        param = check_key(name)
+        try:
+            low, high = (float(v) for v in span.split(":"))
+        except ValueError:
+            raise ConfigError(name, span, "a range LOW:HIGH") from None
+        if not (param.low <= low < high <= param.high):
+            raise ConfigError(
+                name, span, f"LOW:HIGH with {param.low:g} <= LOW < HIGH <= {param.high:g}"
+            )
+        narrowed[name] = (low, high)
+    factors = []
+    for name in names:
+        param = check_key(name)
+        if param.kind not in (int, float) or name == "seed":
+            raise ConfigError(name, param.default, "a numeric model parameter")
+        low, high = narrowed.get(name, (param.low, param.high))
+        factors.append(Factor(name, float(low), float(high), param.kind is int))
+    unknown = set(narrowed) - set(names)
+    if unknown:
+        raise ConfigError(sorted(unknown)[0], "", "a parameter also listed in --params")
+    return factors
+
+
+def sample(factors: Sequence[Factor], method: str, n: int) -> np.ndarray:
+    """SALib sample matrix (rows: points, columns: factors)."""
+    problem = _problem(factors)
+    if method == "morris":
+        x = morris_sample.sample(problem, N=n, num_levels=4, seed=SALIB_SEED)
+    else:
+        x = sobol_sample.sample(problem, N=n, calc_second_order=False, seed=SALIB_SEED)
+    for j, f in enumerate(factors):
+        if f.integer:
+            x[:, j] = np.rint(x[:, j])
+    return x
+
+
+def _problem(factors: Sequence[Factor]) -> dict:
+    return {
+        "num_vars": len(factors),
+        "names": [f.name for f in factors],
+        "bounds": [[f.low, f.high] for f in factors],
+    }
+
+
+def analyse(
+    factors: Sequence[Factor],
+    output: str,
+    method: str = "morris",
+    samples: int = 10,
+    replicates: int = 4,
+    overrides: Sequence[str] = (),
+    workers: int | None = None,
+) -> SensitivityResult:
+    """Sample, run every point over ``replicates`` seeds, and compute the indices.
+
+    Args:
+        factors: Parameters to vary and their ranges.
+        output: Summary output to explain (a key of docs/outputs.md).
+        method: ``morris`` (screening: mu*, sigma) or ``sobol`` (S1, ST).
+        samples: Morris trajectories, or Sobol base samples.
+        replicates: Seeds per point; the output is their mean.
+        overrides: Fixed overrides for everything else (e.g. ``site=poor_history``).
+        workers: Processes to use.
+    """
+    names = [o.name for o in SUMMARY]
+    if output not in names:
+        raise ConfigError("--output", output, "one of " + ", ".join(names))
+    if method not in ("morris", "sobol"):
+        raise ConfigError("--method", method, "morris or sobol")
+    base = values_from_config(compose(list(overrides)))
+    x = sample(factors, method, samples)
+    jobs = []
+    for i, row in enumerate(x):
+        point = {
+            f.name: (int(v) if f.integer else float(v)) for f, v in zip(factors, row, strict=True)
+        }
+        jobs += [(str(i), {**base, **point, "seed": base["seed"] + r}) for r in range(replicates)]
+    results = run_many(jobs, workers)
+    y_runs = np.array(
+        [np.nan if r.summary[output] is None else r.summary[output] for _, r in results],
+        dtype=float,
+    ).reshape(len(x), replicates)
+    y = np.nanmean(y_runs, axis=1)
+    problem = _problem(factors)
+    if method == "morris":
+        si = morris_analyze.analyze(
+            problem, x, y, conf_level=0.95, num_resamples=1000, seed=SALIB_SEED
+        )
+        indices = pd.DataFrame(
+            {
+                "parameter": problem["names"],
+                "mu_star": si["mu_star"],
+                "mu_star_conf": si["mu_star_conf"],
+                "sigma": si["sigma"],
+            }
+        )
+    else:
+        si = sobol_analyze.analyze(
+            problem,
+            y,
+            calc_second_order=False,
+            conf_level=0.95,
+            num_resamples=1000,
+            seed=SALIB_SEED,
+        )
+        indices = pd.DataFrame(
+            {
+                "parameter": problem["names"],
+                "S1": si["S1"],
+                "S1_conf": si["S1_conf"],
+                "ST": si["ST"],
+                "ST_conf": si["ST_conf"],
+            }
+        )
+    samples_df = pd.DataFrame(x, columns=problem["names"]).assign(**{output: y})
+    return SensitivityResult(method, output, indices, samples_df)
+
+
+def plot(result: SensitivityResult) -> Figure:
+    """Bar chart of the indices with their 95% confidence intervals."""
+    idx = result.indices
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(idx) + 1.8), layout="constrained")
+    y = np.arange(len(idx))[::-1]
+    if result.method == "morris":
+        ax.barh(y, idx["mu_star"], xerr=idx["mu_star_conf"], color="#2980b9", capsize=3)
+        ax.set_xlabel(f"Morris mu* of {result.output} (95% CI)")
+    else:
+        ax.barh(
+            y + 0.2,
+            idx["S1"],
+            height=0.4,
+            xerr=idx["S1_conf"],
+            label="first order S1",
+            color="#2980b9",
+            capsize=3,
+        )
+        ax.barh(
+            y - 0.2,
+            idx["ST"],
+            height=0.4,
+            xerr=idx["ST_conf"],
+            label="total ST",
+            color="#e67e22",
+            capsize=3,
+        )
+        ax.set_xlabel(f"Sobol indices of {result.output} (95% CI)")
+        ax.legend()
+    ax.set_yticks(y, idx["parameter"])
+    ax.grid(alpha=0.3, axis="x")
+    return fig
