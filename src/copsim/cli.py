@@ -16,6 +16,8 @@ from copsim.schema import ConfigError
 
 USAGE = """usage: copsim run [--traceback] [HYDRA_OVERRIDE ...]
        copsim demo [--port N] [--host HOST] [--no-open]
+       copsim run -m [HYDRA_OVERRIDE ...] [replicates=N]     (a sweep, see README "Sweeps")
+       copsim collect SWEEP_DIR
        copsim docs [--check]
        copsim --version
 
@@ -24,6 +26,8 @@ examples:
   copsim run scenario=cop site=poor_history brokerage.hours_per_week=10 seed=3
   copsim run scenario=cop_nurtured 'events=[{week:52,set:{funding.agency_budget:0.8}}]'
   copsim run --cfg job          (print the composed config and exit)
+  copsim run -m brokerage.hours_per_week=0,5,10 site=poor_history,good_history replicates=20 \
+      hydra/launcher=joblib hydra.sweep.dir=results/sweeps/brokerage
 """
 
 
@@ -61,6 +65,13 @@ def describe(summary: dict, folder: Path | None) -> str:
 
 def _hydra_task(cfg) -> None:
     from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    if HydraConfig.get().mode == RunMode.MULTIRUN:
+        from copsim.sweep import run_job
+
+        run_job(cfg)  # one sweep point over its replicates, into the sweep folder
+        return
 
     from copsim.config import values_from_config
     from copsim.results import write_run
@@ -88,7 +99,15 @@ def run_command(args: list[str]) -> None:
     """``copsim run``: check the overrides, then hand over to Hydra."""
     import hydra
 
-    from copsim.config import check_overrides, compose, conf_dir, register, values_from_config
+    from copsim.config import (
+        REPLICATES,
+        check_overrides,
+        compose,
+        conf_dir,
+        register,
+        replicates_from_config,
+        values_from_config,
+    )
 
     traceback = "--traceback" in args
     args = [a for a in args if a != "--traceback"]
@@ -100,7 +119,15 @@ def run_command(args: list[str]) -> None:
     try:
         check_overrides(overrides, multirun=multirun)
         if not multirun and not info:
-            values_from_config(compose(overrides))
+            cfg = compose(overrides)
+            values_from_config(cfg)
+            if replicates_from_config(cfg) != 1:
+                raise ConfigError(
+                    "replicates",
+                    replicates_from_config(cfg),
+                    f"{REPLICATES.default} without -m; add -m to run seeds seed..seed+N-1 "
+                    "into a sweep folder",
+                )
     except ConfigError as err:
         if traceback:
             raise
@@ -109,6 +136,27 @@ def run_command(args: list[str]) -> None:
     sys.argv = [sys.argv[0], *args]
     main_fn = hydra.main(config_path=str(conf_dir()), config_name="config", version_base="1.3")
     main_fn(_hydra_task)()
+    if multirun:
+        from copsim import sweep
+
+        outcome = sweep.LAST_OUTCOME
+        if outcome is not None and outcome.failed_points:
+            raise SystemExit(1)
+
+
+def collect_command(args: list[str]) -> None:
+    """``copsim collect SWEEP_DIR``: merge a sweep folder's runs into its two tables."""
+    from copsim.sweep import collect, verdict
+
+    parser = argparse.ArgumentParser(prog="copsim collect")
+    parser.add_argument("folder", type=Path, help="the sweep folder (hydra.sweep.dir)")
+    opts = parser.parse_args(args)
+    if not (opts.folder / "runs").is_dir() and not (opts.folder / "failures").is_dir():
+        fail(f"no copsim sweep in {opts.folder} (no runs/ or failures/ folder)")
+    outcome = collect(opts.folder)
+    print(verdict(outcome, this_sweep=False))
+    if outcome.failed_points:
+        raise SystemExit(1)
 
 
 def demo_command(args: list[str]) -> None:
@@ -161,7 +209,12 @@ def main(argv: list[str] | None = None) -> None:
         print(f"copsim {copsim_version()}")
         return
     command, rest = argv[0], argv[1:]
-    commands = {"run": run_command, "docs": docs_command, "demo": demo_command}
+    commands = {
+        "run": run_command,
+        "docs": docs_command,
+        "demo": demo_command,
+        "collect": collect_command,
+    }
     if command not in commands:
         fail(f"unknown command {command!r} (allowed: {', '.join(commands)})")
     commands[command](rest)

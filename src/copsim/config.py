@@ -20,7 +20,7 @@ from hydra.core.override_parser.types import Override
 from omegaconf import DictConfig, OmegaConf
 
 from copsim.events import parse_events
-from copsim.schema import GROUPS, PARAMS, SCHEMA, ConfigError, UnknownKeyError, validate
+from copsim.schema import GROUPS, PARAMS, SCHEMA, ConfigError, Param, UnknownKeyError, validate
 
 SCHEMA_NODE = "copsim_schema"
 """Name of the structured config in Hydra's ConfigStore (first in conf/config.yaml)."""
@@ -28,8 +28,19 @@ SCHEMA_NODE = "copsim_schema"
 CONFIG_GROUPS = ("site", "scenario")
 """Hydra config groups under conf/ whose options users pick by name."""
 
-RUN_KEYS = {"events"}
+RUN_KEYS = {"events", "replicates"}
 """Config keys that are not model parameters but are part of a run's configuration."""
+
+REPLICATES = Param(
+    name="replicates",
+    default=1,
+    low=1,
+    high=100_000,
+    unit="runs",
+    mutable=False,
+    description="Seeds run by one sweep job: seed .. seed+replicates-1 (needs -m above 1)",
+)
+"""Not a model parameter: how many seeds of one configuration a sweep job runs."""
 
 
 def conf_dir() -> Path:
@@ -53,6 +64,7 @@ def structured_config() -> type:
         (p.name, p.kind, dataclasses.field(default=p.default)) for p in PARAMS if not p.group
     ]
     fields.append(("events", list[Any], dataclasses.field(default_factory=list)))
+    fields.append(("replicates", int, dataclasses.field(default=REPLICATES.default)))
     for group in GROUPS:
         cls = _group_dataclass(group)
         fields.append((group, cls, dataclasses.field(default_factory=cls)))
@@ -73,9 +85,33 @@ def _check_value(name: str, value: Any, sweep: bool) -> None:
     if name == "events":
         parse_events(value, SCHEMA["weeks"].high)
         return
-    values = value if sweep and isinstance(value, list) else [value]
-    for v in values:
-        SCHEMA[name].check(v)
+    param = REPLICATES if name == "replicates" else SCHEMA[name]
+    if not (sweep and isinstance(value, list)):
+        param.check(value)
+        return
+    # In a sweep, a value of the right type that is out of range fails only its own
+    # points: those are recorded in the sweep folder and the rest run. A wrong type (Hydra
+    # could not even compose the point) or a list with no good value stops the sweep here.
+    errors = []
+    for v in value:
+        try:
+            param.check(v)
+        except ConfigError as err:
+            if not _right_type(param, v):
+                raise
+            errors.append(err)
+    if len(errors) == len(value):
+        raise errors[0]
+
+
+def _right_type(param: Param, value: Any) -> bool:
+    if param.kind is bool or isinstance(value, bool):
+        return isinstance(value, bool) and param.kind is bool
+    if param.kind is int:
+        return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if param.kind is float:
+        return isinstance(value, int | float)
+    return isinstance(value, str)
 
 
 def check_overrides(overrides: Sequence[str], *, multirun: bool = False) -> list[Override]:
@@ -135,6 +171,7 @@ def values_from_config(cfg: DictConfig) -> dict[str, Any]:
     tree = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(tree, dict)
     tree.pop("hydra", None)
+    tree.pop("replicates", None)  # how many seeds a sweep job runs, not part of a run
     raw_events = tree.pop("events", [])
     flat: dict[str, Any] = {}
     for key, value in tree.items():
@@ -145,6 +182,15 @@ def values_from_config(cfg: DictConfig) -> dict[str, Any]:
     values = validate(flat)
     values["events"] = [e.as_dict() for e in parse_events(raw_events, values["weeks"])]
     return values
+
+
+def replicates_from_config(cfg: DictConfig) -> int:
+    """The number of seeds one sweep job runs (``replicates``, default 1).
+
+    Raises:
+        ConfigError: If it is not a whole number from 1 up.
+    """
+    return int(REPLICATES.check(OmegaConf.select(cfg, "replicates", default=1)))
 
 
 def compose(overrides: Sequence[str] = ()) -> DictConfig:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -35,6 +35,16 @@ class RunResult:
     events: list[dict[str, Any]] = field(default_factory=list)
 
 
+class TwinSource(Protocol):
+    """Somewhere twins can be shared beyond this process (a sweep's :class:`TwinCache`)."""
+
+    def put(self, values: Mapping[str, Any], outcome: TwinOutcome) -> None:
+        """Offer the outcome of a run that is its own twin."""
+
+    def fetch(self, values: Mapping[str, Any], compute: Callable[[], TwinOutcome]) -> TwinOutcome:
+        """The twin of ``values``, calling ``compute`` only if nobody has it yet."""
+
+
 def twin_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """The configuration of the no-CoP twin: no broker hours, now or through events."""
     twin = {**values, **NO_COP}
@@ -57,21 +67,27 @@ def _twin_by_key(key: str) -> TwinOutcome:
     return twin_outcome(model)
 
 
-def run_values(values: Mapping[str, Any]) -> RunResult:
+def run_values(values: Mapping[str, Any], twins: TwinSource | None = None) -> RunResult:
     """Run one validated configuration and summarise it against its no-CoP twin.
 
     The twin runs on the same seed (common random numbers), so the savings in the summary
     are paired differences. Twins are cached in-process, so a sweep over programme
-    settings of one site pays for each twin once.
+    settings of one site pays for each twin once; ``twins`` shares them further (across
+    a sweep's jobs and processes). The result is the same wherever the twin came from.
     """
     values = dict(values)
     model = CopModel(values).run_to_end()
     weekly = model.weekly_table()
     twin_cfg = twin_values(values)
-    if _key(twin_cfg) == _key({**values, "events": values.get("events", [])}):
+    key = _key(twin_cfg)
+    if key == _key({**values, "events": values.get("events", [])}):
         twin = twin_outcome(model)
+        if twins is not None:
+            twins.put(twin_cfg, twin)
+    elif twins is not None:
+        twin = twins.fetch(twin_cfg, lambda: _twin_by_key(key))
     else:
-        twin = _twin_by_key(_key(twin_cfg))
+        twin = _twin_by_key(key)
     summary = summarise(model, weekly, twin)
     return RunResult(weekly, summary, values, [e.as_dict() for e in model.event_log])
 

@@ -1,0 +1,355 @@
+"""The sweep folder: finished runs as atomic files, shared twins, failures, tidy tables.
+
+Besides Hydra's own job folders (``0/``, ``1/``, ... with ``.hydra/``) and
+``multirun.yaml``, a sweep folder (``hydra.sweep.dir``) holds::
+
+    runs/<point>/seed-<seed>.parquet  one finished run (below)
+    twins/<hash>.json                 no-CoP twin outcomes, shared by every job and process
+    failures/<key>.json               a point that failed: its overrides, config and error
+    jobs/<num>.json                   what each job of the latest sweep did, and its timing
+    sweep.json                        timing of the latest multirun
+    weekly.parquet, summary.parquet   the collected tables (run x week, run)
+
+A run file is the run's weekly table; its summary, tags (swept values, seed, hashes) and
+provenance travel in the file's metadata, so one rename publishes the whole run: a run is
+complete exactly when its file exists. Resume and collect rely on nothing else, which is
+why a sweep killed at any moment loses no finished run and never shows a half-written one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from copsim.provenance import config_hash
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from copsim.outputs import TwinOutcome
+
+# pandas and pyarrow are imported where tables are read or written: the main process of a
+# sweep only needs them to collect at the end, and starts its workers sooner without them.
+
+try:  # POSIX: a lock the kernel releases when its holder dies, even by kill -9
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: twins may then be computed twice
+    fcntl = None  # type: ignore[assignment]
+
+META_KEY = b"copsim"
+"""Parquet metadata key of a run file's record and of the collected tables' column roles."""
+
+ID_COLUMNS = ("seed", "point", "config_hash")
+"""Columns that identify a run in the collected tables, after the swept parameters."""
+
+RUN_COLUMNS = ("compute_seconds", "job", "copsim_version", "git_commit", "created")
+"""Per-run bookkeeping columns at the end of ``summary.parquet``."""
+
+
+def point_hash(values: Mapping[str, Any]) -> str:
+    """Hash of a configuration without its seed: the same for every replicate of a point."""
+    return config_hash({k: v for k, v in values.items() if k != "seed"})
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` then rename ``tmp`` to ``path``.
+
+    The temporary name is unique to this call, so two processes publishing the same file
+    (a duplicated point) never write into each other's temporary file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".tmp.{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write ``data`` as JSON to ``path`` atomically."""
+    atomic_write(path, lambda p: p.write_text(json.dumps(data, indent=1, default=str)))
+
+
+def stamp(path: Path) -> tuple[int, int] | None:
+    """Identity of a file's current version: a rewrite by rename changes it."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
+class TwinCache:
+    """No-CoP twin outcomes in the sweep folder, each computed once across processes.
+
+    A twin is keyed by the hash of its configuration (seed included). A process that
+    needs a missing twin takes a lock on that twin, computes it, publishes it and lets go;
+    another process wanting the same twin meanwhile waits for it instead of recomputing.
+    Outcomes round-trip exactly through JSON (Python floats print in full precision), so a
+    run's summary is the same whether its twin came from here or was computed.
+
+    Args:
+        folder: The ``twins/`` folder of a sweep.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.computed = 0
+        self.reused = 0
+
+    def _path(self, values: Mapping[str, Any]) -> Path:
+        return self.folder / f"{config_hash(values)}.json"
+
+    def _read(self, path: Path) -> TwinOutcome | None:
+        from copsim.mechanisms.economics import Ledger
+        from copsim.outputs import TwinOutcome
+
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
+            return None
+        return TwinOutcome(Ledger(**data["ledger"]), data["crisis_events"], data["leavers"])
+
+    def put(self, values: Mapping[str, Any], outcome: TwinOutcome) -> None:
+        """Publish a twin outcome (a no-CoP run computed anyway is its own twin)."""
+        path = self._path(values)
+        if not path.exists():
+            write_json(path, _twin_record(outcome))
+
+    def fetch(self, values: Mapping[str, Any], compute: Callable[[], TwinOutcome]) -> TwinOutcome:
+        """The twin of ``values``: from the folder, or computed once and published."""
+        path = self._path(values)
+        found = self._read(path)
+        if found is None:
+            with self._lock(path):
+                found = self._read(path)  # another process may have published it meanwhile
+                if found is None:
+                    found = compute()
+                    write_json(path, _twin_record(found))
+                    self.computed += 1
+                    return found
+        self.reused += 1
+        return found
+
+    @contextlib.contextmanager
+    def _lock(self, path: Path) -> Iterator[None]:
+        if fcntl is None:
+            yield
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(path.with_suffix(".lock"), "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _twin_record(outcome: TwinOutcome) -> dict[str, Any]:
+    return {
+        "ledger": {k: float(v) for k, v in vars(outcome.ledger).items()},
+        "crisis_events": int(outcome.crisis_events),
+        "leavers": int(outcome.leavers),
+    }
+
+
+class SweepStore:
+    """Read and write the copsim parts of one sweep folder.
+
+    Args:
+        root: The sweep folder (``hydra.sweep.dir``).
+    """
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.twins = TwinCache(self.root / "twins")
+
+    # --- runs -------------------------------------------------------------------------
+
+    def run_path(self, point: str, seed: int) -> Path:
+        """Where the run of ``point`` with ``seed`` lives."""
+        return self.root / "runs" / point / f"seed-{seed}.parquet"
+
+    def has_run(self, point: str, seed: int) -> bool:
+        """Whether that run finished (its file exists only once complete)."""
+        return self.run_path(point, seed).exists()
+
+    def write_run(self, record: dict[str, Any], weekly: pd.DataFrame) -> Path:
+        """Publish a finished run: its weekly rows, with ``record`` in the metadata."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(weekly, preserve_index=False)
+        meta = {**(table.schema.metadata or {}), META_KEY: json.dumps(record, default=str)}
+        table = table.replace_schema_metadata(meta)
+        path = self.run_path(record["point"], record["seed"])
+        atomic_write(path, lambda p: pq.write_table(table, p))
+        return path
+
+    def run_files(self) -> list[Path]:
+        """Every finished run's file (temporary files are hidden and skipped)."""
+        return sorted(self.root.glob("runs/*/seed-*.parquet"))
+
+    # --- failures and jobs ------------------------------------------------------------
+
+    def failure_path(self, key: str) -> Path:
+        """Where the failure record of a point (keyed by its overrides) lives."""
+        return self.root / "failures" / f"{key}.json"
+
+    def failure_files(self) -> list[Path]:
+        """Every failure record."""
+        return sorted(self.root.glob("failures/*.json"))
+
+    def job_path(self, num: int) -> Path:
+        """Where job ``num`` records what it did."""
+        return self.root / "jobs" / f"{num}.json"
+
+    def job_files(self) -> list[Path]:
+        """Every job record."""
+        return sorted(self.root.glob("jobs/*.json"))
+
+    # --- collect ----------------------------------------------------------------------
+
+    def collect(self) -> SweepTables | None:
+        """Merge every finished run into the tidy tables and write them (None if no run)."""
+        tables = SweepTables.from_runs(self.run_files())
+        if tables is not None:
+            tables.write(self.root)
+        return tables
+
+
+@dataclass
+class SweepTables:
+    """The collected tables of a sweep.
+
+    Attributes:
+        summary: One row per run: the parameters given on the command line (``factors``),
+            ``seed``, ``point`` (configuration hash without the seed), ``config_hash``
+            (with it, as in a single run's provenance), the summary outputs, then the
+            run's compute time, job and provenance.
+        weekly: One row per run and week: the factors, ``seed``, ``point``, then the weekly
+            outputs.
+        factors: Parameters and config groups given on the command line, in order.
+        swept: The factors that take more than one value across the runs.
+    """
+
+    summary: pd.DataFrame
+    weekly: pd.DataFrame | None
+    factors: list[str]
+    swept: list[str]
+
+    @classmethod
+    def from_runs(cls, paths: list[Path]) -> SweepTables | None:
+        """Build the tables from run files (None if there are none)."""
+        import numpy as np
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        records, weeklies = [], []
+        for path in paths:
+            table = pq.read_table(path)
+            records.append(json.loads(table.schema.metadata[META_KEY]))
+            weeklies.append(table.replace_schema_metadata(None))
+        if not records:
+            return None
+        # Factor columns in the order the first job named them on the command line.
+        factors: list[str] = []
+        for record in sorted(records, key=lambda r: (r["job"], r["seed"])):
+            factors += [k for k in record["tags"] if k not in factors]
+        rows = [_summary_row(r, factors) for r in records]
+        summary = pd.DataFrame(rows)
+        order = summary.sort_values([*factors, "seed"], kind="stable").index.to_numpy()
+        summary = summary.loc[order].reset_index(drop=True)
+        lengths = np.array([t.num_rows for t in weeklies])
+        weekly_all = pa.concat_tables(weeklies, promote_options="default").to_pandas()
+        ids = pd.DataFrame([{**_factor_values(r, factors), **_ids(r)} for r in records])
+        run_of_row = np.repeat(np.arange(len(records)), lengths)
+        ids = ids.drop(columns="config_hash").iloc[run_of_row].reset_index(drop=True)
+        weekly = pd.concat([ids, weekly_all], axis=1)
+        # Weekly rows in the summary's run order, weeks in order within each run.
+        rank = np.empty(len(order), dtype=int)
+        rank[order] = np.arange(len(order))
+        weekly = weekly.iloc[np.argsort(rank[run_of_row], kind="stable")].reset_index(drop=True)
+        swept = [f for f in factors if summary[f].astype(str).nunique() > 1]
+        return cls(summary, weekly, factors, swept)
+
+    def write(self, root: Path) -> None:
+        """Write ``summary.parquet`` and ``weekly.parquet`` into ``root`` atomically."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        roles = json.dumps({"factors": self.factors, "swept": self.swept}).encode()
+        for name, frame in (("summary", self.summary), ("weekly", self.weekly)):
+            if frame is None:
+                continue
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            table = table.replace_schema_metadata({**table.schema.metadata, META_KEY: roles})
+            atomic_write(root / f"{name}.parquet", lambda p, t=table: pq.write_table(t, p))
+
+    @classmethod
+    def load(cls, root: Path) -> SweepTables:
+        """Read a sweep folder's collected tables, collecting them first if absent.
+
+        Raises:
+            FileNotFoundError: If the folder holds no finished run.
+        """
+        import pandas as pd
+        import pyarrow.parquet as pq
+
+        root = Path(root)
+        if not (root / "summary.parquet").exists():
+            tables = SweepStore(root).collect()
+            if tables is None:
+                raise FileNotFoundError(f"no finished runs in {root}")
+            return tables
+        summary = pq.read_table(root / "summary.parquet")
+        roles = json.loads(summary.schema.metadata[META_KEY])
+        weekly_path = root / "weekly.parquet"
+        weekly = pd.read_parquet(weekly_path) if weekly_path.exists() else None
+        return cls(summary.to_pandas(), weekly, roles["factors"], roles["swept"])
+
+
+def _factor_values(record: Mapping[str, Any], factors: list[str]) -> dict[str, Any]:
+    """A run's value of each factor: as tagged, else its configuration's value."""
+    out = {}
+    for name in factors:
+        if name in record["tags"]:
+            out[name] = record["tags"][name]
+        elif name in record["values"]:
+            out[name] = _cell(record["values"][name])
+        else:
+            out[name] = record["choices"].get(name)
+    return out
+
+
+def _ids(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: record[k] for k in ID_COLUMNS}
+
+
+def _summary_row(record: Mapping[str, Any], factors: list[str]) -> dict[str, Any]:
+    prov = record["provenance"]
+    return {
+        **_factor_values(record, factors),
+        **_ids(record),
+        **record["summary"],  # in the order of copsim.outputs.SUMMARY
+        "compute_seconds": record["compute_seconds"],
+        "job": record["job"],
+        "copsim_version": prov.get("copsim_version"),
+        "git_commit": prov.get("git_commit"),
+        "created": prov.get("created"),
+    }
+
+
+def _cell(value: Any) -> Any:
+    """A value as a table cell: lists and mappings (events) as JSON text."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, sort_keys=True)
+    return value

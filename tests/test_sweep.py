@@ -1,0 +1,171 @@
+"""Sweeps through ``copsim run -m``: launchers, replicates, the results store, failures."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import copsim
+from copsim.config import check_overrides
+from copsim.provenance import config_hash
+from copsim.schema import ConfigError
+from copsim.store import SweepTables
+from tests.conftest import run_cli
+
+POINTS = ["brokerage.hours_per_week=0,5", "site=poor_history,good_history", "weeks=20"]
+REPLICATES = 2
+# What differs between two sweeps of the same points by design: timing and when.
+VOLATILE = ["compute_seconds", "created"]
+
+
+def sweep(tmp_path, *extra: str, folder: str = "sweep"):
+    proc = run_cli(
+        "run",
+        "-m",
+        *POINTS,
+        f"replicates={REPLICATES}",
+        f"hydra.sweep.dir={folder}",
+        *extra,
+        cwd=tmp_path,
+    )
+    return proc, tmp_path / folder
+
+
+def jobs(folder) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted((folder / "jobs").glob("*.json"))]
+
+
+@pytest.mark.slow
+def test_basic_joblib_and_submitit_launchers_give_identical_tables(tmp_path):
+    tables = {}
+    for launcher in ("basic", "joblib", "submitit_local"):
+        extra = [] if launcher == "basic" else [f"hydra/launcher={launcher}"]
+        proc, folder = sweep(tmp_path, *extra, folder=launcher)
+        assert proc.returncode == 0, proc.stderr
+        last = proc.stdout.strip().splitlines()[-1]
+        assert "4 jobs done; 8 runs in summary.parquet and weekly.parquet; 0 failed" in last
+        assert "4/4 jobs done" in proc.stderr  # progress
+        assert not list(folder.rglob(".tmp.*"))
+        tables[launcher] = SweepTables.load(folder)
+
+    basic = tables["basic"]
+    assert basic.factors == ["brokerage.hours_per_week", "site", "weeks"]
+    assert basic.swept == ["brokerage.hours_per_week", "site"]
+    assert len(basic.summary) == 8 and len(basic.weekly) == 8 * 21
+    assert sorted(set(basic.summary["seed"])) == [0, 1]
+    for launcher in ("joblib", "submitit_local"):
+        other = tables[launcher]
+        pd.testing.assert_frame_equal(
+            basic.summary.drop(columns=VOLATILE),
+            other.summary.drop(columns=VOLATILE),
+            check_exact=True,
+        )
+        pd.testing.assert_frame_equal(basic.weekly, other.weekly, check_exact=True)
+
+    # The twins of the 5-hour points are the 0-hour points' own runs: none computed again.
+    assert sum(j["twins_computed"] for j in jobs(tmp_path / "basic")) == 0
+    assert sum(j["twins_reused"] for j in jobs(tmp_path / "basic")) == 4
+
+    # A stored run is exactly the single run of its point and seed (twin from the store or not).
+    single = copsim.run(["brokerage.hours_per_week=5", "site=poor_history", "weeks=20"], seed=1)
+    pick = (basic.summary["brokerage.hours_per_week"] == 5) & (
+        basic.summary["site"] == "poor_history"
+    )
+    row = basic.summary[pick & (basic.summary["seed"] == 1)].iloc[0]
+    for key, value in single.summary.items():
+        assert (pd.isna(row[key]) and value is None) or row[key] == value, key
+    pick_w = (basic.weekly["brokerage.hours_per_week"] == 5) & (
+        basic.weekly["site"] == "poor_history"
+    )
+    weekly = basic.weekly[pick_w & (basic.weekly["seed"] == 1)]
+    weekly = weekly.drop(columns=[*basic.factors, "seed", "point"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(weekly, single.weekly, check_exact=True)
+
+    # Common random numbers: seed i of every brokerage level starts from the same site.
+    start = basic.weekly[basic.weekly["week"] == 0].drop(
+        columns=["brokerage.hours_per_week", "point"]
+    )
+    assert start.drop_duplicates().shape[0] == 2 * REPLICATES  # site x seed
+
+    # Provenance: the run's config hash is the one a single run of it would record.
+    assert row["config_hash"] == config_hash(single.values)
+
+
+def test_a_bad_point_is_recorded_and_the_others_complete(tmp_path):
+    proc = run_cli(
+        "run",
+        "-m",
+        "brokerage.hours_per_week=2,99",
+        "weeks=20",
+        "replicates=2",
+        "hydra.sweep.dir=sweep",
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 1
+    last = proc.stdout.strip().splitlines()[-1]
+    assert "2 runs in summary.parquet" in last and "1 failed point (2 runs)" in last, last
+
+    folder = tmp_path / "sweep"
+    (record,) = [json.loads(p.read_text()) for p in (folder / "failures").glob("*.json")]
+    assert "brokerage.hours_per_week=99" in record["overrides"]
+    assert "brokerage.hours_per_week" in record["error"] and "0 to 40" in record["error"]
+    assert "hours_per_week: 99" in record["config"]
+    summary = pd.read_parquet(folder / "summary.parquet")
+    assert summary["brokerage.hours_per_week"].tolist() == [2.0, 2.0]
+    assert summary["seed"].tolist() == [0, 1]
+
+    again = run_cli("collect", "sweep", cwd=tmp_path)
+    assert again.returncode == 1
+    assert "1 failed point (2 runs)" in again.stdout.strip().splitlines()[-1]
+
+
+def test_a_sweep_with_no_good_value_or_a_wrong_type_stops_before_it_starts(tmp_path):
+    for bad in ("brokerage.hours_per_week=99,100", "brokerage.hours_per_week=abc,2"):
+        proc = run_cli("run", "-m", bad, "hydra.sweep.dir=sweep", cwd=tmp_path)
+        assert proc.returncode == 2
+        assert proc.stderr.strip().startswith("copsim: error: invalid value for brokerage")
+        assert not (tmp_path / "sweep").exists()
+
+
+def test_replicates_needs_multirun_and_a_whole_number_from_one(tmp_path):
+    proc = run_cli("run", "replicates=3", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "copsim: error: invalid value for replicates: 3 (allowed: 1 without -m; add -m to "
+        "run seeds seed..seed+N-1 into a sweep folder)"
+    )
+    assert not (tmp_path / "results").exists()
+    proc = run_cli("run", "-m", "replicates=0", cwd=tmp_path)
+    assert proc.returncode == 2 and "replicates: 0" in proc.stderr
+
+
+def test_collect_needs_a_sweep_folder(tmp_path):
+    proc = run_cli("collect", "nowhere", cwd=tmp_path)
+    assert proc.returncode == 2 and "no copsim sweep in nowhere" in proc.stderr
+
+
+def test_a_sweep_value_out_of_range_fails_its_point_not_the_sweep():
+    check_overrides(["brokerage.hours_per_week=2,99"], multirun=True)  # 99: isolated
+    with pytest.raises(ConfigError, match="hours_per_week"):
+        check_overrides(["brokerage.hours_per_week=99,100"], multirun=True)
+    with pytest.raises(ConfigError, match="'abc'"):
+        check_overrides(["brokerage.hours_per_week=abc,2"], multirun=True)
+    with pytest.raises(ConfigError, match="weeks"):
+        check_overrides(["weeks=5000", "seed=1,2"], multirun=True)
+
+
+def test_the_cluster_launcher_example_composes_on_submitit_slurm(tmp_path):
+    proc = run_cli(
+        "run",
+        "hydra/launcher=cluster_slurm",
+        "hydra.launcher.partition=compute",
+        "--cfg",
+        "hydra",
+        "-p",
+        "hydra.launcher",
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "SlurmLauncher" in proc.stdout and "partition: compute" in proc.stdout
