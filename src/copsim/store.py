@@ -324,7 +324,7 @@ def _factor_values(record: Mapping[str, Any], factors: list[str]) -> dict[str, A
         if name in record["tags"]:
             out[name] = record["tags"][name]
         elif name in record["values"]:
-            out[name] = _cell(record["values"][name])
+            out[name] = cell(record["values"][name])
         else:
             out[name] = record["choices"].get(name)
     return out
@@ -348,7 +348,7 @@ def _summary_row(record: Mapping[str, Any], factors: list[str]) -> dict[str, Any
     }
 
 
-def _cell(value: Any) -> Any:
+def cell(value: Any) -> Any:
     """A value as a table cell: lists and mappings (events) as JSON text."""
     if isinstance(value, list | dict):
         return json.dumps(value, sort_keys=True)

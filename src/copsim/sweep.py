@@ -20,11 +20,10 @@ import hashlib
 import json
 import os
 import sys
-import threading
 import time
 import traceback
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,9 +32,9 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from copsim.store import SweepStore, point_hash, stamp, write_json
+from copsim.progress import Progress, sweep_size
+from copsim.store import SweepStore, cell, point_hash, stamp, write_json
 
-BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
 NOT_TAGS = {"seed", "replicates"}
 """Overrides that are not tags of a run: the run's own seed is a column of its own."""
 
@@ -158,10 +157,8 @@ def _override_keys(overrides: list[str]) -> list[str]:
 
 
 def _tag(key: str, values: dict[str, Any], choices: dict[str, str]) -> Any:
-    from copsim.store import _cell
-
     if key in values:
-        return _cell(values[key])
+        return cell(values[key])
     return choices.get(key)
 
 
@@ -226,113 +223,7 @@ def _finish(
     write_json(store.job_path(report["job"]), report)
 
 
-# --- the main process: size, progress, collect --------------------------------------------
-
-
-def sweep_size(config: DictConfig) -> tuple[int, int] | None:
-    """Jobs and runs a multirun will launch, when the basic sweeper decides (else None)."""
-    if OmegaConf.select(config, "hydra.sweeper._target_") != BASIC_SWEEPER:
-        return None
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    params = OmegaConf.select(config, "hydra.sweeper.params") or {}
-    lines = [f"{k}={v}" for k, v in params.items()]
-    lines += [str(o) for o in config.hydra.overrides.task]
-    jobs, reps = 1, [int(OmegaConf.select(config, "replicates", default=1))]
-    for o in OverridesParser.create().parse_overrides(lines):
-        if not o.is_sweep_override():
-            if o.key_or_group == "replicates":
-                reps = [int(o.value())]
-            continue
-        options = list(o.sweep_string_iterator())
-        if o.key_or_group == "replicates":
-            reps = [int(v) for v in options]
-        else:
-            jobs *= len(options)
-    runs = sum(jobs * r for r in reps)
-    return jobs * len(reps), runs
-
-
-@dataclass
-class Progress:
-    """Jobs done out of the total and the time left, printed while a sweep runs.
-
-    A job counts as done when its record in ``jobs/`` is new or rewritten since the
-    sweep started (records of an earlier sweep into the same folder do not count).
-    """
-
-    store: SweepStore
-    size: tuple[int, int] | None
-    every: float = 2.0
-    started: float = field(default_factory=time.perf_counter)
-    before: dict[Path, tuple[int, int] | None] = field(default_factory=dict)
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
-    _shown: tuple[int, int] = (-1, -1)
-
-    def start(self) -> None:
-        """Note what is already in the folder, then report in the background."""
-        self.before = {p: stamp(p) for p in self.store.job_files()}
-        self._thread = threading.Thread(target=self._loop, name="copsim-progress", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> list[dict[str, Any]]:
-        """Stop reporting; the records of this sweep's finished jobs."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-        return self.finished()
-
-    def finished(self) -> list[dict[str, Any]]:
-        """Records of the jobs this sweep has finished so far."""
-        out = []
-        for path in self.store.job_files():
-            if stamp(path) != self.before.get(path):
-                try:
-                    out.append(json.loads(path.read_text()))
-                except (OSError, ValueError):  # replaced between listing and reading
-                    continue
-        return out
-
-    def line(self, jobs: list[dict[str, Any]]) -> str:
-        """One progress line: jobs and runs done, elapsed time and an estimate left."""
-        elapsed = time.perf_counter() - self.started
-        done = len(jobs)
-        runs = sum(j["done"] + j["skipped"] + j["failed"] for j in jobs)
-        computed = sum(j["done"] for j in jobs)
-        text = f"copsim: sweep {done}"
-        if self.size is None:
-            return f"{text} jobs done ({runs} runs), {_clock(elapsed)} elapsed"
-        total_jobs, total_runs = self.size
-        text += f"/{total_jobs} jobs done ({runs}/{total_runs} runs), {_clock(elapsed)} elapsed"
-        if computed and done < total_jobs:
-            # Runs computed so far set the pace; runs found done cost nothing.
-            left = (total_runs - runs) * elapsed / computed
-            text += f", about {_clock(left)} left"
-        return text
-
-    def _loop(self) -> None:
-        last, warm = 0.0, False
-        while not self._stop.wait(0.5):
-            jobs = self.finished()
-            if jobs and not warm:
-                # Collecting at the end needs these: import them while jobs run, once the
-                # workers have started (not competing with their own start-up), not after.
-                import pandas  # noqa: F401
-                import pyarrow.parquet  # noqa: F401
-
-                warm = True
-            key = (len(jobs), sum(j["done"] for j in jobs))
-            now = time.perf_counter()
-            if key != self._shown and now - last >= self.every:
-                print(self.line(jobs), file=sys.stderr, flush=True)
-                self._shown, last = key, now
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+# --- the main process: progress, collect, verdict ----------------------------------------
 
 
 class SweepCallback(Callback):
