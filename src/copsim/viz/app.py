@@ -278,14 +278,15 @@ def Dashboard(model: solara.Reactive[DemoModel]) -> None:
             )
         solara.HTML(unsafe_innerHTML=charts, classes=["copsim-charts-box"])
         solara.HTML(unsafe_innerHTML=events, classes=["copsim-events-box"])
-        solara.HTML(
-            unsafe_innerHTML=(
-                f'<span class="copsim-timing" data-step-ms="{demo.last_step_ms:.2f}" '
-                f'data-build-ms="{build_ms:.2f}">last step {demo.last_step_ms:.1f} ms, '
-                f"page built in {build_ms:.1f} ms</span>"
-            ),
-            style="font-size: 11px; color: #888",
-        )
+    # Outside the dashboard's box, so that screenshots of it do not change from run to run.
+    solara.HTML(
+        unsafe_innerHTML=(
+            f'<span class="copsim-timing" data-step-ms="{demo.last_step_ms:.2f}" '
+            f'data-build-ms="{build_ms:.2f}">last step {demo.last_step_ms:.1f} ms, '
+            f"page built in {build_ms:.1f} ms</span>"
+        ),
+        style="font-size: 11px; color: #888; padding: 0 8px",
+    )
 
 
 def _action(demo: DemoModel, act: Callable[[], object]) -> Callable[[], None]:
