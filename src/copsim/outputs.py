@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from copsim.agents import PersonState
-from copsim.mechanisms import economics, knowledge, workforce
+from copsim.mechanisms import economics, knowledge, needs, workforce
+from copsim.site import NEVER
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -108,6 +109,23 @@ def cop_meetings(m: CopModel) -> int:
 def knowledge_breadth(m: CopModel) -> float:
     """Mean knowledge of other agencies' domains."""
     return knowledge.breadth(m)
+
+
+def knowledge_breadth_participants(m: CopModel) -> float:
+    """Knowledge breadth of practitioners in post who have attended a CoP meeting."""
+    return knowledge.breadth(m, m.posts.last_attended > NEVER)
+
+
+def knowledge_breadth_others(m: CopModel) -> float:
+    """Knowledge breadth of practitioners in post who have never attended."""
+    return knowledge.breadth(m, m.posts.last_attended == NEVER)
+
+
+def unmet_need_share(m: CopModel) -> float:
+    """Share of people's active needs that no agency supports this week."""
+    active = m.people.needs > m.p.needs.threshold
+    n = active.sum()
+    return float((active & ~needs.supported(m)).sum() / n) if n else 0.0
 
 
 def _state_count(m: CopModel, state: PersonState) -> int:
@@ -211,6 +229,14 @@ WEEKLY: tuple[Output, ...] = (
     Output("knowledge_breadth", "0-1", "level",
            "Mean knowledge of other agencies' domains among practitioners in post",
            knowledge_breadth),
+    Output("knowledge_breadth_participants", "0-1", "level",
+           "Knowledge breadth of practitioners in post who have attended a CoP meeting",
+           knowledge_breadth_participants),
+    Output("knowledge_breadth_others", "0-1", "level",
+           "Knowledge breadth of practitioners in post who have never attended",
+           knowledge_breadth_others),
+    Output("unmet_need_share", "share", "level",
+           "Share of people's active needs that no agency supports", unmet_need_share),
     Output("people_in_crisis", "people", "level", "People with a crisis in the last 4 weeks",
            people_in_crisis),
     Output("people_unstable", "people", "level", "People deteriorating, not in crisis",
@@ -262,6 +288,12 @@ SUMMARY: tuple[Output, ...] = (
     Output("cross_agency_trust", "0-1", "summary", "Mean cross-agency trust at the end"),
     Output("knowledge_breadth_gain", "0-1", "summary",
            "Rise in knowledge breadth from start to end"),
+    Output("knowledge_breadth_participants", "0-1", "summary",
+           "Knowledge breadth at the end of those in post who have attended a meeting"),
+    Output("knowledge_breadth_others", "0-1", "summary",
+           "Knowledge breadth at the end of those in post who have never attended"),
+    Output("unmet_need_share", "share", "summary",
+           "Mean share of active needs unsupported over the run"),
     Output("cop_established", "0/1", "summary", "Whether the CoP is established at the end"),
     Output("cop_established_week", "week", "summary",
            "First week the CoP was established (null if never)"),
@@ -325,6 +357,9 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
         "cross_agency_ties": int(last["cross_agency_ties"]),
         "cross_agency_trust": float(last["cross_agency_trust"]),
         "knowledge_breadth_gain": float(last["knowledge_breadth"] - first["knowledge_breadth"]),
+        "knowledge_breadth_participants": float(last["knowledge_breadth_participants"]),
+        "knowledge_breadth_others": float(last["knowledge_breadth_others"]),
+        "unmet_need_share": float(weekly["unmet_need_share"].iloc[1:].mean()),
         "cop_established": int(model.cop.established),
         "cop_established_week": model.cop.first_established,
         "weeks_established": model.cop.weeks_established,

@@ -34,10 +34,16 @@ def step(model: CopModel) -> None:
     posts.knowledge[on] = spread(k, means[ag], model.p.knowledge.spread)
 
 
-def breadth(model: CopModel) -> float:
-    """Mean knowledge of other agencies' domains among practitioners in post."""
+def breadth(model: CopModel, among: np.ndarray | None = None) -> float:
+    """Mean knowledge of other agencies' domains among practitioners in post.
+
+    Args:
+        model: The model.
+        among: Optional mask of posts to restrict to (e.g. those who have attended).
+    """
     posts = model.posts
-    on = np.flatnonzero(posts.occupied)
+    on = posts.occupied if among is None else posts.occupied & among
+    on = np.flatnonzero(on)
     if len(on) == 0:
         return 0.0
     k = posts.knowledge[on]
