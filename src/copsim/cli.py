@@ -15,9 +15,13 @@ from pathlib import Path
 from copsim.schema import ConfigError
 
 USAGE = """usage: copsim run [--traceback] [HYDRA_OVERRIDE ...]
-       copsim demo [--port N] [--host HOST] [--no-open]
+       copsim compare [SWEEP_DIR | OVERRIDES ...] [replicates=N] [--baseline CONFIG]
+       copsim sensitivity [OVERRIDES ...] [--method morris|sobol] [--output NAME]
+       copsim experiment [all | NAME ...] [--replicates N]   (the programme's lessons)
+       copsim calibrate [hydra.sweeper.n_trials=N] [replicates=N]   (docs/calibration.md)
        copsim run -m [HYDRA_OVERRIDE ...] [replicates=N]     (a sweep, see README "Sweeps")
        copsim collect SWEEP_DIR
+       copsim demo [--port N] [--host HOST] [--no-open]
        copsim docs [--check]
        copsim --version
 
@@ -209,11 +213,22 @@ def main(argv: list[str] | None = None) -> None:
         print(f"copsim {copsim_version()}")
         return
     command, rest = argv[0], argv[1:]
+    from copsim.analysis.commands import (
+        calibrate_command,
+        compare_command,
+        experiment_command,
+        sensitivity_command,
+    )
+
     commands = {
         "run": run_command,
         "docs": docs_command,
         "demo": demo_command,
         "collect": collect_command,
+        "compare": compare_command,
+        "sensitivity": sensitivity_command,
+        "experiment": experiment_command,
+        "calibrate": calibrate_command,
     }
     if command not in commands:
         fail(f"unknown command {command!r} (allowed: {', '.join(commands)})")

@@ -123,3 +123,65 @@ def sensitivity_command(args: list[str]) -> None:
     atomic_write(folder / "indices.png", lambda p: save(fig, str(p)))
     print(result.indices.to_string(index=False))
     print(f"copsim: sensitivity written to {folder}")
+
+
+def experiment_command(args: list[str]) -> None:
+    """``copsim experiment``: run the programme's lessons as experiments."""
+    from copsim.cli import fail
+    from copsim.experiment import available, run_experiment
+
+    names = available()
+    parser = argparse.ArgumentParser(
+        prog="copsim experiment",
+        description="Run experiments from experiments/*.yaml; each writes its tables and "
+        "figures under results/experiments/<name>/ and checks the pattern it predicts.",
+    )
+    parser.add_argument("names", nargs="*", help=f"'all' or any of: {', '.join(names)}")
+    parser.add_argument("--replicates", type=int, help="override the file's replicates")
+    parser.add_argument("--workers", type=int, help="processes (default: every core)")
+    parser.add_argument("--out", help="parent folder (default: results/experiments)")
+    parser.add_argument("--list", action="store_true", help="list the experiments")
+    opts = parser.parse_args(args)
+    if opts.list or not opts.names:
+        print("\n".join(names))
+        return
+    chosen = names if opts.names == ["all"] else opts.names
+    for name in chosen:
+        if name not in names:
+            fail(f"unknown experiment {name!r} (allowed: all, {', '.join(names)})")
+    if opts.replicates is not None and opts.replicates < 2:
+        fail(f"invalid value for --replicates: {opts.replicates} (allowed: 2 or more)")
+    for name in chosen:
+        folder = Path(opts.out) / name if opts.out else None
+        try:
+            _, checks, folder = run_experiment(name, folder, opts.replicates, opts.workers)
+        except (ConfigError, ValueError) as err:
+            fail(str(err))
+        print(f"copsim: {name} written to {folder}")
+        for row in checks.itertuples(index=False):
+            verdict = "holds" if row.holds else "DOES NOT HOLD"
+            print(
+                f"  {verdict}: {row.config}: {row.output} - {row.against} "
+                f"{row.sign} ({row.mean:.4g}, 95% interval {row.low:.4g} to {row.high:.4g})"
+            )
+
+
+def calibrate_command(args: list[str]) -> None:
+    """``copsim calibrate``: fit the no-CoP site to reference figures with Optuna."""
+    import sys
+
+    import hydra
+
+    from copsim.calibration import trial
+    from copsim.cli import fail
+    from copsim.config import check_overrides, conf_dir, register
+
+    overrides = [a for a in args if not a.startswith("-") and "=" in a]
+    try:
+        check_overrides([o for o in overrides if not o.startswith("hydra")])
+    except ConfigError as err:
+        fail(str(err))
+    register()
+    sys.argv = [sys.argv[0], *args]
+    main_fn = hydra.main(config_path=str(conf_dir()), config_name="calibration", version_base="1.3")
+    main_fn(trial)()

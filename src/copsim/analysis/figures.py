@@ -114,3 +114,32 @@ def heatmap(runs: Runs, output: str, x: str, y: str) -> Figure:
     fig.colorbar(im, ax=ax, label=f"{output} (mean over replicates)")
     ax.set_title(output.replace("_", " "))
     return fig
+
+
+def means(stats: pd.DataFrame, outputs: Sequence[str] | None = None) -> Figure:
+    """Each configuration's mean with its bootstrap 95% interval, one panel per output."""
+    outputs = list(outputs or dict.fromkeys(stats["output"]))
+    configs = list(dict.fromkeys(stats["config"]))
+    fig, axes = plt.subplots(
+        1,
+        len(outputs),
+        figsize=(3.2 * len(outputs), 0.45 * len(configs) + 2),
+        squeeze=False,
+        layout="constrained",
+    )
+    y = np.arange(len(configs))[::-1]
+    for ax, output in zip(axes[0], outputs, strict=True):
+        sub = stats[stats["output"] == output].set_index("config").reindex(configs)
+        ax.errorbar(
+            sub["mean"],
+            y,
+            xerr=[sub["mean"] - sub["mean_low"], sub["mean_high"] - sub["mean"]],
+            fmt="o",
+            color="#8e44ad",
+            capsize=3,
+        )
+        ax.set_yticks(y, configs if ax is axes[0][0] else [""] * len(configs))
+        ax.set_title(output.replace("_", " "), fontsize=9)
+        ax.grid(alpha=0.3, axis="x")
+    fig.suptitle("Mean per configuration (bootstrap 95% interval)", fontsize=10)
+    return fig

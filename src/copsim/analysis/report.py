@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from copsim.analysis.figures import DEFAULT_WEEKLY, forest, heatmap, weekly_bands
+from copsim.analysis.figures import DEFAULT_WEEKLY, forest, heatmap, means, weekly_bands
 from copsim.analysis.paired import compare, describe
 from copsim.analysis.replicates import Runs
 from copsim.plotting import save
@@ -51,8 +51,8 @@ def write_comparison(
 
     Files: ``summary_stats.csv/.md`` (per configuration: mean, median, 95% interval),
     ``paired_differences.csv/.md`` (against the baseline, by seed), ``runs.parquet`` (every
-    run's summary), ``weekly_bands.png``, ``forest.png``, ``heatmap.png`` (when exactly
-    two numeric parameters vary), and ``report.md`` tying them together.
+    run's summary), ``weekly_bands.png``, ``means.png``, ``forest.png``, ``heatmap.png``
+    (when exactly two numeric parameters vary), and ``report.md`` tying them together.
 
     Returns:
         The path of ``report.md``.
@@ -72,6 +72,9 @@ def write_comparison(
         fig = weekly_bands(runs, weekly_outputs)
         atomic_write(folder / "weekly_bands.png", lambda p: save(fig, str(p)))
         figures.append(("Weekly series", "weekly_bands.png"))
+    fig = means(stats, outputs)
+    atomic_write(folder / "means.png", lambda p: save(fig, str(p)))
+    figures.append(("Means per configuration", "means.png"))
     if len(diffs):
         fig = forest(diffs, outputs)
         atomic_write(folder / "forest.png", lambda p: save(fig, str(p)))

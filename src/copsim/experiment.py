@@ -1,0 +1,315 @@
+"""The programme's lessons as experiments: configurations, replicates, expectations.
+
+An experiment is a YAML file in ``experiments/`` naming configurations (each a list of
+overrides, or a grid of parameter values), a baseline, replicates, the outputs to report,
+and, for a pattern, the direction the programme observed (``expect``). Running it writes
+tables and figures under ``results/experiments/<name>/`` and says, for each expectation,
+whether its 95% interval lies on the predicted side of zero. The expectations are checked,
+never used: the model does not know them (docs/ODD.md).
+
+Derived outputs, beyond the run summary's keys, can be named in ``outputs`` and
+``expect``:
+
+* ``X@W``: weekly output X at week W;
+* ``X@A-B``: weekly output X averaged over weeks A..B;
+* ``established_within@W``: 1 if the CoP was first established by week W, else 0;
+* ``establishment_week``: first week established, or ``weeks + 1`` if never (censored);
+* ``X minus Y``: per run, output X less output Y.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from copsim.analysis.paired import paired_difference
+from copsim.analysis.replicates import Runs, run_configurations
+from copsim.config import conf_dir
+from copsim.schema import ConfigError
+
+DERIVED = re.compile(r"^(?P<name>[a-z_]+)@(?P<a>\d+)(?:-(?P<b>\d+))?$")
+KEYS = (
+    "title",
+    "pattern",
+    "lesson",
+    "configurations",
+    "grid",
+    "fixed",
+    "baseline",
+    "replicates",
+    "outputs",
+    "weekly",
+    "heatmaps",
+    "expect",
+    "limits",
+)
+
+
+def experiments_dir() -> Path:
+    """The folder of experiment files: the packaged copy, else the repository's."""
+    packaged = Path(__file__).parent / "experiments"
+    if packaged.is_dir():
+        return packaged
+    return conf_dir().parent / "experiments"
+
+
+def available() -> list[str]:
+    """Names of the experiments (the YAML files in experiments/)."""
+    return sorted(p.stem for p in experiments_dir().glob("*.yaml"))
+
+
+@dataclass
+class Expectation:
+    """A direction an experiment predicts, checked on a 95% interval.
+
+    ``config``'s ``output`` minus the same seeds' ``against`` (the baseline configuration
+    by default, another configuration, another output of the same runs, or a number such
+    as ``zero`` or ``0.5``) must have its bootstrap 95% interval entirely above zero
+    (``sign: +``) or below it (``sign: -``).
+    """
+
+    config: str
+    output: str
+    sign: str
+    against: str = "baseline"
+    note: str = ""
+
+
+@dataclass
+class Experiment:
+    """One experiment, as read from its YAML file."""
+
+    name: str
+    title: str
+    configurations: dict[str, list[str]]
+    baseline: str
+    replicates: int = 20
+    outputs: list[str] = field(default_factory=list)
+    weekly: list[str] = field(default_factory=list)
+    heatmaps: list[str] = field(default_factory=list)
+    expect: list[Expectation] = field(default_factory=list)
+    pattern: int | None = None
+    lesson: str = ""
+    limits: str = ""
+    grid: dict[str, list[Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, name_or_path: str | Path) -> Experiment:
+        """Read an experiment by name (experiments/<name>.yaml) or path.
+
+        Raises:
+            ConfigError: For an unknown experiment or a malformed file.
+        """
+        path = Path(name_or_path)
+        if not path.suffix:
+            path = experiments_dir() / f"{name_or_path}.yaml"
+        if not path.exists():
+            raise ConfigError("experiment", str(name_or_path), "one of " + ", ".join(available()))
+        raw = yaml.safe_load(path.read_text()) or {}
+        unknown = set(raw) - set(KEYS)
+        if unknown:
+            key = sorted(unknown)[0]
+            raise ConfigError(f"{path.name}: {key}", raw[key], "keys " + ", ".join(KEYS))
+        fixed = list(raw.get("fixed", []))
+        configs = {str(k): [*fixed, *v] for k, v in (raw.get("configurations") or {}).items()}
+        grid = raw.get("grid") or {}
+        if grid:
+            import itertools
+
+            names = list(grid)
+            for combo in itertools.product(*(grid[n] for n in names)):
+                label = " ".join(f"{n}={v}" for n, v in zip(names, combo, strict=True))
+                configs[label] = [*fixed, *(f"{n}={v}" for n, v in zip(names, combo, strict=True))]
+        if not configs:
+            raise ConfigError(f"{path.name}: configurations", None, "at least one")
+        baseline = str(raw.get("baseline", next(iter(configs))))
+        if baseline not in configs:
+            raise ConfigError(f"{path.name}: baseline", baseline, "one of the configurations")
+        expect = []
+        for e in raw.get("expect", []):
+            extra = set(e) - {"config", "output", "sign", "against", "note"}
+            if extra:
+                raise ConfigError(
+                    f"{path.name}: expect",
+                    sorted(extra)[0],
+                    "keys config, output, sign, against, note (quote text with commas)",
+                )
+            expect.append(Expectation(**{k: str(v) for k, v in e.items()}))
+        for e in expect:
+            if e.config not in configs:
+                raise ConfigError(f"{path.name}: expect", e.config, "one of the configurations")
+            if e.sign not in ("+", "-"):
+                raise ConfigError(f"{path.name}: expect sign", e.sign, "+ or -")
+        return cls(
+            name=path.stem,
+            title=str(raw.get("title", path.stem)),
+            configurations=configs,
+            baseline=baseline,
+            replicates=int(raw.get("replicates", 20)),
+            outputs=list(raw.get("outputs", [])),
+            weekly=list(raw.get("weekly", [])),
+            heatmaps=list(raw.get("heatmaps", [])),
+            expect=expect,
+            pattern=raw.get("pattern"),
+            lesson=str(raw.get("lesson", "")).strip(),
+            limits=str(raw.get("limits", "")).strip(),
+            grid=grid,
+        )
+
+    def run(self, replicates: int | None = None, workers: int | None = None) -> Runs:
+        """Run every configuration over the same seeds and add the derived outputs."""
+        runs = run_configurations(
+            self.configurations, replicates or self.replicates, workers=workers
+        )
+        wanted = {*self.outputs, *self.heatmaps}
+        wanted |= {e.output for e in self.expect}
+        wanted |= {
+            e.against
+            for e in self.expect
+            if e.against.replace("_", "").isalpha() or "@" in e.against or " minus " in e.against
+        }
+        wanted -= {*runs.configs, "baseline", "zero"}
+        add_derived(runs, sorted(wanted))
+        return runs
+
+
+def add_derived(runs: Runs, names: Sequence[str]) -> None:
+    """Add derived outputs (see the module docstring) as summary columns, in place."""
+    summary = runs.summary
+    for name in names:
+        if name in summary.columns:
+            continue
+        weeks = runs.weekly["week"].max() if runs.weekly is not None else 0
+        first = summary["cop_established_week"].astype(float)
+        if name == "establishment_week":
+            summary[name] = first.fillna(weeks + 1)
+            continue
+        if " minus " in name:
+            left, right = name.split(" minus ")
+            add_derived(runs, [left, right])
+            summary[name] = summary[left].astype(float) - summary[right].astype(float)
+            continue
+        m = DERIVED.match(name)
+        if not m:
+            raise ConfigError(
+                "output",
+                name,
+                "a summary key or a derived output "
+                "(X@W, X@A-B, established_within@W, establishment_week)",
+            )
+        base, a = m["name"], int(m["a"])
+        b = int(m["b"]) if m["b"] else a
+        if base == "established_within":
+            summary[name] = (first <= a).astype(float)
+            continue
+        if runs.weekly is None or base not in runs.weekly.columns:
+            raise ConfigError("output", name, "a weekly column before @")
+        window = runs.weekly[(runs.weekly["week"] >= a) & (runs.weekly["week"] <= b)]
+        means = window.groupby(["config", "seed"])[base].mean().rename(name)
+        merged = summary[["config", "seed"]].merge(
+            means.reset_index(), how="left", on=["config", "seed"]
+        )
+        summary[name] = merged[name].to_numpy()
+
+
+def check(experiment: Experiment, runs: Runs) -> pd.DataFrame:
+    """Evaluate every expectation: its interval and whether it holds."""
+    rows = []
+    wide = {c: runs.summary[runs.summary["config"] == c].set_index("seed") for c in runs.configs}
+    for e in experiment.expect:
+        x = wide[e.config]
+        against = experiment.baseline if e.against == "baseline" else e.against
+        if against in wide:  # another configuration, paired by seed
+            base = wide[against]
+            seeds = x.index.intersection(base.index)
+            d = paired_difference(
+                x.loc[seeds, e.output].to_numpy(float), base.loc[seeds, e.output].to_numpy(float)
+            )
+        elif against in x.columns:  # another output of the same runs
+            d = paired_difference(x[e.output].to_numpy(float), x[against].to_numpy(float))
+        else:  # a constant
+            v = x[e.output].to_numpy(float)
+            d = paired_difference(v, np.full_like(v, _constant(against)))
+        holds = d.low > 0 if e.sign == "+" else d.high < 0
+        rows.append(
+            {
+                "config": e.config,
+                "output": e.output,
+                "against": against,
+                "sign": e.sign,
+                "mean": d.mean,
+                "low": d.low,
+                "high": d.high,
+                "n": d.n,
+                "holds": bool(holds),
+                "note": e.note,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _constant(text: str) -> float:
+    try:
+        return 0.0 if text == "zero" else float(text)
+    except ValueError:
+        raise ConfigError(
+            "expect against", text, "baseline, a configuration, an output or a number"
+        ) from None
+
+
+def write(experiment: Experiment, runs: Runs, folder: Path) -> pd.DataFrame:
+    """Write the experiment's tables, figures and report; return the expectation checks."""
+    from copsim.analysis.figures import heatmap
+    from copsim.analysis.report import _markdown, write_comparison
+    from copsim.plotting import save
+    from copsim.results import atomic_write
+
+    outputs = experiment.outputs or runs.outputs
+    kwargs: dict[str, Any] = {"outputs": outputs}
+    if experiment.weekly:
+        kwargs["weekly_outputs"] = experiment.weekly
+    write_comparison(runs, folder, experiment.baseline, **kwargs)
+    if experiment.grid and len(experiment.grid) == 2:
+        x, y = list(experiment.grid)
+        for output in experiment.heatmaps:
+            fig = heatmap(runs, output, x, y)
+            atomic_write(folder / f"heatmap_{_slug(output)}.png", lambda p, f=fig: save(f, str(p)))
+    checks = check(experiment, runs)
+    atomic_write(folder / "expectations.csv", lambda p: checks.to_csv(p, index=False))
+    lines = [f"# {experiment.title}\n"]
+    if experiment.pattern:
+        lines.append(f"Pattern {experiment.pattern} of the model brief.\n")
+    if experiment.lesson:
+        lines.append(experiment.lesson + "\n")
+    if len(checks):
+        lines += ["## Expectations (95% intervals)\n", _markdown(checks)]
+    if experiment.limits:
+        lines += ["## Limits\n", experiment.limits + "\n"]
+    lines.append("See [report.md](report.md) for every table and figure.\n")
+    atomic_write(folder / "README.md", lambda p: p.write_text("\n".join(lines)))
+    return checks
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def run_experiment(
+    name: str,
+    folder: Path | None = None,
+    replicates: int | None = None,
+    workers: int | None = None,
+) -> tuple[Runs, pd.DataFrame, Path]:
+    """Load, run and write one experiment; return its runs, checks and folder."""
+    experiment = Experiment.load(name)
+    folder = folder or Path("results") / "experiments" / experiment.name
+    runs = experiment.run(replicates, workers)
+    checks = write(experiment, runs, folder)
+    return runs, checks, folder
