@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import copsim
 from copsim.config import check_overrides
+from copsim.mechanisms.economics import Ledger
+from copsim.outputs import TwinOutcome
 from copsim.provenance import config_hash
 from copsim.schema import ConfigError
-from copsim.store import SweepTables
+from copsim.store import SweepTables, TwinCache
 from tests.conftest import run_cli
 
 POINTS = ["brokerage.hours_per_week=0,5", "site=poor_history,good_history", "weeks=20"]
@@ -169,3 +174,22 @@ def test_the_cluster_launcher_example_composes_on_submitit_slurm(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "SlurmLauncher" in proc.stdout and "partition: compute" in proc.stdout
+
+
+def _fetch_twins(folder: str) -> tuple[int, list[tuple[float, int]]]:
+    cache = TwinCache(Path(folder))
+
+    def slow(i: int) -> TwinOutcome:
+        time.sleep(0.2)  # long enough for the other processes to ask meanwhile
+        return TwinOutcome(Ledger(1.0 / 3, 2.0, 3.0), i, 7)
+
+    out = [cache.fetch({"seed": i}, lambda i=i: slow(i)) for i in range(3)]
+    return cache.computed, [(o.ledger.programme_cost, o.crisis_events) for o in out]
+
+
+def test_each_twin_is_computed_once_across_processes(tmp_path):
+    with multiprocessing.get_context("spawn").Pool(3) as pool:
+        results = pool.map(_fetch_twins, [str(tmp_path)] * 3)
+    assert sum(computed for computed, _ in results) == 3
+    assert all(values == [(1.0 / 3, 0), (1.0 / 3, 1), (1.0 / 3, 2)] for _, values in results)
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json"] * 3  # no lock left

@@ -133,6 +133,8 @@ class TwinCache:
                 if found is None:
                     found = compute()
                     write_json(path, _twin_record(found))
+                    # Safe under the lock: whoever opens a new lock file re-reads first.
+                    path.with_suffix(".lock").unlink(missing_ok=True)
                     self.computed += 1
                     return found
         self.reused += 1
