@@ -65,31 +65,35 @@ def weekly_bands(
     return fig
 
 
-def forest(differences: pd.DataFrame, outputs: Sequence[str] | None = None) -> Figure:
-    """Paired differences against the baseline with 95% intervals, one panel per output."""
-    outputs = list(outputs or dict.fromkeys(differences["output"]))
+def _intervals(
+    table: pd.DataFrame, outputs: Sequence[str], low: str, high: str, colour: str, zero: bool
+) -> Figure:
+    """One panel per output: each configuration's value with its interval, as a dot plot."""
+    configs = list(dict.fromkeys(table["config"]))
     fig, axes = plt.subplots(
         1,
         len(outputs),
-        figsize=(3.2 * len(outputs), 0.5 * differences["config"].nunique() + 2),
+        figsize=(3.2 * len(outputs), 0.45 * len(configs) + 2),
         squeeze=False,
         layout="constrained",
     )
+    y = np.arange(len(configs))[::-1]
     for ax, output in zip(axes[0], outputs, strict=True):
-        sub = differences[differences["output"] == output].reset_index(drop=True)
-        y = np.arange(len(sub))[::-1]
-        ax.errorbar(
-            sub["mean"],
-            y,
-            xerr=[sub["mean"] - sub["low"], sub["high"] - sub["mean"]],
-            fmt="o",
-            color="#2c3e50",
-            capsize=3,
-        )
-        ax.axvline(0, color="0.5", linestyle="--", linewidth=1)
-        ax.set_yticks(y, sub["config"] if ax is axes[0][0] else [""] * len(sub))
+        sub = table[table["output"] == output].set_index("config").reindex(configs)
+        xerr = [sub["mean"] - sub[low], sub[high] - sub["mean"]]
+        ax.errorbar(sub["mean"], y, xerr=xerr, fmt="o", color=colour, capsize=3)
+        if zero:
+            ax.axvline(0, color="0.5", linestyle="--", linewidth=1)
+        ax.set_yticks(y, configs if ax is axes[0][0] else [""] * len(configs))
         ax.set_title(output.replace("_", " "), fontsize=9)
         ax.grid(alpha=0.3, axis="x")
+    return fig
+
+
+def forest(differences: pd.DataFrame, outputs: Sequence[str] | None = None) -> Figure:
+    """Paired differences against the baseline with 95% intervals, one panel per output."""
+    outputs = list(outputs or dict.fromkeys(differences["output"]))
+    fig = _intervals(differences, outputs, "low", "high", "#2c3e50", zero=True)
     baseline = differences["baseline"].iloc[0] if len(differences) else ""
     fig.suptitle(
         f"Paired difference against {baseline} (mean, bootstrap 95% interval)", fontsize=10
@@ -119,27 +123,6 @@ def heatmap(runs: Runs, output: str, x: str, y: str) -> Figure:
 def means(stats: pd.DataFrame, outputs: Sequence[str] | None = None) -> Figure:
     """Each configuration's mean with its bootstrap 95% interval, one panel per output."""
     outputs = list(outputs or dict.fromkeys(stats["output"]))
-    configs = list(dict.fromkeys(stats["config"]))
-    fig, axes = plt.subplots(
-        1,
-        len(outputs),
-        figsize=(3.2 * len(outputs), 0.45 * len(configs) + 2),
-        squeeze=False,
-        layout="constrained",
-    )
-    y = np.arange(len(configs))[::-1]
-    for ax, output in zip(axes[0], outputs, strict=True):
-        sub = stats[stats["output"] == output].set_index("config").reindex(configs)
-        ax.errorbar(
-            sub["mean"],
-            y,
-            xerr=[sub["mean"] - sub["mean_low"], sub["mean_high"] - sub["mean"]],
-            fmt="o",
-            color="#8e44ad",
-            capsize=3,
-        )
-        ax.set_yticks(y, configs if ax is axes[0][0] else [""] * len(configs))
-        ax.set_title(output.replace("_", " "), fontsize=9)
-        ax.grid(alpha=0.3, axis="x")
+    fig = _intervals(stats, outputs, "mean_low", "mean_high", "#8e44ad", zero=False)
     fig.suptitle("Mean per configuration (bootstrap 95% interval)", fontsize=10)
     return fig
