@@ -186,6 +186,7 @@ def add_derived(runs: Runs, names: Sequence[str]) -> None:
     for name in names:
         if name in summary.columns:
             continue
+        runs.derived.append(name)
         weeks = runs.weekly["week"].max() if runs.weekly is not None else 0
         first = summary["cop_established_week"].astype(float)
         if name == "establishment_week":

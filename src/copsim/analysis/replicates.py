@@ -33,12 +33,14 @@ class Runs:
         weekly: One row per run and week: ``config``, ``seed``, ``week`` and weekly outputs.
         factors: One row per configuration (index ``config``): the values that define it.
         events: The policy events of each configuration.
+        derived: Summary columns computed from the others (copsim.experiment).
     """
 
     summary: pd.DataFrame
     weekly: pd.DataFrame | None = None
     factors: pd.DataFrame = field(default_factory=pd.DataFrame)
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    derived: list[str] = field(default_factory=list)
 
     @property
     def configs(self) -> list[str]:
@@ -47,8 +49,8 @@ class Runs:
 
     @property
     def outputs(self) -> list[str]:
-        """The numeric summary outputs present."""
-        names = [o.name for o in SUMMARY if o.name in self.summary.columns]
+        """The numeric summary outputs present, then any derived ones."""
+        names = [o.name for o in SUMMARY if o.name in self.summary.columns] + self.derived
         return [n for n in names if pd.api.types.is_numeric_dtype(self.summary[n])]
 
     def resolve(self, label: str) -> str:
@@ -59,14 +61,25 @@ class Runs:
         """
         if label in self.configs:
             return label
-        parts = label.split()
-        hits = [c for c in self.configs if all(p in c.split() for p in parts)]
+        parts = [_setting(p) for p in label.split()]
+        hits = [
+            c for c in self.configs if all(p in [_setting(q) for q in c.split()] for p in parts)
+        ]
         if len(hits) != 1:
             raise ValueError(
                 f"baseline {label!r} matches {len(hits)} configurations "
                 f"(allowed: one of {', '.join(self.configs)})"
             )
         return hits[0]
+
+
+def _setting(part: str) -> tuple[str, object]:
+    """A label part ``key=value`` with numbers compared as numbers (``5`` is ``5.0``)."""
+    key, _, value = part.partition("=")
+    try:
+        return key, float(value)
+    except ValueError:
+        return key, value
 
 
 def expand(overrides: Sequence[str]) -> list[tuple[str, list[str]]]:
