@@ -256,6 +256,7 @@ class SweepCallback(Callback):
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Collect the tables, print the verdict line, note the outcome for the exit code."""
         global LAST_OUTCOME
+        _release_workers()
         store = SweepStore(sweep_folder(config.hydra))
         jobs = self._progress.stop() if self._progress else []
         if self._progress is not None and jobs:
@@ -289,6 +290,18 @@ class SweepCallback(Callback):
         )
         LAST_OUTCOME = outcome
         print(verdict(outcome, this_sweep=True), flush=True)
+
+
+def _release_workers() -> None:
+    """Let the joblib launcher's idle workers exit now, while the tables are collected.
+
+    joblib keeps its worker processes for reuse, and the command would otherwise wait for
+    them to shut down only at exit, after collecting.
+    """
+    module = sys.modules.get("joblib.externals.loky.reusable_executor")
+    executor = getattr(module, "_executor", None)
+    if executor is not None:
+        executor.shutdown(wait=False)
 
 
 def verdict(outcome: SweepOutcome, this_sweep: bool) -> str:
