@@ -21,8 +21,9 @@ from tests.conftest import run_cli
 
 POINTS = ["brokerage.hours_per_week=0,5", "site=poor_history,good_history", "weeks=20"]
 REPLICATES = 2
-# What differs between two sweeps of the same points by design: timing and when.
-VOLATILE = ["compute_seconds", "created"]
+# What may differ between two sweeps of the same points: timing, when, and the commit (others
+# may commit to the checkout between two sweeps).
+VOLATILE = ["compute_seconds", "created", "git_commit"]
 
 
 def sweep(tmp_path, *extra: str, folder: str = "sweep"):
