@@ -270,7 +270,7 @@ def write(experiment: Experiment, runs: Runs, folder: Path) -> pd.DataFrame:
     from copsim.analysis.figures import heatmap
     from copsim.analysis.report import _markdown, write_comparison
     from copsim.plotting import save
-    from copsim.results import atomic_write
+    from copsim.store import atomic_write
 
     outputs = experiment.outputs or runs.outputs
     kwargs: dict[str, Any] = {"outputs": outputs}

@@ -7,8 +7,6 @@ half-written file; ``summary.json`` is written last and marks the run complete.
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +16,10 @@ from copsim.plotting import overview, save
 from copsim.provenance import provenance
 from copsim.runner import RunResult
 from copsim.schema import GROUPS
+from copsim.store import atomic_write
 
 RUN_FILES = ("config.yaml", "provenance.json", "weekly.parquet", "overview.png", "summary.json")
 """What every run folder holds, in the order written (summary last)."""
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` then rename ``tmp`` to ``path`` (atomic on one filesystem)."""
-    tmp = path.with_name(f".tmp.{path.name}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def nested_config(values: dict[str, Any]) -> dict[str, Any]:

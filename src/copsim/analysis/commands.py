@@ -70,7 +70,7 @@ def sensitivity_command(args: list[str]) -> None:
     from copsim.analysis.sensitivity import DEFAULT_FACTORS, analyse, factors_from, plot
     from copsim.cli import fail
     from copsim.plotting import save
-    from copsim.results import atomic_write
+    from copsim.store import atomic_write
 
     parser = argparse.ArgumentParser(
         prog="copsim sensitivity",

@@ -12,7 +12,7 @@ from copsim.analysis.paired import compare, describe
 from copsim.analysis.replicates import Runs
 from copsim.plotting import save
 from copsim.provenance import copsim_version, git_commit
-from copsim.results import atomic_write
+from copsim.store import atomic_write
 
 DEFAULT_OUTPUTS = (
     "turnover_rate",
