@@ -50,7 +50,9 @@ class Progress:
     """Jobs done out of the total and the time left, printed while a sweep runs.
 
     A job counts as done when its record in ``jobs/`` is new or rewritten since the
-    sweep started (records of an earlier sweep into the same folder do not count).
+    sweep started (records of an earlier sweep into the same folder do not count). The
+    runs of each finished job are read here, while the others run, so that collecting at
+    the end has only to merge them (:attr:`read`).
     """
 
     store: SweepStore
@@ -58,6 +60,7 @@ class Progress:
     every: float = 2.0
     started: float = field(default_factory=time.perf_counter)
     before: dict[Path, tuple[int, int] | None] = field(default_factory=dict)
+    read: dict[Path, tuple[dict[str, Any], Any]] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _shown: tuple[int, int] = (-1, -1)
@@ -74,6 +77,16 @@ class Progress:
         if self._thread is not None:
             self._thread.join()
         return self.finished()
+
+    def _read_runs(self, jobs: list[dict[str, Any]]) -> None:
+        for job in jobs:
+            for seed in job.get("seeds", []):
+                path = self.store.run_path(job["point"], seed)
+                if path not in self.read:
+                    try:
+                        self.read[path] = self.store.read_run(path)
+                    except OSError:  # gone or unreadable: collect reads it again
+                        continue
 
     def finished(self) -> list[dict[str, Any]]:
         """Records of the jobs this sweep has finished so far."""
@@ -108,12 +121,12 @@ class Progress:
         while not self._stop.wait(0.5):
             jobs = self.finished()
             if jobs and not warm:
-                # Collecting at the end needs these: import them while jobs run, once the
+                # Collecting at the end needs pandas: import it while jobs run, once the
                 # workers have started (not competing with their own start-up), not after.
                 import pandas  # noqa: F401
-                import pyarrow.parquet  # noqa: F401
 
                 warm = True
+            self._read_runs(jobs)
             key = (len(jobs), sum(j["done"] for j in jobs))
             now = time.perf_counter()
             if key != self._shown and now - last >= self.every:

@@ -199,6 +199,14 @@ class SweepStore:
         """Every finished run's file (temporary files are hidden and skipped)."""
         return sorted(self.root.glob("runs/*/seed-*.parquet"))
 
+    @staticmethod
+    def read_run(path: Path) -> tuple[dict[str, Any], Any]:
+        """A run file's record and its weekly rows (a pyarrow Table)."""
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+        return json.loads(table.schema.metadata[META_KEY]), table.replace_schema_metadata(None)
+
     # --- failures and jobs ------------------------------------------------------------
 
     def failure_path(self, key: str) -> Path:
@@ -219,9 +227,15 @@ class SweepStore:
 
     # --- collect ----------------------------------------------------------------------
 
-    def collect(self) -> SweepTables | None:
-        """Merge every finished run into the tidy tables and write them (None if no run)."""
-        tables = SweepTables.from_runs(self.run_files())
+    def collect(
+        self, read: Mapping[Path, tuple[dict[str, Any], Any]] | None = None
+    ) -> SweepTables | None:
+        """Merge every finished run into the tidy tables and write them (None if no run).
+
+        Args:
+            read: Runs already read (:meth:`read_run`) by path; the others are read here.
+        """
+        tables = SweepTables.from_runs(self.run_files(), read)
         if tables is not None:
             tables.write(self.root)
         return tables
@@ -248,18 +262,19 @@ class SweepTables:
     swept: list[str]
 
     @classmethod
-    def from_runs(cls, paths: list[Path]) -> SweepTables | None:
-        """Build the tables from run files (None if there are none)."""
+    def from_runs(
+        cls, paths: list[Path], read: Mapping[Path, tuple[dict[str, Any], Any]] | None = None
+    ) -> SweepTables | None:
+        """Build the tables from run files (None if there are none); see SweepStore.collect."""
         import numpy as np
         import pandas as pd
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         records, weeklies = [], []
         for path in paths:
-            table = pq.read_table(path)
-            records.append(json.loads(table.schema.metadata[META_KEY]))
-            weeklies.append(table.replace_schema_metadata(None))
+            record, table = (read or {}).get(path) or SweepStore.read_run(path)
+            records.append(record)
+            weeklies.append(table)
         if not records:
             return None
         # Factor columns in the order the first job named them on the command line.

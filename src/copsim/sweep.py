@@ -91,6 +91,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     overrides = [str(o) for o in hc.overrides.task]
     choices = {k: v for k, v in hc.runtime.choices.items() if "/" not in k and v is not None}
     report: dict[str, Any] = {"job": num, "overrides": overrides, "runs": 0, "done": 0}
+    report.update(point=None, seeds=[])  # the point's finished seeds, for the collector
     report.update(skipped=0, failed=0, compute_seconds=0.0)
     failures: list[dict[str, Any]] = []
     try:
@@ -106,10 +107,11 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     # Replaying a run needs only its point's overrides and its own seed.
     command = ["copsim", "run", *(o for o in overrides if o.partition("=")[0] not in NOT_TAGS)]
     prov = _process_provenance()
-    report["runs"] = replicates
+    report.update(runs=replicates, point=point)
     for seed in range(base_seed, base_seed + replicates):
         if store.has_run(point, seed):
             report["skipped"] += 1
+            report["seeds"].append(seed)
             continue
         try:
             run_cfg = {**values, "seed": SCHEMA["seed"].check(seed)}
@@ -137,6 +139,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
             }
             store.write_run(record, result.weekly)
             report["done"] += 1
+            report["seeds"].append(seed)
             report["compute_seconds"] += seconds
         except Exception as err:  # one failing seed must not cost the point's others
             failures.append(_failure(err, seeds=[seed]))
@@ -262,7 +265,7 @@ class SweepCallback(Callback):
         if self._progress is not None and jobs:
             print(self._progress.line(jobs), file=sys.stderr, flush=True)
         t0 = time.perf_counter()
-        tables = store.collect()
+        tables = store.collect(self._progress.read if self._progress else None)
         collect_seconds = time.perf_counter() - t0
         failed = [
             json.loads(p.read_text())
@@ -301,7 +304,9 @@ def _release_workers() -> None:
     module = sys.modules.get("joblib.externals.loky.reusable_executor")
     executor = getattr(module, "_executor", None)
     if executor is not None:
-        executor.shutdown(wait=False)
+        # Every job has returned, so the workers are idle: end them rather than wait for
+        # their interpreters to tear down.
+        executor.shutdown(wait=False, kill_workers=True)
 
 
 def verdict(outcome: SweepOutcome, this_sweep: bool) -> str:
