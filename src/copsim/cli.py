@@ -10,6 +10,7 @@ import argparse
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from copsim.schema import ConfigError
@@ -201,6 +202,21 @@ def docs_command(args: list[str]) -> None:
         print(f"copsim: wrote {path}")
 
 
+def _analysis(name: str) -> Callable[[list[str]], None]:
+    """A command of copsim.analysis, imported only when it runs.
+
+    copsim.analysis pulls in Matplotlib and Mesa (about 1 s), which every other command
+    would otherwise pay, a sweep's main process included.
+    """
+
+    def command(args: list[str]) -> None:
+        from copsim.analysis import commands
+
+        getattr(commands, name)(args)
+
+    return command
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``copsim`` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -213,22 +229,15 @@ def main(argv: list[str] | None = None) -> None:
         print(f"copsim {copsim_version()}")
         return
     command, rest = argv[0], argv[1:]
-    from copsim.analysis.commands import (
-        calibrate_command,
-        compare_command,
-        experiment_command,
-        sensitivity_command,
-    )
-
     commands = {
         "run": run_command,
         "docs": docs_command,
         "demo": demo_command,
         "collect": collect_command,
-        "compare": compare_command,
-        "sensitivity": sensitivity_command,
-        "experiment": experiment_command,
-        "calibrate": calibrate_command,
+        "compare": _analysis("compare_command"),
+        "sensitivity": _analysis("sensitivity_command"),
+        "experiment": _analysis("experiment_command"),
+        "calibrate": _analysis("calibrate_command"),
     }
     if command not in commands:
         fail(f"unknown command {command!r} (allowed: {', '.join(commands)})")
