@@ -15,10 +15,12 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -27,7 +29,14 @@ from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
 
-IMG = REPO / "docs" / "img"
+# The screenshots of docs/trainer-guide.md: refreshed in docs/img/ when asked
+# (COPSIM_UPDATE_SCREENSHOTS=1), otherwise saved outside the checkout so a test run leaves
+# the working tree as it was.
+IMG = (
+    REPO / "docs" / "img"
+    if os.environ.get("COPSIM_UPDATE_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "copsim-screenshots"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -179,7 +188,7 @@ class Session:
         )
 
     def shot(self, name: str, selector: str = ".copsim-dashboard") -> None:
-        """Save a screenshot for docs/trainer-guide.md into docs/img/."""
+        """Save a screenshot for docs/trainer-guide.md (into IMG, see above)."""
         IMG.mkdir(parents=True, exist_ok=True)
         page = self.page
         if selector != "body":
