@@ -98,3 +98,32 @@ def test_sensitivity_rejects_a_range_outside_the_schema(tmp_path):
         "sensitivity", "--params", "trust.gain", "--range", "trust.gain=0:2", cwd=tmp_path
     )
     assert proc.returncode == 2 and "trust.gain" in proc.stderr
+
+
+def test_compare_a_collected_sweep_folder(tmp_path):
+    sweep = tmp_path / "sweep"
+    proc = run_cli(
+        "run",
+        "-m",
+        "brokerage.hours_per_week=0,5",
+        "site.joint_working_history=0.2,0.8",
+        "weeks=30",
+        "replicates=3",
+        f"hydra.sweep.dir={sweep}",
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "cmp"
+    proc = run_cli(
+        "compare",
+        str(sweep),
+        "--baseline",
+        "brokerage.hours_per_week=0 site.joint_working_history=0.8",
+        "--out",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    diffs = pd.read_csv(out / "paired_differences.csv")
+    assert diffs["config"].nunique() == 3 and (diffs["n"] == 3).all()
+    assert (out / "heatmap.png").exists() and (out / "weekly_bands.png").exists()

@@ -103,7 +103,9 @@ def forest(differences: pd.DataFrame, outputs: Sequence[str] | None = None) -> F
 
 def heatmap(runs: Runs, output: str, x: str, y: str) -> Figure:
     """Mean of a summary output over a grid of two swept parameters."""
-    df = runs.summary.merge(runs.factors[[x, y]], left_on="config", right_index=True)
+    # A sweep's summary already carries its swept columns: take them from the factors.
+    summary = runs.summary.drop(columns=[x, y], errors="ignore")
+    df = summary.merge(runs.factors[[x, y]], left_on="config", right_index=True)
     grid = df.groupby([y, x])[output].mean().unstack(x).sort_index(ascending=False)
     fig, ax = plt.subplots(
         figsize=(1.2 * grid.shape[1] + 3, 0.8 * grid.shape[0] + 2), layout="constrained"
