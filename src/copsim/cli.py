@@ -16,12 +16,12 @@ from pathlib import Path
 from copsim.schema import ConfigError
 
 USAGE = """usage: copsim run [--traceback] [HYDRA_OVERRIDE ...]
+       copsim run -m [HYDRA_OVERRIDE ...] [replicates=N]     (a sweep, see README "Sweeps")
+       copsim collect SWEEP_DIR
        copsim compare [SWEEP_DIR | OVERRIDES ...] [replicates=N] [--baseline CONFIG]
        copsim sensitivity [OVERRIDES ...] [--method morris|sobol] [--output NAME]
        copsim experiment [all | NAME ...] [--replicates N]   (the programme's lessons)
        copsim calibrate [hydra.sweeper.n_trials=N] [replicates=N]   (docs/calibration.md)
-       copsim run -m [HYDRA_OVERRIDE ...] [replicates=N]     (a sweep, see README "Sweeps")
-       copsim collect SWEEP_DIR
        copsim demo [--port N] [--host HOST] [--no-open]
        copsim docs [--check]
        copsim --version
@@ -31,8 +31,10 @@ examples:
   copsim run scenario=cop site=poor_history brokerage.hours_per_week=10 seed=3
   copsim run scenario=cop_nurtured 'events=[{week:52,set:{funding.agency_budget:0.8}}]'
   copsim run --cfg job          (print the composed config and exit)
-  copsim run -m brokerage.hours_per_week=0,5,10 site=poor_history,good_history replicates=20 \
-      hydra/launcher=joblib hydra.sweep.dir=results/sweeps/brokerage
+  copsim run -m brokerage.hours_per_week=0,5,10 site=poor_history,good_history replicates=20
+      hydra/launcher=joblib hydra.sweep.dir=results/sweeps/brokerage     (one command)
+  copsim compare scenario=cop_nurtured,cop_unnurtured replicates=40
+  copsim experiment all
 """
 
 
