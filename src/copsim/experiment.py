@@ -30,7 +30,7 @@ import pandas as pd
 import yaml
 
 from copsim.analysis.paired import paired_difference
-from copsim.analysis.replicates import Runs, run_configurations
+from copsim.analysis.replicates import Runs, expand, run_configurations
 from copsim.config import conf_dir
 from copsim.schema import ConfigError
 
@@ -120,13 +120,9 @@ class Experiment:
         fixed = list(raw.get("fixed", []))
         configs = {str(k): [*fixed, *v] for k, v in (raw.get("configurations") or {}).items()}
         grid = raw.get("grid") or {}
-        if grid:
-            import itertools
-
-            names = list(grid)
-            for combo in itertools.product(*(grid[n] for n in names)):
-                label = " ".join(f"{n}={v}" for n, v in zip(names, combo, strict=True))
-                configs[label] = [*fixed, *(f"{n}={v}" for n, v in zip(names, combo, strict=True))]
+        if grid:  # every combination, labelled by its values, as comma lists expand
+            sweeps = [f"{n}={','.join(map(str, values))}" for n, values in grid.items()]
+            configs.update(expand([*fixed, *sweeps]))
         if not configs:
             raise ConfigError(f"{path.name}: configurations", None, "at least one")
         baseline = str(raw.get("baseline", next(iter(configs))))
