@@ -241,7 +241,9 @@ def session(chromium, demo_url) -> Iterator[Session]:
 
 def test_page_renders_fully_offline(session):
     page = session.page
-    assert page.evaluate("document.fonts.status") == "loaded"
+    # Wait for the fonts the page asked for (evaluate awaits the promise): under load they
+    # may still be loading when the test gets here; from this machine they then load.
+    assert page.evaluate("document.fonts.ready.then(() => document.fonts.status)") == "loaded"
     cards = page.locator(".v-card__title").all_inner_texts()
     for title in ("Controls", "Model Parameters", "Timeline", "Levers (live)"):
         assert title in cards
