@@ -30,7 +30,7 @@ from ema_workbench import IntegerParameter, RealParameter, ReplicatorModel, Scal
 from copsim.config import compose, values_from_config
 from copsim.outputs import SUMMARY
 from copsim.runner import run_values
-from copsim.schema import SCHEMA, ConfigError, check_key
+from copsim.schema import SCHEMA, ConfigError, sampling_range
 
 
 def established_within_year(summary: Mapping[str, Any]) -> float:
@@ -57,13 +57,7 @@ def parameter_name(ident: str) -> str:
 
 def ema_parameter(name: str, low: float | None = None, high: float | None = None):
     """An EMA parameter over the schema's range of ``name`` (or a narrower one)."""
-    param = check_key(name)
-    if param.kind not in (int, float) or name == "seed":
-        raise ConfigError(name, param.default, "a numeric model parameter")
-    lo = param.low if low is None else low
-    hi = param.high if high is None else high
-    if not param.low <= lo < hi <= param.high:
-        raise ConfigError(name, f"{lo}:{hi}", f"a range within {param.low:g}:{param.high:g}")
+    param, lo, hi = sampling_range(name, low, high)
     if param.kind is int:
         return IntegerParameter(identifier(name), int(lo), int(hi))
     return RealParameter(identifier(name), float(lo), float(hi))

@@ -166,11 +166,7 @@ class Experiment:
         )
         wanted = {*self.outputs, *self.heatmaps}
         wanted |= {e.output for e in self.expect}
-        wanted |= {
-            e.against
-            for e in self.expect
-            if e.against.replace("_", "").isalpha() or "@" in e.against or " minus " in e.against
-        }
+        wanted |= {e.against for e in self.expect if not _is_number(e.against)}
         wanted -= {*runs.configs, "baseline", "zero"}
         add_derived(runs, sorted(wanted))
         return runs
@@ -250,6 +246,14 @@ def check(experiment: Experiment, runs: Runs) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _constant(text: str) -> float:

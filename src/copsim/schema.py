@@ -371,6 +371,25 @@ def check_key(name: str) -> Param:
         raise UnknownKeyError(name, [*SCHEMA, *CONFIG_KEYS]) from None
 
 
+def sampling_range(
+    name: str, low: float | None = None, high: float | None = None
+) -> tuple[Param, float, float]:
+    """The range a sampler may vary ``name`` over: the schema's, or a narrower one.
+
+    Raises:
+        ConfigError: For an unknown or non-numeric parameter (or ``seed``), or a range
+            outside the schema's.
+    """
+    param = check_key(name)
+    if param.kind not in (int, float) or name == "seed":
+        raise ConfigError(name, param.default, "a numeric model parameter")
+    lo = param.low if low is None else low
+    hi = param.high if high is None else high
+    if not param.low <= lo < hi <= param.high:
+        raise ConfigError(name, f"{lo:g}:{hi:g}", f"a range within {param.low:g}:{param.high:g}")
+    return param, float(lo), float(hi)
+
+
 def validate(values: Mapping[str, Any]) -> dict[str, Any]:
     """Validate a flat mapping of parameter values and fill in defaults.
 

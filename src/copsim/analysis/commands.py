@@ -17,9 +17,12 @@ def _out_folder(kind: str, given: str | None) -> Path:
 
 def compare_command(args: list[str]) -> None:
     """``copsim compare``: compare configurations over replicates, paired by seed."""
+    import yaml
+
     from copsim.analysis.replicates import load_sweep, run_configurations
     from copsim.analysis.report import DEFAULT_OUTPUTS, write_comparison
     from copsim.cli import fail
+    from copsim.config import REPLICATES
 
     parser = argparse.ArgumentParser(
         prog="copsim compare",
@@ -33,23 +36,13 @@ def compare_command(args: list[str]) -> None:
     parser.add_argument("--out", help="output folder (default: results/compare/<time>)")
     parser.add_argument("--workers", type=int, help="processes (default: every core)")
     opts = parser.parse_args(args)
-    items = list(opts.items)
+    items = [i for i in opts.items if not i.startswith("replicates=")]
     replicates = 20
-    for item in list(items):
-        if item.startswith("replicates="):
-            items.remove(item)
-            try:
-                replicates = int(item.partition("=")[2])
-            except ValueError:
-                fail(
-                    f"invalid value for replicates: {item.partition('=')[2]!r} "
-                    "(allowed: a whole number from 1 to 10000)"
-                )
-            if not 1 <= replicates <= 10000:
-                fail(
-                    f"invalid value for replicates: {replicates} "
-                    "(allowed: a whole number from 1 to 10000)"
-                )
+    try:
+        for item in set(opts.items) - set(items):
+            replicates = REPLICATES.check(yaml.safe_load(item.partition("=")[2]))
+    except ConfigError as err:
+        fail(str(err))
     try:
         if items and Path(items[0]).is_dir():
             runs = load_sweep(items[0])

@@ -22,7 +22,7 @@ from SALib.sample import sobol as sobol_sample
 from copsim.analysis.replicates import run_many
 from copsim.config import compose, values_from_config
 from copsim.outputs import SUMMARY
-from copsim.schema import ConfigError, check_key
+from copsim.schema import ConfigError, sampling_range
 
 DEFAULT_FACTORS = (
     "brokerage.hours_per_week",
@@ -70,23 +70,15 @@ def factors_from(names: Sequence[str], ranges: Sequence[str] = ()) -> list[Facto
     narrowed: dict[str, tuple[float, float]] = {}
     for item in ranges:
         name, _, span = item.partition("=")
-        param = check_key(name)
         try:
             low, high = (float(v) for v in span.split(":"))
         except ValueError:
             raise ConfigError(name, span, "a range LOW:HIGH") from None
-        if not (param.low <= low < high <= param.high):
-            raise ConfigError(
-                name, span, f"LOW:HIGH with {param.low:g} <= LOW < HIGH <= {param.high:g}"
-            )
-        narrowed[name] = (low, high)
+        narrowed[name] = sampling_range(name, low, high)[1:]
     factors = []
     for name in names:
-        param = check_key(name)
-        if param.kind not in (int, float) or name == "seed":
-            raise ConfigError(name, param.default, "a numeric model parameter")
-        low, high = narrowed.get(name, (param.low, param.high))
-        factors.append(Factor(name, float(low), float(high), param.kind is int))
+        param, low, high = sampling_range(name, *narrowed.get(name, (None, None)))
+        factors.append(Factor(name, low, high, param.kind is int))
     unknown = set(narrowed) - set(names)
     if unknown:
         raise ConfigError(sorted(unknown)[0], "", "a parameter also listed in --params")
