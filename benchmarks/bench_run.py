@@ -15,7 +15,7 @@ import statistics
 import time
 
 import copsim
-from copsim.model import CopModel
+from copsim.model.cop_model import CopModel
 
 
 def agents(model: CopModel) -> int:

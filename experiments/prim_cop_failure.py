@@ -22,7 +22,7 @@ from ema_workbench import MultiprocessingEvaluator, SequentialEvaluator
 from ema_workbench.analysis import prim
 
 from copsim.ema import copsim_model
-from copsim.plotting import save
+from copsim.runs.plotting import save
 
 OUT = Path("results/experiments/prim_cop_failure")
 

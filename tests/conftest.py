@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from copsim.model import CopModel
+from copsim.model.cop_model import CopModel
 
 REPO = Path(__file__).resolve().parents[1]
 

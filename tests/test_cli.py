@@ -8,9 +8,9 @@ import pandas as pd
 import yaml
 from PIL import Image
 
-from copsim.model import CopModel
-from copsim.outputs import SUMMARY, WEEKLY
-from copsim.results import RUN_FILES
+from copsim.model.cop_model import CopModel
+from copsim.runs.folder import RUN_FILES
+from copsim.runs.outputs import SUMMARY, WEEKLY
 from tests.conftest import run_cli
 
 

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from copsim.dictionaries import write_dictionaries
-from copsim.model import WEEK
-from copsim.schema import PARAMS
+from copsim.model.cop_model import WEEK
+from copsim.model.schema import PARAMS
 
 REPO = Path(__file__).resolve().parents[1]
 MECHANISMS = sorted(

@@ -1,8 +1,8 @@
 import numpy as np
 
-from copsim.agents import Agency, Broker, Commissioner, Person, PersonState, Practitioner
-from copsim.model import WEEK, CopModel
-from copsim.outputs import WEEKLY
+from copsim.model.agents import Agency, Broker, Commissioner, Person, PersonState, Practitioner
+from copsim.model.cop_model import WEEK, CopModel
+from copsim.runs.outputs import WEEKLY
 
 
 def test_constructible_with_no_arguments_and_defaults():
@@ -38,7 +38,7 @@ def test_the_week_runs_the_declared_steps_in_order(monkeypatch):
     def traced(name, fn):
         return lambda model: (calls.append(name), fn(model))
 
-    monkeypatch.setattr("copsim.model.WEEK", tuple((n, traced(n, f)) for n, f in WEEK))
+    monkeypatch.setattr("copsim.model.cop_model.WEEK", tuple((n, traced(n, f)) for n, f in WEEK))
     CopModel({"weeks": 2}).step()
     assert calls == [name for name, _ in WEEK]
 

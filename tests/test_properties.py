@@ -6,8 +6,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from copsim.mechanisms import casework, trust, workforce
-from copsim.model import CopModel
+from copsim.model.cop_model import CopModel
+from copsim.model.mechanisms import casework, trust, workforce
 
 unit = st.floats(0.0, 1.0)
 

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from copsim.config import structured_config
-from copsim.schema import PARAMS, SCHEMA, ConfigError, UnknownKeyError, check_key, validate
+from copsim.model.schema import PARAMS, SCHEMA, ConfigError, UnknownKeyError, check_key, validate
 
 PUBLIC = [
     "weeks",

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from copsim.events import parse_events
-from copsim.model import CopModel
-from copsim.schema import ConfigError
-from copsim.streams import RandomStreams
+from copsim.model.cop_model import CopModel
+from copsim.model.events import parse_events
+from copsim.model.schema import ConfigError
+from copsim.model.streams import RandomStreams
 
 
 def test_streams_depend_on_seed_and_name_only():

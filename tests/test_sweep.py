@@ -12,11 +12,11 @@ import pytest
 
 import copsim
 from copsim.config import check_overrides
-from copsim.mechanisms.economics import Ledger
-from copsim.outputs import TwinOutcome
-from copsim.provenance import config_hash
-from copsim.schema import ConfigError
-from copsim.store import SweepTables, TwinCache
+from copsim.model.mechanisms.economics import Ledger
+from copsim.model.schema import ConfigError
+from copsim.runs.outputs import TwinOutcome
+from copsim.runs.provenance import config_hash
+from copsim.sweep.store import SweepTables, TwinCache
 from tests.conftest import run_cli
 
 POINTS = ["brokerage.hours_per_week=0,5", "site=poor_history,good_history", "weeks=20"]

@@ -1,6 +1,6 @@
 import numpy as np
 
-from copsim.ties import TieTable
+from copsim.model.ties import TieTable
 
 
 def table():

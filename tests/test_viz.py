@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from copsim.config import group_options
-from copsim.schema import SCHEMA
+from copsim.model.schema import SCHEMA
 from copsim.viz import charts, controls, network
 from copsim.viz.session import (
     MAX_PEOPLE,

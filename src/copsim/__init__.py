@@ -12,15 +12,19 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from copsim.model import CopModel
-    from copsim.runner import RunResult, run
+    from copsim.model.cop_model import CopModel
+    from copsim.runs.runner import RunResult, run
 
 __all__ = ["CopModel", "RunResult", "run"]
 __version__ = "0.1.0"
 
 # Imported on first use (PEP 562), so that commands and processes that never build a model
 # (the main process of a sweep, `copsim docs`) do not pay for Mesa and pandas.
-_LAZY = {"CopModel": "copsim.model", "RunResult": "copsim.runner", "run": "copsim.runner"}
+_LAZY = {
+    "CopModel": "copsim.model.cop_model",
+    "RunResult": "copsim.runs.runner",
+    "run": "copsim.runs.runner",
+}
 
 
 def __getattr__(name: str) -> Any:

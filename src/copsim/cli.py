@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from copsim.schema import ConfigError
+from copsim.model.schema import ConfigError
 
 USAGE = """usage: copsim run [--traceback] [HYDRA_OVERRIDE ...]
        copsim run -m [HYDRA_OVERRIDE ...] [replicates=N]     (a sweep, see README "Sweeps")
@@ -75,14 +75,14 @@ def _hydra_task(cfg) -> None:
     from hydra.types import RunMode
 
     if HydraConfig.get().mode == RunMode.MULTIRUN:
-        from copsim.sweep import run_job
+        from copsim.sweep.job import run_job
 
         run_job(cfg)  # one sweep point over its replicates, into the sweep folder
         return
 
     from copsim.config import values_from_config
-    from copsim.results import write_run
-    from copsim.runner import run_values
+    from copsim.runs.folder import write_run
+    from copsim.runs.runner import run_values
 
     folder = Path(HydraConfig.get().runtime.output_dir)
     try:
@@ -144,16 +144,16 @@ def run_command(args: list[str]) -> None:
     main_fn = hydra.main(config_path=str(conf_dir()), config_name="config", version_base="1.3")
     main_fn(_hydra_task)()
     if multirun:
-        from copsim import sweep
+        from copsim.sweep import job
 
-        outcome = sweep.LAST_OUTCOME
+        outcome = job.LAST_OUTCOME
         if outcome is not None and outcome.failed_points:
             raise SystemExit(1)
 
 
 def collect_command(args: list[str]) -> None:
     """``copsim collect SWEEP_DIR``: merge a sweep folder's runs into its two tables."""
-    from copsim.sweep import collect, verdict
+    from copsim.sweep.job import collect, verdict
 
     parser = argparse.ArgumentParser(prog="copsim collect")
     parser.add_argument("folder", type=Path, help="the sweep folder (hydra.sweep.dir)")
@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> None:
         print(USAGE)
         return
     if argv[0] == "--version":
-        from copsim.provenance import copsim_version
+        from copsim.runs.provenance import copsim_version
 
         print(f"copsim {copsim_version()}")
         return

@@ -1,6 +1,6 @@
 """Hydra configuration: the structured config built from the schema, and composition.
 
-The structured config registered here is generated from :data:`copsim.schema.PARAMS`, so
+The structured config registered here is generated from :data:`copsim.model.schema.PARAMS`, so
 Hydra knows every parameter's type and rejects keys it does not declare. The YAML tree in
 ``conf/`` (sites, scenarios) holds only deltas on it. :func:`check_overrides` reads
 command-line overrides before Hydra does, so that a bad one is reported in one line that
@@ -19,8 +19,16 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
 from omegaconf import DictConfig, OmegaConf
 
-from copsim.events import parse_events
-from copsim.schema import GROUPS, PARAMS, SCHEMA, ConfigError, Param, UnknownKeyError, validate
+from copsim.model.events import parse_events
+from copsim.model.schema import (
+    GROUPS,
+    PARAMS,
+    SCHEMA,
+    ConfigError,
+    Param,
+    UnknownKeyError,
+    validate,
+)
 
 SCHEMA_NODE = "copsim_schema"
 """Name of the structured config in Hydra's ConfigStore (first in conf/config.yaml)."""

@@ -28,9 +28,9 @@ import numpy as np
 from ema_workbench import IntegerParameter, RealParameter, ReplicatorModel, ScalarOutcome
 
 from copsim.config import compose, values_from_config
-from copsim.outputs import SUMMARY
-from copsim.runner import run_values
-from copsim.schema import SCHEMA, ConfigError, sampling_range
+from copsim.model.schema import SCHEMA, ConfigError, sampling_range
+from copsim.runs.outputs import SUMMARY
+from copsim.runs.runner import run_values
 
 
 def established_within_year(summary: Mapping[str, Any]) -> float:

@@ -5,9 +5,9 @@ import re
 import pytest
 import yaml
 
-from copsim.calibration import TARGETS, Target, loss
+from copsim.analysis.calibration import TARGETS, Target, loss
 from copsim.config import conf_dir
-from copsim.schema import SCHEMA
+from copsim.model.schema import SCHEMA
 from tests.conftest import run_cli
 
 

@@ -5,7 +5,7 @@ from ema_workbench.analysis import prim
 
 from copsim.analysis.sensitivity import analyse, factors_from
 from copsim.ema import copsim_model, identifier
-from copsim.schema import ConfigError
+from copsim.model.schema import ConfigError
 
 
 def test_sobol_indices_for_every_varied_parameter():

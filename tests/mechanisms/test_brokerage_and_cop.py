@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from copsim.mechanisms import brokerage, cop
-from copsim.model import CopModel
+from copsim.model.cop_model import CopModel
+from copsim.model.mechanisms import brokerage, cop
 
 
 def test_setup_hours_all_go_to_outreach_then_meetings_are_funded_first():

@@ -1,7 +1,7 @@
 import numpy as np
 
-from copsim.mechanisms import casework
-from copsim.model import CopModel
+from copsim.model.cop_model import CopModel
+from copsim.model.mechanisms import casework
 
 
 def test_referral_success_rises_with_trust_knowledge_and_capacity():

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from copsim.agents import PersonState
-from copsim.mechanisms import commissioner, economics, knowledge, outcomes
-from copsim.model import CopModel
+from copsim.model.agents import PersonState
+from copsim.model.cop_model import CopModel
+from copsim.model.mechanisms import commissioner, economics, knowledge, outcomes
 
 
 def test_reallocation_is_budget_neutral_and_follows_the_gaps():

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from copsim.domains import CRISIS_KINDS, DOMAINS, SEVERITY_MAX
-from copsim.mechanisms import crises, needs
-from copsim.model import CopModel
+from copsim.model.cop_model import CopModel
+from copsim.model.domains import CRISIS_KINDS, DOMAINS, SEVERITY_MAX
+from copsim.model.mechanisms import crises, needs
 
 
 def test_severity_spans_the_ndt_scale():

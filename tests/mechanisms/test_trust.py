@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from copsim.mechanisms import trust
-from copsim.model import CopModel
+from copsim.model.cop_model import CopModel
+from copsim.model.mechanisms import trust
 
 
 def test_gain_saturates_and_loss_is_proportional():

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from copsim.mechanisms import funding, workforce
-from copsim.model import CopModel
+from copsim.model.cop_model import CopModel
+from copsim.model.mechanisms import funding, workforce
 
 
 def test_weekly_probability_compounds_to_the_annual_one():

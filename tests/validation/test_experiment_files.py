@@ -2,9 +2,9 @@
 
 import pytest
 
+from copsim.analysis.experiment import Experiment, add_derived, available
 from copsim.analysis.replicates import run_configurations
-from copsim.experiment import Experiment, add_derived, available
-from copsim.schema import ConfigError
+from copsim.model.schema import ConfigError
 
 
 @pytest.mark.parametrize("name", available())

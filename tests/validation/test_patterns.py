@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from copsim.experiment import Experiment, available, check
+from copsim.analysis.experiment import Experiment, available, check
 
 WITH_EXPECTATIONS = [n for n in available() if Experiment.load(n).expect]
 

@@ -6,7 +6,7 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
-from copsim.schema import ConfigError
+from copsim.model.schema import ConfigError
 
 
 def _out_folder(kind: str, given: str | None) -> Path:
@@ -62,8 +62,8 @@ def sensitivity_command(args: list[str]) -> None:
     """``copsim sensitivity``: Morris screening or Sobol indices through SALib."""
     from copsim.analysis.sensitivity import DEFAULT_FACTORS, analyse, factors_from, plot
     from copsim.cli import fail
-    from copsim.plotting import save
-    from copsim.store import atomic_write
+    from copsim.runs.plotting import save
+    from copsim.sweep.store import atomic_write
 
     parser = argparse.ArgumentParser(
         prog="copsim sensitivity",
@@ -120,8 +120,8 @@ def sensitivity_command(args: list[str]) -> None:
 
 def experiment_command(args: list[str]) -> None:
     """``copsim experiment``: run the programme's lessons as experiments."""
+    from copsim.analysis.experiment import available, run_experiment
     from copsim.cli import fail
-    from copsim.experiment import available, run_experiment
 
     names = available()
     parser = argparse.ArgumentParser(
@@ -165,7 +165,7 @@ def calibrate_command(args: list[str]) -> None:
 
     import hydra
 
-    from copsim.calibration import trial
+    from copsim.analysis.calibration import trial
     from copsim.cli import fail
     from copsim.config import check_overrides, conf_dir, register
 

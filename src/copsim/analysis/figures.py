@@ -1,7 +1,7 @@
 """Comparison figures: weekly bands, a forest plot of paired differences, a heatmap.
 
 Every time-series panel marks the configurations' policy events; every figure is saved
-with copsim's version and git commit in its metadata (:func:`copsim.plotting.save`).
+with copsim's version and git commit in its metadata (:func:`copsim.runs.plotting.save`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from copsim.analysis.replicates import Runs
-from copsim.outputs import SUMMARY, WEEKLY
-from copsim.plotting import mark_events
+from copsim.runs.outputs import SUMMARY, WEEKLY
+from copsim.runs.plotting import mark_events
 
 UNITS = {o.name: o.unit for o in (*WEEKLY, *SUMMARY)}
 

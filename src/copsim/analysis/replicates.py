@@ -20,8 +20,8 @@ from typing import Any
 import pandas as pd
 
 from copsim.config import check_overrides, compose, values_from_config
-from copsim.outputs import SUMMARY
-from copsim.runner import RunResult, run_values
+from copsim.runs.outputs import SUMMARY
+from copsim.runs.runner import RunResult, run_values
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Runs:
         weekly: One row per run and week: ``config``, ``seed``, ``week`` and weekly outputs.
         factors: One row per configuration (index ``config``): the values that define it.
         events: The policy events of each configuration.
-        derived: Summary columns computed from the others (copsim.experiment).
+        derived: Summary columns computed from the others (copsim.analysis.experiment).
     """
 
     summary: pd.DataFrame
@@ -183,7 +183,7 @@ def load_sweep(folder: str | Path) -> Runs:
     Configurations are told apart by the swept parameters, the columns that vary across
     the sweep's runs.
     """
-    from copsim.store import SweepTables  # the sweep store's own reader
+    from copsim.sweep.store import SweepTables  # the sweep store's own reader
 
     tables = SweepTables.load(Path(folder))
     swept = tables.swept

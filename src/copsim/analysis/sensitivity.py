@@ -21,8 +21,8 @@ from SALib.sample import sobol as sobol_sample
 
 from copsim.analysis.replicates import run_many
 from copsim.config import compose, values_from_config
-from copsim.outputs import SUMMARY
-from copsim.schema import ConfigError, sampling_range
+from copsim.model.schema import ConfigError, sampling_range
+from copsim.runs.outputs import SUMMARY
 
 DEFAULT_FACTORS = (
     "brokerage.hours_per_week",

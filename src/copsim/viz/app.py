@@ -25,7 +25,7 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 
-from copsim.plotting import STATE_COLOURS
+from copsim.runs.plotting import STATE_COLOURS
 from copsim.viz.charts import Line, line_chart
 from copsim.viz.controls import lever_controls, model_params
 from copsim.viz.network import legend_html, network_svg

@@ -1,4 +1,4 @@
-"""The app's inputs, generated from the one parameter schema (:mod:`copsim.schema`).
+"""The app's inputs, generated from the one parameter schema (:mod:`copsim.model.schema`).
 
 Which parameters the page exposes is chosen here by name; everything else about a control
 (type, range, default, label, unit, tooltip) comes from the parameter's declaration, so a
@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from copsim.schema import SCHEMA, Param
+from copsim.model.schema import SCHEMA, Param
 from copsim.viz.session import (
     DEFAULT_SCENARIO,
     DEFAULT_SITE,

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from copsim.domains import AGENCY_TYPES, DOMAINS
+from copsim.model.domains import AGENCY_TYPES, DOMAINS
 
 if TYPE_CHECKING:
     from copsim.viz.session import Run
 
 AGENCY_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00")
-"""One colour per agency type, in the order of :data:`copsim.domains.DOMAINS`."""
+"""One colour per agency type, in the order of :data:`copsim.model.domains.DOMAINS`."""
 
 SHORT_NAMES = {
     "housing": "housing",
@@ -82,7 +82,7 @@ def visible_posts(run: Run) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     occupied = posts.occupied
     in_post = np.bincount(posts.agency[occupied], minlength=len(agencies))
     open_posts = np.maximum(0, agencies.funded - in_post)
-    # As in hiring (copsim.mechanisms.workforce): an agency's vacancies are its first
+    # As in hiring (copsim.model.mechanisms.workforce): an agency's vacancies are its first
     # `open_posts` empty posts.
     empty = np.flatnonzero(~occupied)
     ag = posts.agency[empty]

@@ -3,8 +3,8 @@
 :class:`DemoModel` is the Mesa model that SolaraViz steps, plays and resets. It holds one
 :class:`Run` (A) or two (A and B, side by side) built from the ``scenario/`` and ``site/``
 presets on the same seed, so that what differs between them comes from their
-configurations, not from chance (common random numbers, see :mod:`copsim.streams`). Each
-run steps alongside its no-CoP twin (:func:`copsim.runner.twin_values`: the same site and
+configurations, not from chance (common random numbers, see :mod:`copsim.model.streams`). Each
+run steps alongside its no-CoP twin (:func:`copsim.runs.runner.twin_values`: the same site and
 seed with no broker), which gives the live "cost against savings".
 
 Everything a trainer can do goes through this class, so the app stays a thin view and the
@@ -27,12 +27,12 @@ import mesa
 import numpy as np
 
 from copsim.config import compose, group_options, values_from_config
-from copsim.events import PolicyEvent
-from copsim.model import CopModel
-from copsim.parameters import Parameters
-from copsim.runner import NO_COP, twin_values
-from copsim.schema import SCHEMA, ConfigError
-from copsim.site import NEVER
+from copsim.model.cop_model import CopModel
+from copsim.model.events import PolicyEvent
+from copsim.model.parameters import Parameters
+from copsim.model.schema import SCHEMA, ConfigError
+from copsim.model.site import NEVER
+from copsim.runs.runner import NO_COP, twin_values
 
 log = logging.getLogger(__name__)
 

@@ -354,7 +354,7 @@ SCHEMA: dict[str, Param] = {p.name: p for p in PARAMS}
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(p.group for p in PARAMS if p.group))
 
 # Keys that are not model parameters but belong to the config: `events` is validated by
-# copsim.events; the rest are Hydra config groups.
+# copsim.model.events; the rest are Hydra config groups.
 CONFIG_KEYS = ("events",)
 
 

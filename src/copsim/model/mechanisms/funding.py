@@ -1,7 +1,7 @@
 """Funding: agency budgets set how many posts are funded.
 
 An agency's budget is the policy level ``funding.agency_budget`` times its commissioned
-share (moved by :mod:`copsim.mechanisms.commissioner`). It funds
+share (moved by :mod:`copsim.model.mechanisms.commissioner`). It funds
 ``round(practitioners_per_agency * budget)`` posts, at least one. A cut freezes posts: no
 one is made redundant, but leavers are not replaced until staff fall to the funded level.
 The programme's own funding (broker and backfill) is charged where it is spent.
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from copsim.model import CopModel
+    from copsim.model.cop_model import CopModel
 
 
 def funded_posts(typical: int, budget: np.ndarray, reserved: int) -> np.ndarray:

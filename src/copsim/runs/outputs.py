@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from copsim.agents import PersonState
-from copsim.mechanisms import economics, knowledge, needs, workforce
-from copsim.site import NEVER
+from copsim.model.agents import PersonState
+from copsim.model.mechanisms import economics, knowledge, needs, workforce
+from copsim.model.site import NEVER
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from copsim.model import CopModel
+    from copsim.model.cop_model import CopModel
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ import yaml
 from copsim.analysis.paired import paired_difference
 from copsim.analysis.replicates import Runs, expand, run_configurations
 from copsim.config import conf_dir
-from copsim.schema import ConfigError
+from copsim.model.schema import ConfigError
 
 DERIVED = re.compile(r"^(?P<name>[a-z_]+)@(?P<a>\d+)(?:-(?P<b>\d+))?$")
 KEYS = (
@@ -54,7 +54,7 @@ KEYS = (
 
 def experiments_dir() -> Path:
     """The folder of experiment files: the packaged copy, else the repository's."""
-    packaged = Path(__file__).parent / "experiments"
+    packaged = Path(__file__).parents[1] / "experiments"
     if packaged.is_dir():
         return packaged
     return conf_dir().parent / "experiments"
@@ -269,8 +269,8 @@ def write(experiment: Experiment, runs: Runs, folder: Path) -> pd.DataFrame:
     """Write the experiment's tables, figures and report; return the expectation checks."""
     from copsim.analysis.figures import heatmap
     from copsim.analysis.report import _markdown, write_comparison
-    from copsim.plotting import save
-    from copsim.store import atomic_write
+    from copsim.runs.plotting import save
+    from copsim.sweep.store import atomic_write
 
     outputs = experiment.outputs or runs.outputs
     kwargs: dict[str, Any] = {"outputs": outputs}

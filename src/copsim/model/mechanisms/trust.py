@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from copsim.model import CopModel
+    from copsim.model.cop_model import CopModel
 
 
 def gain(trust: np.ndarray | float, rate: float, times: np.ndarray | int = 1):

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from copsim.mechanisms import trust as trust_rules
+from copsim.model.mechanisms import trust as trust_rules
 
 if TYPE_CHECKING:
-    from copsim.model import CopModel
+    from copsim.model.cop_model import CopModel
 
 
 def referral_success(

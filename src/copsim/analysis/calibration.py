@@ -47,8 +47,8 @@ TARGETS: tuple[Target, ...] = (
 
 def measure(values: dict[str, Any], replicates: int) -> dict[str, float]:
     """Run ``replicates`` seeds of one configuration and measure the targets' quantities."""
-    from copsim.model import CopModel
-    from copsim.outputs import summarise, twin_outcome
+    from copsim.model.cop_model import CopModel
+    from copsim.runs.outputs import summarise, twin_outcome
 
     turnover, vacancy, at_risk = [], [], []
     for i in range(replicates):

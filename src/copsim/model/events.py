@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from copsim.schema import ConfigError, check_key, flatten
+from copsim.model.schema import ConfigError, check_key, flatten
 
 if TYPE_CHECKING:
-    from copsim.model import CopModel
+    from copsim.model.cop_model import CopModel
 
 EVENT_KEYS = ("week", "set", "label")
 

@@ -4,7 +4,7 @@
 Hydra job, through whichever launcher is chosen (basic, joblib, submitit, ray). A job
 (:func:`run_job`) runs seeds ``seed .. seed+replicates-1`` of its point, so Hydra's per-job
 cost is paid once per point, and publishes every finished run into the sweep folder
-(:mod:`copsim.store`). Seed i of every point draws the same random streams (common random
+(:mod:`copsim.sweep.store`). Seed i of every point draws the same random streams (common random
 numbers). A run already in the folder is skipped, so re-running a sweep into its folder
 resumes it. A failing point is recorded in the folder and the job returns normally, so
 the others complete.
@@ -32,8 +32,8 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from copsim.progress import Progress, sweep_size
-from copsim.store import SweepStore, cell, point_hash, stamp, write_json
+from copsim.sweep.progress import Progress, sweep_size
+from copsim.sweep.store import SweepStore, cell, point_hash, stamp, write_json
 
 NOT_TAGS = {"seed", "replicates"}
 """Overrides that are not tags of a run: the run's own seed is a column of its own."""
@@ -80,9 +80,9 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
         What the job did (also written to ``jobs/<num>.json``).
     """
     from copsim.config import replicates_from_config, values_from_config
-    from copsim.provenance import config_hash
-    from copsim.runner import run_values
-    from copsim.schema import SCHEMA
+    from copsim.model.schema import SCHEMA
+    from copsim.runs.provenance import config_hash
+    from copsim.runs.runner import run_values
 
     started = time.perf_counter()
     hc = HydraConfig.get()
@@ -150,7 +150,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
 @functools.cache
 def _process_provenance() -> dict[str, Any]:
     """Versions, commit and platform: the same for every run of a process, so asked once."""
-    from copsim.provenance import provenance
+    from copsim.runs.provenance import provenance
 
     return provenance({}, [])
 

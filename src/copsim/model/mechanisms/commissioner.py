@@ -1,6 +1,6 @@
 """Commissioning: insight from the CoP turns into funding moves.
 
-The commissioner's insight grows at each CoP meeting (see :mod:`copsim.mechanisms.cop`)
+The commissioner's insight grows at each CoP meeting (see :mod:`copsim.model.mechanisms.cop`)
 in proportion to their engagement, and fades at ``insight_decay`` a week. At each funding
 review a share ``move_share * insight`` of the total agency budget is re-allocated in
 proportion to where referrals have failed since the last review: money follows the gaps
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from copsim.model import CopModel
+    from copsim.model.cop_model import CopModel
 
 MAX_SHARE = 2.0
 """No agency's commissioned share exceeds twice the typical share."""

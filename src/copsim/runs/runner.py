@@ -11,8 +11,8 @@ from typing import Any, Protocol
 import pandas as pd
 
 from copsim.config import compose, values_from_config
-from copsim.model import CopModel
-from copsim.outputs import TwinOutcome, summarise, twin_outcome
+from copsim.model.cop_model import CopModel
+from copsim.runs.outputs import TwinOutcome, summarise, twin_outcome
 
 NO_COP = {"brokerage.hours_per_week": 0.0}
 """What makes a configuration's twin: the same site and seed with no broker."""
@@ -103,7 +103,7 @@ def run(overrides: Sequence[str] = (), seed: int | None = None) -> RunResult:
         The run's weekly table, summary and configuration.
 
     Raises:
-        copsim.schema.ConfigError: For a bad override or value.
+        copsim.model.schema.ConfigError: For a bad override or value.
     """
     overrides = list(overrides)
     if seed is not None:

@@ -11,10 +11,10 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from copsim.agents import Agency, Broker, Commissioner, Person, Practitioner
-from copsim.domains import SEVERITY_MAX
-from copsim.events import PolicyEvent, apply_due, parse_events
-from copsim.mechanisms import (
+from copsim.model.agents import Agency, Broker, Commissioner, Person, Practitioner
+from copsim.model.domains import SEVERITY_MAX
+from copsim.model.events import PolicyEvent, apply_due, parse_events
+from copsim.model.mechanisms import (
     brokerage,
     casework,
     commissioner,
@@ -27,11 +27,11 @@ from copsim.mechanisms import (
     trust,
     workforce,
 )
-from copsim.mechanisms.cop import CopState
-from copsim.mechanisms.economics import Ledger
-from copsim.parameters import Parameters
-from copsim.site import build_agencies, build_initial_ties, build_people, build_posts
-from copsim.streams import RandomStreams
+from copsim.model.mechanisms.cop import CopState
+from copsim.model.mechanisms.economics import Ledger
+from copsim.model.parameters import Parameters
+from copsim.model.site import build_agencies, build_initial_ties, build_people, build_posts
+from copsim.model.streams import RandomStreams
 
 WEEK: tuple[tuple[str, Callable[[CopModel], None]], ...] = (
     ("policy events", apply_due),
@@ -76,7 +76,7 @@ class CopModel(mesa.Model):
         **overrides: More parameters, by dotted name (``**{"trust.gain": 0.2}``).
 
     Raises:
-        copsim.schema.ConfigError: For an unknown parameter or a bad value.
+        copsim.model.schema.ConfigError: For an unknown parameter or a bad value.
     """
 
     def __init__(
@@ -124,7 +124,7 @@ class CopModel(mesa.Model):
         outcomes.step(self)
         self.initial_staff = int(self.posts.occupied.sum())
 
-        from copsim.outputs import WEEKLY  # outputs reads model state; imported late
+        from copsim.runs.outputs import WEEKLY  # outputs reads model state; imported late
 
         self.datacollector = mesa.DataCollector(
             model_reporters={o.name: o.reporter for o in WEEKLY}

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from copsim.provenance import copsim_version, git_commit  # noqa: E402
+from copsim.runs.provenance import copsim_version, git_commit  # noqa: E402
 
 STATE_COLOURS = {
     "people_in_crisis": "#c0392b",

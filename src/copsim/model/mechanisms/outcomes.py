@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from copsim.agents import PersonState
-from copsim.mechanisms.needs import severity
+from copsim.model.agents import PersonState
+from copsim.model.mechanisms.needs import severity
 
 if TYPE_CHECKING:
-    from copsim.model import CopModel
+    from copsim.model.cop_model import CopModel
 
 CRISIS_WEEKS = 4
 """A crisis event marks a person as in crisis for this many weeks."""

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from copsim.site import NEVER, new_knowledge
+from copsim.model.site import NEVER, new_knowledge
 
 if TYPE_CHECKING:
-    from copsim.model import CopModel
+    from copsim.model.cop_model import CopModel
 
 
 def weekly_from_annual(p_year: float | np.ndarray) -> float | np.ndarray:

@@ -1,6 +1,6 @@
 """Knowledge: slow spread of domain knowledge among colleagues of the same agency.
 
-Learning from other disciplines happens at CoP meetings (:mod:`copsim.mechanisms.cop`);
+Learning from other disciplines happens at CoP meetings (:mod:`copsim.model.mechanisms.cop`);
 here it spreads, slowly, from those who attend to their colleagues: each week a
 practitioner's knowledge of each domain moves a share ``knowledge.spread`` of the way up
 to their agency's mean (knowledge is not lost to colleagues who know less).
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from copsim.model import CopModel
+    from copsim.model.cop_model import CopModel
 
 
 def spread(knowledge: np.ndarray, team_mean: np.ndarray, rate: float) -> np.ndarray:

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from copsim.domains import SEVERITY_ENGAGEMENT_WEIGHT, SEVERITY_WEIGHTS
+from copsim.model.domains import SEVERITY_ENGAGEMENT_WEIGHT, SEVERITY_WEIGHTS
 
 if TYPE_CHECKING:
-    from copsim.model import CopModel
+    from copsim.model.cop_model import CopModel
 
 
 def drift(
@@ -39,7 +39,7 @@ def drift(
 
 
 def severity(needs: np.ndarray, engagement: np.ndarray) -> np.ndarray:
-    """New Directions Team-like severity on 0-48 (weights in :mod:`copsim.domains`)."""
+    """New Directions Team-like severity on 0-48 (weights in :mod:`copsim.model.domains`)."""
     return needs @ SEVERITY_WEIGHTS + SEVERITY_ENGAGEMENT_WEIGHT * (1.0 - engagement)
 
 

@@ -1,7 +1,7 @@
 """Progress of a multirun: jobs done out of the total, and an estimate of the time left.
 
 Jobs run in other processes (or on other nodes), so progress is read from the sweep folder:
-each finished job writes ``jobs/<num>.json`` (:func:`copsim.sweep.run_job`).
+each finished job writes ``jobs/<num>.json`` (:func:`copsim.sweep.job.run_job`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from copsim.store import SweepStore, stamp
+from copsim.sweep.store import SweepStore, stamp
 
 BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
-from copsim.schema import SCHEMA, validate
+from copsim.model.schema import SCHEMA, validate
 
 
 class Parameters:

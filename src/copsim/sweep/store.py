@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from copsim.provenance import config_hash
+from copsim.runs.provenance import config_hash
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from copsim.outputs import TwinOutcome
+    from copsim.runs.outputs import TwinOutcome
 
 # pandas and pyarrow are imported where tables are read or written: the main process of a
 # sweep only needs them to collect at the end, and starts its workers sooner without them.
@@ -108,8 +108,8 @@ class TwinCache:
         return self.folder / f"{config_hash(values)}.json"
 
     def _read(self, path: Path) -> TwinOutcome | None:
-        from copsim.mechanisms.economics import Ledger
-        from copsim.outputs import TwinOutcome
+        from copsim.model.mechanisms.economics import Ledger
+        from copsim.runs.outputs import TwinOutcome
 
         try:
             data = json.loads(path.read_text())
@@ -356,7 +356,7 @@ def _summary_row(record: Mapping[str, Any], factors: list[str]) -> dict[str, Any
     return {
         **_factor_values(record, factors),
         **_ids(record),
-        **record["summary"],  # in the order of copsim.outputs.SUMMARY
+        **record["summary"],  # in the order of copsim.runs.outputs.SUMMARY
         "compute_seconds": record["compute_seconds"],
         "job": record["job"],
         "copsim_version": prov.get("copsim_version"),

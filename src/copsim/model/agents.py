@@ -1,7 +1,7 @@
 """The Mesa agents of copsim.
 
 Agents hold their identity and expose their state as properties; the state itself lives
-in the site's arrays (:mod:`copsim.site`) so the weekly mechanisms can act on all agents
+in the site's arrays (:mod:`copsim.model.site`) so the weekly mechanisms can act on all agents
 at once. A practitioner agent exists while someone holds the post: leaving removes it,
 hiring creates a new one with a new ``unique_id``.
 """
@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from copsim.domains import AGENCY_TYPES, DOMAINS
+from copsim.model.domains import AGENCY_TYPES, DOMAINS
 
 if TYPE_CHECKING:
-    from copsim.model import CopModel
+    from copsim.model.cop_model import CopModel
 
 
 class PersonState(IntEnum):

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from copsim.domains import CRISIS_DRIVERS, CRISIS_KINDS
-from copsim.mechanisms.needs import supported
+from copsim.model.domains import CRISIS_DRIVERS, CRISIS_KINDS
+from copsim.model.mechanisms.needs import supported
 
 if TYPE_CHECKING:
-    from copsim.model import CopModel
-    from copsim.parameters import Parameters
+    from copsim.model.cop_model import CopModel
+    from copsim.model.parameters import Parameters
 
 MID_NEED = 0.5
 """Need level at which the ``crises.*_rate`` parameters apply."""

@@ -1,6 +1,6 @@
 """The state of one site: its agencies, posts and people, held as arrays.
 
-The Mesa agents in :mod:`copsim.agents` are views onto rows of these arrays, so that the
+The Mesa agents in :mod:`copsim.model.agents` are views onto rows of these arrays, so that the
 weekly mechanisms can update every agent at once (vectorised) while each agent can still
 be inspected, visualised and tested on its own.
 """
@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from copsim.domains import DOMAIN_WEIGHTS, DOMAINS
-from copsim.parameters import Parameters
-from copsim.ties import TieTable
+from copsim.model.domains import DOMAIN_WEIGHTS, DOMAINS
+from copsim.model.parameters import Parameters
+from copsim.model.ties import TieTable
 
 NEVER = -(10**6)
 """Week stamp meaning 'never happened'."""

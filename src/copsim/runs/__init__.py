@@ -1,0 +1,8 @@
+"""Running one configuration and keeping what it produced.
+
+- :mod:`~copsim.runs.runner`: a run and its no-CoP twin (:func:`copsim.run`).
+- :mod:`~copsim.runs.outputs`: the weekly and summary outputs, declared once.
+- :mod:`~copsim.runs.folder`: a run folder's files, written atomically.
+- :mod:`~copsim.runs.provenance`: versions, commit and configuration hash of a run.
+- :mod:`~copsim.runs.plotting`: the run's overview figure.
+"""
