@@ -23,13 +23,13 @@ def test_exclusion_more_likely_at_higher_severity():
 def test_capacity_is_at_most_one_and_falls_with_vacancies():
     m = CopModel({"brokerage.hours_per_week": 0})
     casework.refresh_caseloads(m)
-    assert np.all(m.agency_capacity <= 1.0)
-    full = m.agency_capacity[0]
+    assert np.all(m.agencies.capacity <= 1.0)
+    full = m.agencies.capacity[0]
     staff = np.flatnonzero(m.posts.occupied & (m.posts.agency == 0))
     m.posts.occupied[staff[:5]] = False
     casework.refresh_caseloads(m)
-    assert m.agency_capacity[0] < full
-    assert m.pressure[staff[5]] > 0
+    assert m.agencies.capacity[0] < full
+    assert m.posts.pressure[staff[5]] > 0
 
 
 def test_key_workers_go_to_the_least_loaded_at_the_agency_of_greatest_need():

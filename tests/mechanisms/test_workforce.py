@@ -39,7 +39,7 @@ def test_leavers_lose_their_ties_and_their_people_lose_continuity():
     assert post not in a and post not in b
     assert np.all(m.people.key_worker[clients] == -1)
     assert np.all(m.people.engagement[clients] < engagement)
-    assert len(m.agents) == n_agents - 1 and m.practitioner_at[post] is None
+    assert len(m.agents) == n_agents - 1 and m.practitioners[post] is None
     assert m.ledger.turnover_cost == m.totals.leavers * m.p.workforce.replacement_cost
 
 

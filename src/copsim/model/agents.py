@@ -8,6 +8,7 @@ hiring creates a new one with a new ``unique_id``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -53,11 +54,6 @@ class Agency(mesa.Agent):
         return AGENCY_TYPES[self.domain]
 
     @property
-    def budget(self) -> float:
-        """Budget relative to typical (policy level times the commissioned share)."""
-        return self.model.p.funding.agency_budget * self.model.agencies.budget_share[self.index]
-
-    @property
     def funded_posts(self) -> int:
         """Posts the budget funds this week."""
         return int(self.model.agencies.funded[self.index])
@@ -67,16 +63,6 @@ class Agency(mesa.Agent):
         """Practitioners currently in post."""
         posts = self.model.posts
         return int((posts.occupied & (posts.agency == self.index)).sum())
-
-    @property
-    def capacity(self) -> float:
-        """Share of referrals the agency can take on this week (1 = no capacity limit)."""
-        return float(self.model.agency_capacity[self.index])
-
-    @property
-    def manager_support(self) -> float:
-        """The nurturing its managers give (supervision, recognition)."""
-        return self.model.p.nurture.manager_support
 
 
 class Practitioner(mesa.Agent):
@@ -99,16 +85,6 @@ class Practitioner(mesa.Agent):
         return self.model.agency_agents[self.model.posts.agency[self.post]]
 
     @property
-    def burnout(self) -> float:
-        """Burnout stock in [0, 1]."""
-        return float(self.model.posts.burnout[self.post])
-
-    @property
-    def tenure(self) -> int:
-        """Weeks in post."""
-        return int(self.model.posts.tenure[self.post])
-
-    @property
     def caseload(self) -> int:
         """People with multiple needs for whom the practitioner is key worker."""
         return int(self.model.posts.caseload[self.post])
@@ -119,11 +95,6 @@ class Practitioner(mesa.Agent):
         row = self.model.posts.knowledge[self.post]
         return {d: float(k) for d, k in zip(DOMAINS, row, strict=True)}
 
-    @property
-    def is_member(self) -> bool:
-        """Whether the practitioner is a member of the community of practice."""
-        return bool(self.model.posts.member[self.post])
-
     def ties(self) -> list[tuple[Practitioner, float]]:
         """Cross-agency ties as (other practitioner, trust)."""
         a, b, trust, _ = self.model.ties.view()
@@ -133,8 +104,45 @@ class Practitioner(mesa.Agent):
             [*trust[a == self.post], *trust[b == self.post]],
             strict=True,
         ):
-            out.append((self.model.practitioner_at[other], float(t)))
+            out.append((self.model.practitioners[other], float(t)))
         return out
+
+
+class Practitioners:
+    """The Practitioner agent of each post: the one place they are created and removed.
+
+    The mechanisms change who is in post in the arrays; workforce then calls :meth:`fill`
+    for posts just filled and :meth:`vacate` for posts just left, so each hire is a new
+    agent with a new ``unique_id``.
+
+    Args:
+        model: The model.
+        n_posts: Number of posts at the site.
+    """
+
+    def __init__(self, model: CopModel, n_posts: int):
+        self._model = model
+        self._at: list[Practitioner | None] = [None] * n_posts
+
+    def fill(self, posts: Iterable[int]) -> None:
+        """Create the agents of newly filled posts."""
+        for post in posts:
+            self._at[post] = Practitioner(self._model, int(post))
+
+    def vacate(self, posts: Iterable[int]) -> None:
+        """Remove the agents of posts just left."""
+        for post in posts:
+            self._at[post].remove()
+            self._at[post] = None
+
+    def __getitem__(self, post: int) -> Practitioner | None:
+        return self._at[post]
+
+    def __iter__(self) -> Iterator[Practitioner | None]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
 
 
 class Person(mesa.Agent):
@@ -171,7 +179,7 @@ class Person(mesa.Agent):
     def key_worker(self) -> Practitioner | None:
         """The person's key worker, or None while unallocated."""
         post = self.model.people.key_worker[self.index]
-        return None if post < 0 else self.model.practitioner_at[post]
+        return None if post < 0 else self.model.practitioners[post]
 
     @property
     def state(self) -> PersonState:
@@ -202,11 +210,6 @@ class Broker(mesa.Agent):
         self.intro_credit = 0.0
         self.introductions = 0
         self.reviews = 0
-
-    @property
-    def hours_per_week(self) -> float:
-        """Hours the programme funds this week."""
-        return self.model.p.brokerage.hours_per_week
 
     @property
     def in_setup(self) -> bool:

@@ -11,7 +11,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from copsim.model.agents import Agency, Broker, Commissioner, Person, Practitioner
+from copsim.model.agents import Agency, Broker, Commissioner, Person, Practitioners
 from copsim.model.domains import SEVERITY_MAX
 from copsim.model.events import PolicyEvent, apply_due, parse_events
 from copsim.model.mechanisms import (
@@ -101,13 +101,10 @@ class CopModel(mesa.Model):
         self.posts = build_posts(self.p, self.agencies, site_rng)
         self.ties = build_initial_ties(self.p, self.posts, 0, site_rng)
         self.people = build_people(self.p, self.agencies, self.posts, self.streams["people"])
-        self.agency_capacity = np.ones(len(self.agencies))
-        self.pressure = np.zeros(len(self.posts))
 
         self.agency_agents = [Agency(self, i) for i in range(len(self.agencies))]
-        self.practitioner_at: list[Practitioner | None] = [None] * len(self.posts)
-        for post in np.flatnonzero(self.posts.occupied):
-            self.add_practitioner(int(post))
+        self.practitioners = Practitioners(self, len(self.posts))
+        self.practitioners.fill(np.flatnonzero(self.posts.occupied))
         self.person_agents = [Person(self, i) for i in range(len(self.people))]
         self.broker = Broker(self)
         self.commissioner = Commissioner(self)
@@ -151,25 +148,3 @@ class CopModel(mesa.Model):
     def weekly_table(self) -> pd.DataFrame:
         """One row a week (week 0 is the start), one column a weekly output."""
         return self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-
-    def add_practitioner(self, post: int) -> Practitioner:
-        """Create the agent for a newly filled post."""
-        agent = Practitioner(self, post)
-        self.practitioner_at[post] = agent
-        return agent
-
-    def staff_of(self, agency: int) -> np.ndarray:
-        """Posts of ``agency`` with someone in them (its posts are contiguous: O(its posts))."""
-        start = int(self.agencies.first_post[agency])
-        block = self.posts.occupied[start : start + self.agencies.n_posts]
-        return np.flatnonzero(block) + start
-
-    def pick_in_post(self, agencies: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """One random practitioner in post at each given agency (-1 where none)."""
-        out = np.full(len(agencies), -1, dtype=np.int64)
-        u = rng.random(len(agencies))
-        for i, agency in enumerate(agencies):
-            staff = self.staff_of(agency)
-            if len(staff):
-                out[i] = staff[int(u[i] * len(staff))]
-        return out

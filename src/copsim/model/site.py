@@ -37,6 +37,8 @@ class Agencies:
         first_post: Index of the agency's first post; its posts are contiguous.
         n_posts: Posts reserved for the agency.
         failed_referrals: Failed referrals into the agency since the last funding review.
+        capacity: Share of referrals the agency can take on this week (1 = no limit),
+            refreshed weekly by casework.
     """
 
     domain: np.ndarray
@@ -45,9 +47,47 @@ class Agencies:
     first_post: np.ndarray
     n_posts: int
     failed_referrals: np.ndarray
+    capacity: np.ndarray = field(default=None)
+
+    def __post_init__(self) -> None:
+        self.capacity = np.ones(len(self.domain))
 
     def __len__(self) -> int:
         return len(self.domain)
+
+    def in_post(self, posts: Posts) -> np.ndarray:
+        """Practitioners in post at each agency."""
+        return np.bincount(posts.agency[posts.occupied], minlength=len(self))
+
+    def vacant_posts(self, posts: Posts) -> np.ndarray:
+        """The funded posts with nobody in them, ascending.
+
+        An agency's vacancies are its first ``funded - in post`` empty posts (its posts are
+        contiguous), so that hiring, the vacancy count and the demo's network agree.
+        """
+        open_posts = np.maximum(0, self.funded - self.in_post(posts))
+        empty = np.flatnonzero(~posts.occupied)
+        ag = posts.agency[empty]
+        rank = np.arange(len(empty)) - np.searchsorted(ag, ag)
+        return empty[rank < open_posts[ag]]
+
+    def staff_of(self, posts: Posts, agency: int) -> np.ndarray:
+        """Posts of ``agency`` with someone in them (O(its posts))."""
+        start = int(self.first_post[agency])
+        block = posts.occupied[start : start + self.n_posts]
+        return np.flatnonzero(block) + start
+
+    def pick_in_post(
+        self, posts: Posts, agencies: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
+        """One random practitioner in post at each given agency (-1 where none)."""
+        out = np.full(len(agencies), -1, dtype=np.int64)
+        u = rng.random(len(agencies))
+        for i, agency in enumerate(agencies):
+            staff = self.staff_of(posts, agency)
+            if len(staff):
+                out[i] = staff[int(u[i] * len(staff))]
+        return out
 
 
 @dataclass
@@ -64,12 +104,14 @@ class Posts:
     missed: np.ndarray
     last_attended: np.ndarray
     caseload: np.ndarray = field(default=None)  # people key-worked, refreshed weekly
+    pressure: np.ndarray = field(default=None)  # caseload over the standard, refreshed weekly
     failed_week: np.ndarray = field(default=None)
     crises_week: np.ndarray = field(default=None)
 
     def __post_init__(self) -> None:
         n = len(self.agency)
         self.caseload = np.zeros(n, dtype=np.int64)
+        self.pressure = np.zeros(n)
         self.failed_week = np.zeros(n)
         self.crises_week = np.zeros(n)
 

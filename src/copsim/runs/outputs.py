@@ -6,6 +6,8 @@ module-level functions of the model, as Mesa's DataCollector expects.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -13,12 +15,10 @@ import numpy as np
 import pandas as pd
 
 from copsim.model.agents import PersonState
-from copsim.model.mechanisms import economics, knowledge, needs, workforce
+from copsim.model.mechanisms import economics, knowledge, needs
 from copsim.model.site import NEVER
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from copsim.model.cop_model import CopModel
 
 
@@ -43,86 +43,116 @@ class Output:
 
 
 # --- weekly reporters -------------------------------------------------------------------
+# Each reporter is declared by @weekly; its docstring is the output's description.
+
+_WEEKLY: list[Output] = []
 
 
+def weekly(unit: str, kind: str = "level") -> Callable[[Callable], Callable]:
+    """Declare the decorated function of the model as a weekly output, in order."""
+
+    def declare(reporter: Callable) -> Callable:
+        description = inspect.getdoc(reporter).rstrip(".")
+        _WEEKLY.append(Output(reporter.__name__, unit, kind, description, reporter))
+        return reporter
+
+    return declare
+
+
+@weekly("week")
 def week(m: CopModel) -> int:
-    """Week number (0 is the start)."""
+    """Week of the run; 0 is the state at the start."""
     return m.steps
 
 
+@weekly("people")
 def staff_in_post(m: CopModel) -> int:
     """Practitioners in post."""
     return int(m.posts.occupied.sum())
 
 
+@weekly("posts")
 def funded_posts(m: CopModel) -> int:
     """Posts funded by agency budgets."""
     return int(m.agencies.funded.sum())
 
 
+@weekly("posts")
 def vacancies(m: CopModel) -> int:
     """Funded posts with nobody in them."""
-    return workforce.vacancies(m)
+    return len(m.agencies.vacant_posts(m.posts))
 
 
+@weekly("people", "cumulative")
 def leavers(m: CopModel) -> int:
     """Practitioners who have left."""
     return m.totals.leavers
 
 
+@weekly("0-1")
 def burnout_mean(m: CopModel) -> float:
     """Mean burnout of practitioners in post."""
     on = m.posts.occupied
     return float(m.posts.burnout[on].mean()) if on.any() else 0.0
 
 
+@weekly("ties")
 def cross_agency_ties(m: CopModel) -> int:
     """Working ties between practitioners of different agencies."""
     return len(m.ties)
 
 
+@weekly("0-1")
 def cross_agency_trust(m: CopModel) -> float:
     """Mean trust of cross-agency ties."""
     return float(m.ties.view()[2].mean()) if len(m.ties) else 0.0
 
 
+@weekly("0/1", "flag")
 def cop_established(m: CopModel) -> int:
-    """Whether the CoP is established (a measured state)."""
+    """Whether the CoP is established (measured, see ODD)."""
     return int(m.cop.established)
 
 
+@weekly("people")
 def cop_members(m: CopModel) -> int:
-    """Members of the CoP in post."""
+    """CoP members in post."""
     return int((m.posts.member & m.posts.occupied).sum())
 
 
+@weekly("people")
 def cop_attendance(m: CopModel) -> int:
-    """Attendees at the most recent meeting."""
+    """Attendees at the most recent CoP meeting."""
     return m.cop.attendance
 
 
+@weekly("meetings", "cumulative")
 def cop_meetings(m: CopModel) -> int:
-    """Meetings held."""
+    """CoP meetings held."""
     return m.totals.meetings
 
 
+@weekly("0-1")
 def knowledge_breadth(m: CopModel) -> float:
-    """Mean knowledge of other agencies' domains."""
+    """Mean knowledge of other agencies' domains among practitioners in post."""
     return knowledge.breadth(m)
 
 
+@weekly("0-1")
 def knowledge_breadth_participants(m: CopModel) -> float:
     """Knowledge breadth of practitioners in post who have attended a CoP meeting."""
     return knowledge.breadth(m, m.posts.last_attended > NEVER)
 
 
+@weekly("0-1")
 def knowledge_breadth_others(m: CopModel) -> float:
     """Knowledge breadth of practitioners in post who have never attended."""
     return knowledge.breadth(m, m.posts.last_attended == NEVER)
 
 
+@weekly("share")
 def unmet_need_share(m: CopModel) -> float:
-    """Share of people's active needs that no agency supports this week."""
+    """Share of people's active needs that no agency supports."""
     active = m.people.needs > m.p.needs.threshold
     n = active.sum()
     return float((active & ~needs.supported(m)).sum() / n) if n else 0.0
@@ -132,141 +162,100 @@ def _state_count(m: CopModel, state: PersonState) -> int:
     return int((m.people.state == state).sum())
 
 
+@weekly("people")
 def people_in_crisis(m: CopModel) -> int:
-    """People with a crisis in the last four weeks."""
+    """People with a crisis in the last 4 weeks."""
     return _state_count(m, PersonState.CRISIS)
 
 
+@weekly("people")
 def people_unstable(m: CopModel) -> int:
     """People deteriorating, not in crisis."""
     return _state_count(m, PersonState.UNSTABLE)
 
 
+@weekly("people")
 def people_stable(m: CopModel) -> int:
-    """People maintained (no deterioration over a quarter), not recovered."""
+    """People maintained: no deterioration over a quarter, not recovered."""
     return _state_count(m, PersonState.STABLE)
 
 
+@weekly("people")
 def people_recovered(m: CopModel) -> int:
-    """People at or below the recovered severity."""
+    """People at or below needs.recovered_severity, not in crisis."""
     return _state_count(m, PersonState.RECOVERED)
 
 
+@weekly("NDT points")
 def severity_mean(m: CopModel) -> float:
-    """Mean NDT-like severity (0-48)."""
+    """Mean severity (0-48)."""
     return float(m.people.severity.mean()) if len(m.people) else 0.0
 
 
+@weekly("people")
 def people_unallocated(m: CopModel) -> int:
     """People without a key worker."""
     return int((m.people.key_worker < 0).sum())
 
 
+@weekly("events", "cumulative")
 def crisis_events(m: CopModel) -> int:
     """Crisis events of all kinds."""
     return m.totals.crisis_events
 
 
+@weekly("referrals", "cumulative")
 def referrals(m: CopModel) -> int:
     """Referrals made across agencies."""
     return m.totals.referrals
 
 
+@weekly("referrals", "cumulative")
 def referrals_accepted(m: CopModel) -> int:
     """Referrals accepted (joined-up responses)."""
     return m.totals.referrals_accepted
 
 
+@weekly("people", "cumulative")
 def exclusions(m: CopModel) -> int:
     """Failed referrals that excluded the person."""
     return m.totals.exclusions
 
 
+@weekly("0-1")
 def commissioner_insight(m: CopModel) -> float:
     """The commissioner's insight into front-line reality."""
     return m.commissioner.insight
 
 
+@weekly("budgets", "cumulative")
 def funding_moved(m: CopModel) -> float:
-    """Budget moved between agencies by commissioning."""
+    """Agency budget moved by commissioning, in typical-agency budgets."""
     return m.commissioner.funding_moved
 
 
+@weekly("GBP", "cumulative")
 def programme_cost(m: CopModel) -> float:
     """Cost of brokerage and backfilled attendance."""
     return m.ledger.programme_cost
 
 
+@weekly("GBP", "cumulative")
 def crisis_cost(m: CopModel) -> float:
     """Cost of crisis events."""
     return m.ledger.crisis_cost
 
 
+@weekly("GBP", "cumulative")
 def turnover_cost(m: CopModel) -> float:
     """Cost of replacing leavers."""
     return m.ledger.turnover_cost
 
 
-# fmt: off
-WEEKLY: tuple[Output, ...] = (
-    Output("week", "week", "level", "Week of the run; 0 is the state at the start", week),
-    Output("staff_in_post", "people", "level", "Practitioners in post", staff_in_post),
-    Output("funded_posts", "posts", "level", "Posts funded by agency budgets", funded_posts),
-    Output("vacancies", "posts", "level", "Funded posts with nobody in them", vacancies),
-    Output("leavers", "people", "cumulative", "Practitioners who have left", leavers),
-    Output("burnout_mean", "0-1", "level", "Mean burnout of practitioners in post",
-           burnout_mean),
-    Output("cross_agency_ties", "ties", "level",
-           "Working ties between practitioners of different agencies", cross_agency_ties),
-    Output("cross_agency_trust", "0-1", "level", "Mean trust of cross-agency ties",
-           cross_agency_trust),
-    Output("cop_established", "0/1", "flag",
-           "Whether the CoP is established (measured, see ODD)", cop_established),
-    Output("cop_members", "people", "level", "CoP members in post", cop_members),
-    Output("cop_attendance", "people", "level", "Attendees at the most recent CoP meeting",
-           cop_attendance),
-    Output("cop_meetings", "meetings", "cumulative", "CoP meetings held", cop_meetings),
-    Output("knowledge_breadth", "0-1", "level",
-           "Mean knowledge of other agencies' domains among practitioners in post",
-           knowledge_breadth),
-    Output("knowledge_breadth_participants", "0-1", "level",
-           "Knowledge breadth of practitioners in post who have attended a CoP meeting",
-           knowledge_breadth_participants),
-    Output("knowledge_breadth_others", "0-1", "level",
-           "Knowledge breadth of practitioners in post who have never attended",
-           knowledge_breadth_others),
-    Output("unmet_need_share", "share", "level",
-           "Share of people's active needs that no agency supports", unmet_need_share),
-    Output("people_in_crisis", "people", "level", "People with a crisis in the last 4 weeks",
-           people_in_crisis),
-    Output("people_unstable", "people", "level", "People deteriorating, not in crisis",
-           people_unstable),
-    Output("people_stable", "people", "level",
-           "People maintained: no deterioration over a quarter, not recovered",
-           people_stable),
-    Output("people_recovered", "people", "level",
-           "People at or below needs.recovered_severity, not in crisis", people_recovered),
-    Output("severity_mean", "NDT points", "level", "Mean severity (0-48)", severity_mean),
-    Output("people_unallocated", "people", "level", "People without a key worker",
-           people_unallocated),
-    Output("crisis_events", "events", "cumulative", "Crisis events of all kinds",
-           crisis_events),
-    Output("referrals", "referrals", "cumulative", "Referrals made across agencies",
-           referrals),
-    Output("referrals_accepted", "referrals", "cumulative",
-           "Referrals accepted (joined-up responses)", referrals_accepted),
-    Output("exclusions", "people", "cumulative", "Failed referrals that excluded the person",
-           exclusions),
-    Output("commissioner_insight", "0-1", "level",
-           "The commissioner's insight into front-line reality", commissioner_insight),
-    Output("funding_moved", "budgets", "cumulative",
-           "Agency budget moved by commissioning, in typical-agency budgets", funding_moved),
-    Output("programme_cost", "GBP", "cumulative", "Cost of brokerage and backfilled attendance",
-           programme_cost),
-    Output("crisis_cost", "GBP", "cumulative", "Cost of crisis events", crisis_cost),
-    Output("turnover_cost", "GBP", "cumulative", "Cost of replacing leavers", turnover_cost),
-)
+WEEKLY: tuple[Output, ...] = tuple(_WEEKLY)
+"""The weekly table's columns, in order."""
 
+# fmt: off
 SUMMARY: tuple[Output, ...] = (
     Output("turnover_rate", "share/year", "summary",
            "Leavers a year over mean staff in post"),

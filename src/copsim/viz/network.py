@@ -80,15 +80,8 @@ def visible_posts(run: Run) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     model = run.model
     posts, agencies = model.posts, model.agencies
     occupied = posts.occupied
-    in_post = np.bincount(posts.agency[occupied], minlength=len(agencies))
-    open_posts = np.maximum(0, agencies.funded - in_post)
-    # As in hiring (copsim.model.mechanisms.workforce): an agency's vacancies are its first
-    # `open_posts` empty posts.
-    empty = np.flatnonzero(~occupied)
-    ag = posts.agency[empty]
-    rank = np.arange(len(empty)) - np.searchsorted(ag, ag)
     vacant = np.zeros(len(posts), dtype=bool)
-    vacant[empty[rank < open_posts[ag]]] = True
+    vacant[agencies.vacant_posts(posts)] = True
     left = model.steps - run.left_week < LEFT_WEEKS
     return occupied, vacant, left
 

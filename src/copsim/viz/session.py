@@ -261,9 +261,9 @@ class Run:
     def holders(self) -> np.ndarray:
         """Id of the practitioner in each post (-1 where vacant)."""
         return np.fromiter(
-            (-1 if a is None else a.unique_id for a in self.model.practitioner_at),
+            (-1 if a is None else a.unique_id for a in self.model.practitioners),
             dtype=np.int64,
-            count=len(self.model.practitioner_at),
+            count=len(self.model.practitioners),
         )
 
     def step(self) -> None:

@@ -56,18 +56,18 @@ def refresh_caseloads(model: CopModel) -> None:
     posts.caseload = np.bincount(kw[kw >= 0], minlength=len(posts))
     active = people.supported_until > model.steps
     episodes = np.bincount(people.home_agency[active], minlength=n_ag)
-    in_post = np.bincount(posts.agency[posts.occupied], minlength=n_ag)
+    in_post = agencies.in_post(posts)
     keyworked = np.bincount(posts.agency, posts.caseload, n_ag)
     w = p.casework.complex_case_weight
     ordinary = p.workforce.background_caseload * p.site.practitioners_per_agency
     load = ordinary + w * (keyworked + episodes)
     room = in_post * p.workforce.caseload_standard
     with np.errstate(divide="ignore", invalid="ignore"):
-        model.agency_capacity = np.where(load > 0, np.minimum(1.0, room / load), 1.0)
+        agencies.capacity = np.where(load > 0, np.minimum(1.0, room / load), 1.0)
         staff = np.maximum(in_post, 1)
         shared = (ordinary + w * episodes) / staff
     pressure = (shared[posts.agency] + w * posts.caseload) / p.workforce.caseload_standard
-    model.pressure = np.where(posts.occupied, pressure, 0.0)
+    posts.pressure = np.where(posts.occupied, pressure, 0.0)
 
 
 def allocate_key_workers(model: CopModel) -> None:
@@ -84,7 +84,7 @@ def allocate_key_workers(model: CopModel) -> None:
     target = people.home_agency[waiting, primary]
     load = np.bincount(people.key_worker[people.key_worker >= 0], minlength=len(posts))
     for agency in np.unique(target):
-        staff = model.staff_of(agency)
+        staff = model.agencies.staff_of(posts, agency)
         if len(staff) == 0:
             continue
         who = waiting[target == agency]
@@ -123,7 +123,7 @@ def step(model: CopModel) -> None:
         has_tie,
         tie_trust,
         posts.knowledge[src, dom],
-        model.agency_capacity[target],
+        model.agencies.capacity[target],
         p.casework.cold_referral,
     )
     ok = u_ok[who, dom] < prob
@@ -136,7 +136,7 @@ def step(model: CopModel) -> None:
     # A referral that worked without a tie may leave the two workers with one.
     new = ok & ~has_tie & (u_tie[who, dom] < p.casework.tie_from_referral)
     if new.any():
-        partners = model.pick_in_post(target[new], model.streams["tie_formation"])
+        partners = model.agencies.pick_in_post(posts, target[new], model.streams["tie_formation"])
         found = partners >= 0
         base = p.site.joint_working_history
         ties.add(src[new][found], partners[found], trust_rules.gain(base, p.trust.gain), week)

@@ -103,7 +103,7 @@ def hold_meeting(model: CopModel) -> None:
     members = np.flatnonzero(posts.member & posts.occupied)
     held_trust = ties.mean_trust_by_post(n_posts)[members]
     prob = attendance_probability(
-        model.pressure[members],
+        posts.pressure[members],
         np.where(np.isnan(held_trust), baseline, held_trust),
         p.nurture.protected_time,
         p.cop.pressure_sensitivity,

@@ -56,7 +56,7 @@ def step(model: CopModel) -> None:
     p, posts = model.p, model.posts
     on = posts.occupied
     demand = (
-        model.pressure
+        posts.pressure
         + p.workforce.failed_referral_weight * posts.failed_week
         + p.workforce.crisis_weight * posts.crises_week
     )
@@ -102,24 +102,15 @@ def depart(model: CopModel, leavers: np.ndarray) -> None:
     )
     model.totals.leavers += len(leavers)
     model.ledger.turnover_cost += len(leavers) * p.workforce.replacement_cost
-    for post in leavers:
-        model.practitioner_at[post].remove()
-        model.practitioner_at[post] = None
+    model.practitioners.vacate(leavers)
 
 
 def hire(model: CopModel) -> None:
     """Fill funded vacancies, each empty post with weekly chance ``1 / hiring_lag_weeks``."""
     p, posts, agencies = model.p, model.posts, model.agencies
-    n_ag = len(agencies)
     u = model.streams["hiring"].random(len(posts))
-    in_post = np.bincount(posts.agency[posts.occupied], minlength=n_ag)
-    open_posts = np.maximum(0, agencies.funded - in_post)
-    # The first `open_posts` empty posts of each agency are its vacancies; each is filled
-    # this week with chance 1 / hiring_lag_weeks (a geometric wait).
-    empty = np.flatnonzero(~posts.occupied)
-    ag = posts.agency[empty]
-    rank = np.arange(len(empty)) - np.searchsorted(ag, ag)
-    vacant = empty[rank < open_posts[ag]]
+    # Each vacancy is filled this week with chance 1 / hiring_lag_weeks (a geometric wait).
+    vacant = agencies.vacant_posts(posts)
     hired = vacant[u[vacant] < 1.0 / p.workforce.hiring_lag_weeks]
     if len(hired) == 0:
         return
@@ -134,11 +125,4 @@ def hire(model: CopModel) -> None:
     posts.missed[hired] = 0
     posts.last_attended[hired] = NEVER
     model.totals.hires += len(hired)
-    for post in hired:
-        model.add_practitioner(int(post))
-
-
-def vacancies(model: CopModel) -> int:
-    """Funded posts with nobody in them."""
-    in_post = np.bincount(model.posts.agency[model.posts.occupied], minlength=len(model.agencies))
-    return int(np.maximum(0, model.agencies.funded - in_post).sum())
+    model.practitioners.fill(hired)
