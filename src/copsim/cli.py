@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from copsim.model.schema import ConfigError
+from copsim.errors import CopsimError, StaleError, UsageError
 
 USAGE = """usage: copsim run [--traceback] [HYDRA_OVERRIDE ...]
        copsim run -m [HYDRA_OVERRIDE ...] [replicates=N]     (a sweep, see README "Sweeps")
@@ -38,41 +38,11 @@ examples:
 """
 
 
-def fail(message: str, code: int = 2) -> None:
-    """Print one error line and exit with ``code``."""
-    print(f"copsim: error: {message}", file=sys.stderr)
-    raise SystemExit(code)
-
-
-def describe(summary: dict, folder: Path | None) -> str:
-    """A short human summary of a run."""
-    s = summary
-    est = (
-        f"CoP established in week {s['cop_established_week']} "
-        f"(established for {s['weeks_established']} weeks)"
-        if s["cop_established_week"] is not None
-        else "CoP never established"
-    )
-    roi = "n/a" if s["roi"] is None else f"{s['roi']:.2f}"
-    lines = [
-        f"  {est}; {s['cop_meetings']} meetings",
-        f"  staff turnover {s['turnover_rate']:.1%}/yr, retention {s['retention']:.0%}, "
-        f"vacancy rate {s['vacancy_rate']:.1%}, mean burnout {s['burnout_mean']:.2f}",
-        f"  crises {s['crises_per_person_year']:.2f} per person-year "
-        f"({s['crises_avoided']} avoided against no CoP); at the end stable "
-        f"{s['share_stable']:.0%}, recovered {s['share_recovered']:.0%}; "
-        f"{s['share_maintained']:.0%} no worse than at the start",
-        f"  programme cost GBP {s['programme_cost']:,.0f}; net benefit GBP "
-        f"{s['net_benefit']:,.0f} (ROI {roi})",
-    ]
-    if folder is not None:
-        lines.insert(0, f"copsim: run written to {folder}")
-    return "\n".join(lines)
-
-
 def _hydra_task(cfg) -> None:
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
+
+    from copsim.config import values_from_config
 
     if HydraConfig.get().mode == RunMode.MULTIRUN:
         from copsim.sweep.job import run_job
@@ -80,69 +50,38 @@ def _hydra_task(cfg) -> None:
         run_job(cfg)  # one sweep point over its replicates, into the sweep folder
         return
 
-    from copsim.config import values_from_config
     from copsim.runs.folder import write_run
+    from copsim.runs.outputs import summary_text
     from copsim.runs.runner import run_values
 
     folder = Path(HydraConfig.get().runtime.output_dir)
     try:
-        values = values_from_config(cfg)
+        values = values_from_config(cfg)  # checked already, before the folder was made
         result = run_values(values)
         write_run(result, folder, sys.argv)
-    except BaseException as err:
+    except BaseException:
         # Nothing half-written is left behind: the run folder is this run's alone.
         shutil.rmtree(folder, ignore_errors=True)
-        if isinstance(err, ConfigError):
-            fail(str(err))
         raise
     try:
         shown = folder.relative_to(Path.cwd())
     except ValueError:
         shown = folder
-    print(describe(result.summary, shown))
+    print(f"copsim: run written to {shown}")
+    print(summary_text(result.summary))
 
 
 def run_command(args: list[str]) -> None:
     """``copsim run``: check the overrides, then hand over to Hydra."""
-    import hydra
+    from copsim.config import check_overrides, run_hydra
 
-    from copsim.config import (
-        REPLICATES,
-        check_overrides,
-        compose,
-        conf_dir,
-        register,
-        replicates_from_config,
-        values_from_config,
-    )
-
-    traceback = "--traceback" in args
-    args = [a for a in args if a != "--traceback"]
-    if traceback:
+    if "--traceback" in args:
         os.environ["HYDRA_FULL_ERROR"] = "1"
+        args = [a for a in args if a != "--traceback"]
     multirun = "-m" in args or "--multirun" in args
-    info = any(a in ("--cfg", "-c", "--info", "-i", "--help", "-h", "--hydra-help") for a in args)
     overrides = [a for a in args if not a.startswith("-") and "=" in a]
-    try:
-        check_overrides(overrides, multirun=multirun)
-        if not multirun and not info:
-            cfg = compose(overrides)
-            values_from_config(cfg)
-            if replicates_from_config(cfg) != 1:
-                raise ConfigError(
-                    "replicates",
-                    replicates_from_config(cfg),
-                    f"{REPLICATES.default} without -m; add -m to run seeds seed..seed+N-1 "
-                    "into a sweep folder",
-                )
-    except ConfigError as err:
-        if traceback:
-            raise
-        fail(str(err))
-    register()
-    sys.argv = [sys.argv[0], *args]
-    main_fn = hydra.main(config_path=str(conf_dir()), config_name="config", version_base="1.3")
-    main_fn(_hydra_task)()
+    check_overrides(overrides, multirun=multirun)
+    run_hydra("config", _hydra_task, args)
     if multirun:
         from copsim.sweep import job
 
@@ -159,7 +98,7 @@ def collect_command(args: list[str]) -> None:
     parser.add_argument("folder", type=Path, help="the sweep folder (hydra.sweep.dir)")
     opts = parser.parse_args(args)
     if not (opts.folder / "runs").is_dir() and not (opts.folder / "failures").is_dir():
-        fail(f"no copsim sweep in {opts.folder} (no runs/ or failures/ folder)")
+        raise UsageError(f"no copsim sweep in {opts.folder} (no runs/ or failures/ folder)")
     outcome = collect(opts.folder)
     print(verdict(outcome, this_sweep=False))
     if outcome.failed_points:
@@ -178,13 +117,15 @@ def demo_command(args: list[str]) -> None:
     parser.add_argument("--no-open", action="store_true", help="do not open a browser")
     opts = parser.parse_args(args)
     if not 0 <= opts.port <= 65535:
-        fail(f"invalid value for --port: {opts.port} (allowed: a whole number from 0 to 65535)")
+        raise UsageError(
+            f"invalid value for --port: {opts.port} (allowed: a whole number from 0 to 65535)"
+        )
     from copsim.viz.server import serve
 
     try:
         serve(opts.host, opts.port, open_browser=not opts.no_open)
     except RuntimeError as err:
-        fail(str(err))
+        raise UsageError(str(err)) from None
     except KeyboardInterrupt:
         pass
 
@@ -199,7 +140,7 @@ def docs_command(args: list[str]) -> None:
     opts = parser.parse_args(args)
     stale = write_dictionaries(Path(opts.out), check=opts.check)
     if opts.check and stale:
-        fail("stale: " + ", ".join(map(str, stale)) + " (run `copsim docs`)", code=1)
+        raise StaleError("stale: " + ", ".join(map(str, stale)) + " (run `copsim docs`)")
     for path in stale:
         print(f"copsim: wrote {path}")
 
@@ -241,6 +182,12 @@ def main(argv: list[str] | None = None) -> None:
         "experiment": _analysis("experiment_command"),
         "calibrate": _analysis("calibrate_command"),
     }
-    if command not in commands:
-        fail(f"unknown command {command!r} (allowed: {', '.join(commands)})")
-    commands[command](rest)
+    try:
+        if command not in commands:
+            raise UsageError(f"unknown command {command!r} (allowed: {', '.join(commands)})")
+        commands[command](rest)
+    except CopsimError as err:
+        if "--traceback" in rest:
+            raise
+        print(f"copsim: error: {err}", file=sys.stderr)
+        raise SystemExit(err.exit_code) from None

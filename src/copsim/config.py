@@ -9,16 +9,22 @@ names the key, the value and what is allowed.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
-from collections.abc import Sequence
+import functools
+import json
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
+from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
+from copsim.errors import CopsimError
 from copsim.model.events import parse_events
 from copsim.model.schema import (
     GROUPS,
@@ -27,6 +33,7 @@ from copsim.model.schema import (
     ConfigError,
     Param,
     UnknownKeyError,
+    flatten,
     validate,
 )
 
@@ -61,18 +68,22 @@ def conf_dir() -> Path:
 
 def _group_dataclass(group: str) -> type:
     fields = [
-        (p.key, p.kind, dataclasses.field(default=p.default)) for p in PARAMS if p.group == group
+        (p.key, Any, dataclasses.field(default=p.default)) for p in PARAMS if p.group == group
     ]
     return dataclasses.make_dataclass(f"{group.title()}Config", fields)
 
 
 def structured_config() -> type:
-    """Build the top-level Hydra structured config (a dataclass) from the schema."""
+    """Build the top-level Hydra structured config (a dataclass) from the schema.
+
+    It declares every key, so Hydra rejects unknown ones, but types none of them: values
+    are checked once, by :func:`values_from_config`, with copsim's one-line errors.
+    """
     fields: list[tuple[str, Any, Any]] = [
-        (p.name, p.kind, dataclasses.field(default=p.default)) for p in PARAMS if not p.group
+        (p.name, Any, dataclasses.field(default=p.default)) for p in PARAMS if not p.group
     ]
-    fields.append(("events", list[Any], dataclasses.field(default_factory=list)))
-    fields.append(("replicates", int, dataclasses.field(default=REPLICATES.default)))
+    fields.append(("events", Any, dataclasses.field(default_factory=list)))
+    fields.append(("replicates", Any, dataclasses.field(default=REPLICATES.default)))
     for group in GROUPS:
         cls = _group_dataclass(group)
         fields.append((group, cls, dataclasses.field(default_factory=cls)))
@@ -89,26 +100,24 @@ def group_options(group: str) -> list[str]:
     return sorted(f.stem for f in (conf_dir() / group).glob("*.yaml"))
 
 
-def _check_value(name: str, value: Any, sweep: bool) -> None:
+def _check_sweep_values(name: str, values: list[Any]) -> None:
     if name == "events":
-        parse_events(value, SCHEMA["weeks"].high)
+        for v in values:
+            parse_events(v, SCHEMA["weeks"].high)
         return
     param = REPLICATES if name == "replicates" else SCHEMA[name]
-    if not (sweep and isinstance(value, list)):
-        param.check(value)
-        return
-    # In a sweep, a value of the right type that is out of range fails only its own
-    # points: those are recorded in the sweep folder and the rest run. A wrong type (Hydra
-    # could not even compose the point) or a list with no good value stops the sweep here.
+    # A value of the right type that is out of range fails only its own points: those are
+    # recorded in the sweep folder and the rest run. A wrong type, or no good value at
+    # all, stops the sweep here.
     errors = []
-    for v in value:
+    for v in values:
         try:
             param.check(v)
         except ConfigError as err:
             if not _right_type(param, v):
                 raise
             errors.append(err)
-    if len(errors) == len(value):
+    if len(errors) == len(values):
         raise errors[0]
 
 
@@ -164,9 +173,11 @@ def check_overrides(overrides: Sequence[str], *, multirun: bool = False) -> list
             continue
         if key not in SCHEMA and key not in RUN_KEYS:
             raise UnknownKeyError(key, [*SCHEMA, *RUN_KEYS, *CONFIG_GROUPS])
-        if sweep and not o.is_discrete_sweep():
-            continue  # range and interval sweeps are checked per job
-        _check_value(key, list(o.sweep_iterator()) if sweep else o.value(), sweep)
+        if multirun and (o.is_discrete_sweep() or not sweep):
+            # A sweep's values are checked before it starts, so that one that would fail
+            # every point stops it. A single run's are checked once, with the composed
+            # config (RunCheck); range sweeps per job.
+            _check_sweep_values(key, list(o.sweep_iterator()) if sweep else [o.value()])
     return parsed
 
 
@@ -176,20 +187,47 @@ def values_from_config(cfg: DictConfig) -> dict[str, Any]:
     Raises:
         ConfigError: For an unknown key, a bad value or a malformed event.
     """
-    tree = OmegaConf.to_container(cfg, resolve=True)
-    assert isinstance(tree, dict)
-    tree.pop("hydra", None)
+    # Hydra's own node is left out unresolved: during a run it refers to sweep-only keys.
+    tree = {
+        key: OmegaConf.to_container(node, resolve=True) if OmegaConf.is_config(node) else node
+        for key, node in cfg.items()
+        if key != "hydra"
+    }
     tree.pop("replicates", None)  # how many seeds a sweep job runs, not part of a run
+    return copy.deepcopy(_validated(json.dumps(tree, sort_keys=True)))
+
+
+@functools.lru_cache(maxsize=16)
+def _validated(tree_json: str) -> dict[str, Any]:
+    # Cached so that a configuration is validated once, whether by the check before a run
+    # folder is made (RunCheck) or by the run itself.
+    tree = json.loads(tree_json)
     raw_events = tree.pop("events", [])
-    flat: dict[str, Any] = {}
-    for key, value in tree.items():
-        if isinstance(value, dict) and key in GROUPS:
-            flat.update({f"{key}.{k}": v for k, v in value.items()})
-        else:
-            flat[key] = value
-    values = validate(flat)
+    values = validate(flatten(tree))
     values["events"] = [e.as_dict() for e in parse_events(raw_events, values["weeks"])]
     return values
+
+
+class RunCheck(Callback):
+    """Checks a single run's configuration before Hydra makes its run folder.
+
+    A bad value then leaves nothing behind (not even ``results/``) and reaches
+    :func:`copsim.cli.main` as one line.
+    """
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Validate the composed configuration and its ``replicates``."""
+        try:
+            values_from_config(config)
+            if replicates_from_config(config) != REPLICATES.default:
+                raise ConfigError(
+                    "replicates",
+                    replicates_from_config(config),
+                    f"{REPLICATES.default} without -m; add -m to run seeds seed..seed+N-1 "
+                    "into a sweep folder",
+                )
+        except CopsimError as err:
+            raise _Raised(err) from None
 
 
 def replicates_from_config(cfg: DictConfig) -> int:
@@ -214,3 +252,45 @@ def compose(overrides: Sequence[str] = ()) -> DictConfig:
     register()
     with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
         return hydra_compose(config_name="config", overrides=list(overrides))
+
+
+class _Raised(BaseException):
+    """Carries a CopsimError out of Hydra to :func:`copsim.cli.main`.
+
+    Hydra reports an Exception as a traceback and exit 1, but lets a BaseException through.
+    """
+
+    def __init__(self, error: CopsimError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def run_hydra(config_name: str, task: Callable[[DictConfig], Any], args: Sequence[str]) -> None:
+    """Run ``task`` under ``hydra.main`` with ``args`` as its command line.
+
+    Args:
+        config_name: The primary config in conf/ (``config`` or ``calibration``).
+        task: The function of the composed config that Hydra runs (once per job).
+        args: Hydra's command-line arguments (overrides, ``-m``, ``--cfg`` ...).
+
+    Raises:
+        CopsimError: What ``task`` raised for bad input, unwrapped.
+    """
+    import hydra
+
+    def reported(cfg: DictConfig) -> Any:
+        try:
+            return task(cfg)
+        except CopsimError as err:
+            raise _Raised(err) from None
+
+    register()
+    # hydra.main reads the process's argv, so it sees only the arguments meant for it.
+    saved, sys.argv = sys.argv, [sys.argv[0], *args]
+    try:
+        main = hydra.main(config_path=str(conf_dir()), config_name=config_name, version_base="1.3")
+        main(reported)()
+    except _Raised as raised:
+        raise raised.error from None
+    finally:
+        sys.argv = saved

@@ -6,7 +6,7 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
-from copsim.model.schema import ConfigError
+from copsim.errors import UsageError
 
 
 def _out_folder(kind: str, given: str | None) -> Path:
@@ -21,7 +21,6 @@ def compare_command(args: list[str]) -> None:
 
     from copsim.analysis.replicates import load_sweep, run_configurations
     from copsim.analysis.report import DEFAULT_OUTPUTS, write_comparison
-    from copsim.cli import fail
     from copsim.config import REPLICATES
 
     parser = argparse.ArgumentParser(
@@ -38,30 +37,23 @@ def compare_command(args: list[str]) -> None:
     opts = parser.parse_args(args)
     items = [i for i in opts.items if not i.startswith("replicates=")]
     replicates = 20
-    try:
-        for item in set(opts.items) - set(items):
-            replicates = REPLICATES.check(yaml.safe_load(item.partition("=")[2]))
-    except ConfigError as err:
-        fail(str(err))
-    try:
-        if items and Path(items[0]).is_dir():
-            runs = load_sweep(items[0])
-        else:
-            runs = run_configurations(items, replicates=replicates, workers=opts.workers)
-        outputs = opts.outputs.split(",") if opts.outputs else DEFAULT_OUTPUTS
-        unknown = [o for o in outputs if o not in runs.outputs]
-        if unknown:
-            fail(f"unknown output {unknown[0]!r} (allowed: {', '.join(runs.outputs)})")
-        report = write_comparison(runs, _out_folder("compare", opts.out), opts.baseline, outputs)
-    except (ConfigError, ValueError) as err:
-        fail(str(err))
+    for item in set(opts.items) - set(items):
+        replicates = REPLICATES.check(yaml.safe_load(item.partition("=")[2]))
+    if items and Path(items[0]).is_dir():
+        runs = load_sweep(items[0])
+    else:
+        runs = run_configurations(items, replicates=replicates, workers=opts.workers)
+    outputs = opts.outputs.split(",") if opts.outputs else DEFAULT_OUTPUTS
+    unknown = [o for o in outputs if o not in runs.outputs]
+    if unknown:
+        raise UsageError(f"unknown output {unknown[0]!r} (allowed: {', '.join(runs.outputs)})")
+    report = write_comparison(runs, _out_folder("compare", opts.out), opts.baseline, outputs)
     print(f"copsim: comparison written to {report}")
 
 
 def sensitivity_command(args: list[str]) -> None:
     """``copsim sensitivity``: Morris screening or Sobol indices through SALib."""
     from copsim.analysis.sensitivity import DEFAULT_FACTORS, analyse, factors_from, plot
-    from copsim.cli import fail
     from copsim.runs.plotting import save
     from copsim.sweep.store import atomic_write
 
@@ -94,20 +86,17 @@ def sensitivity_command(args: list[str]) -> None:
     parser.add_argument("--workers", type=int, help="processes (default: every core)")
     parser.add_argument("--out", help="output folder (default: results/sensitivity/<time>)")
     opts = parser.parse_args(args)
-    try:
-        names = opts.params.split(",") if opts.params else list(DEFAULT_FACTORS)
-        factors = factors_from(names, opts.range)
-        result = analyse(
-            factors,
-            opts.output,
-            opts.method,
-            opts.samples,
-            opts.replicates,
-            opts.overrides,
-            opts.workers,
-        )
-    except (ConfigError, ValueError) as err:
-        fail(str(err))
+    names = opts.params.split(",") if opts.params else list(DEFAULT_FACTORS)
+    factors = factors_from(names, opts.range)
+    result = analyse(
+        factors,
+        opts.output,
+        opts.method,
+        opts.samples,
+        opts.replicates,
+        opts.overrides,
+        opts.workers,
+    )
     folder = _out_folder("sensitivity", opts.out)
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write(folder / "indices.csv", lambda p: result.indices.to_csv(p, index=False))
@@ -121,7 +110,6 @@ def sensitivity_command(args: list[str]) -> None:
 def experiment_command(args: list[str]) -> None:
     """``copsim experiment``: run the programme's lessons as experiments."""
     from copsim.analysis.experiment import available, run_experiment
-    from copsim.cli import fail
 
     names = available()
     parser = argparse.ArgumentParser(
@@ -141,15 +129,12 @@ def experiment_command(args: list[str]) -> None:
     chosen = names if opts.names == ["all"] else opts.names
     for name in chosen:
         if name not in names:
-            fail(f"unknown experiment {name!r} (allowed: all, {', '.join(names)})")
+            raise UsageError(f"unknown experiment {name!r} (allowed: all, {', '.join(names)})")
     if opts.replicates is not None and opts.replicates < 2:
-        fail(f"invalid value for --replicates: {opts.replicates} (allowed: 2 or more)")
+        raise UsageError(f"invalid value for --replicates: {opts.replicates} (allowed: 2 or more)")
     for name in chosen:
         folder = Path(opts.out) / name if opts.out else None
-        try:
-            _, checks, folder = run_experiment(name, folder, opts.replicates, opts.workers)
-        except (ConfigError, ValueError) as err:
-            fail(str(err))
+        _, checks, folder = run_experiment(name, folder, opts.replicates, opts.workers)
         print(f"copsim: {name} written to {folder}")
         for row in checks.itertuples(index=False):
             verdict = "holds" if row.holds else "DOES NOT HOLD"
@@ -161,20 +146,9 @@ def experiment_command(args: list[str]) -> None:
 
 def calibrate_command(args: list[str]) -> None:
     """``copsim calibrate``: fit the no-CoP site to reference figures with Optuna."""
-    import sys
-
-    import hydra
-
     from copsim.analysis.calibration import trial
-    from copsim.cli import fail
-    from copsim.config import check_overrides, conf_dir, register
+    from copsim.config import check_overrides, run_hydra
 
     overrides = [a for a in args if not a.startswith("-") and "=" in a]
-    try:
-        check_overrides([o for o in overrides if not o.startswith("hydra")])
-    except ConfigError as err:
-        fail(str(err))
-    register()
-    sys.argv = [sys.argv[0], *args]
-    main_fn = hydra.main(config_path=str(conf_dir()), config_name="calibration", version_base="1.3")
-    main_fn(trial)()
+    check_overrides([o for o in overrides if not o.startswith("hydra")], multirun=True)
+    run_hydra("calibration", trial, args)

@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from copsim.analysis.replicates import Runs
+from copsim.errors import UsageError
 from copsim.runs.outputs import SUMMARY, WEEKLY
 from copsim.runs.plotting import mark_events
 
@@ -34,7 +35,7 @@ def weekly_bands(
 ) -> Figure:
     """Median weekly series per configuration with a 10-90% band across replicates."""
     if runs.weekly is None:
-        raise ValueError("these runs carry no weekly table")
+        raise UsageError("these runs carry no weekly table")
     n = len(outputs)
     cols = min(3, n)
     rows = int(np.ceil(n / cols))

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from copsim.config import check_overrides, compose, values_from_config
+from copsim.errors import UsageError
 from copsim.runs.outputs import SUMMARY
 from copsim.runs.runner import RunResult, run_values
 
@@ -66,7 +67,7 @@ class Runs:
             c for c in self.configs if all(p in [_setting(q) for q in c.split()] for p in parts)
         ]
         if len(hits) != 1:
-            raise ValueError(
+            raise UsageError(
                 f"baseline {label!r} matches {len(hits)} configurations "
                 f"(allowed: one of {', '.join(self.configs)})"
             )
@@ -151,7 +152,7 @@ def run_configurations(
         values = values_from_config(compose(combo))
         first = values["seed"] if seed is None else seed
         events[label] = values["events"]
-        factors.append({"config": label, **_factor_values(label)})
+        factors.append({"config": label, **dict(_setting(p) for p in label.split() if "=" in p)})
         jobs += [(label, {**values, "seed": first + i}) for i in range(replicates)]
     results = run_many(jobs, workers)
     summary = pd.DataFrame(
@@ -162,19 +163,6 @@ def run_configurations(
         ignore_index=True,
     )
     return Runs(summary, weekly, pd.DataFrame(factors).set_index("config"), events)
-
-
-def _factor_values(label: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for part in label.split():
-        key, eq, value = part.partition("=")
-        if not eq:
-            continue
-        try:
-            out[key] = float(value)
-        except ValueError:
-            out[key] = value
-    return out
 
 
 def load_sweep(folder: str | Path) -> Runs:

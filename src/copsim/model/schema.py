@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from copsim.errors import CopsimError
+
 # Short references for the sources in the model brief; the dictionary prints them in full.
 SFC = "Skills for Care workforce data (adult social care turnover 29-31%/yr, vacancies 7-11%)"
 SFC_PROTECT = (
@@ -34,7 +36,7 @@ NDT = "New Directions Team assessment (Chaos Index), 10 items scored 0-48"
 ASSUMPTION = "assumption"
 
 
-class ConfigError(ValueError):
+class ConfigError(CopsimError, ValueError):
     """A configuration value or key that copsim cannot accept.
 
     The message is one line that names the key, the bad value and what is allowed.

@@ -372,3 +372,27 @@ def _plain(v: Any) -> Any:
     if isinstance(v, np.generic):
         return v.item()
     return v
+
+
+def summary_text(s: dict[str, Any]) -> str:
+    """The run summary in a few lines, as ``copsim run`` prints it."""
+    est = (
+        f"CoP established in week {s['cop_established_week']} "
+        f"(established for {s['weeks_established']} weeks)"
+        if s["cop_established_week"] is not None
+        else "CoP never established"
+    )
+    roi = "n/a" if s["roi"] is None else f"{s['roi']:.2f}"
+    return "\n".join(
+        [
+            f"  {est}; {s['cop_meetings']} meetings",
+            f"  staff turnover {s['turnover_rate']:.1%}/yr, retention {s['retention']:.0%}, "
+            f"vacancy rate {s['vacancy_rate']:.1%}, mean burnout {s['burnout_mean']:.2f}",
+            f"  crises {s['crises_per_person_year']:.2f} per person-year "
+            f"({s['crises_avoided']} avoided against no CoP); at the end stable "
+            f"{s['share_stable']:.0%}, recovered {s['share_recovered']:.0%}; "
+            f"{s['share_maintained']:.0%} no worse than at the start",
+            f"  programme cost GBP {s['programme_cost']:,.0f}; net benefit GBP "
+            f"{s['net_benefit']:,.0f} (ROI {roi})",
+        ]
+    )

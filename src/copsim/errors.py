@@ -1,0 +1,27 @@
+"""Errors a user can fix, and how the ``copsim`` command reports them.
+
+Commands and library functions raise; only :func:`copsim.cli.main` turns a
+:class:`CopsimError` into its one-line message and exit status.
+"""
+
+from __future__ import annotations
+
+
+class CopsimError(Exception):
+    """An error in what the user asked for; its message is one line naming what to fix.
+
+    Attributes:
+        exit_code: The status ``copsim`` exits with (2 for bad input, as argparse does).
+    """
+
+    exit_code = 2
+
+
+class UsageError(CopsimError, ValueError):
+    """A command-line argument or file that copsim cannot use (not a parameter value)."""
+
+
+class StaleError(CopsimError):
+    """Generated files that no longer match their source (``copsim docs --check``)."""
+
+    exit_code = 1
