@@ -16,7 +16,8 @@ from copsim.model.mechanisms.economics import Ledger
 from copsim.model.schema import ConfigError
 from copsim.runs.outputs import TwinOutcome
 from copsim.runs.provenance import config_hash
-from copsim.sweep.store import SweepTables, TwinCache
+from copsim.sweep.store import SweepTables
+from copsim.sweep.twins import TwinCache
 from tests.conftest import run_cli
 
 POINTS = ["brokerage.hours_per_week=0,5", "site=poor_history,good_history", "weeks=20"]

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from copsim.errors import CopsimError, StaleError, UsageError
+from copsim.errors import CopsimError, PointsFailed, StaleError, UsageError
 
 USAGE = """usage: copsim run [--traceback] [HYDRA_OVERRIDE ...]
        copsim run -m [HYDRA_OVERRIDE ...] [replicates=N]     (a sweep, see README "Sweeps")
@@ -82,17 +82,11 @@ def run_command(args: list[str]) -> None:
     overrides = [a for a in args if not a.startswith("-") and "=" in a]
     check_overrides(overrides, multirun=multirun)
     run_hydra("config", _hydra_task, args)
-    if multirun:
-        from copsim.sweep import job
-
-        outcome = job.LAST_OUTCOME
-        if outcome is not None and outcome.failed_points:
-            raise SystemExit(1)
 
 
 def collect_command(args: list[str]) -> None:
     """``copsim collect SWEEP_DIR``: merge a sweep folder's runs into its two tables."""
-    from copsim.sweep.job import collect, verdict
+    from copsim.sweep.collect import collect, failed_message, verdict
 
     parser = argparse.ArgumentParser(prog="copsim collect")
     parser.add_argument("folder", type=Path, help="the sweep folder (hydra.sweep.dir)")
@@ -102,7 +96,7 @@ def collect_command(args: list[str]) -> None:
     outcome = collect(opts.folder)
     print(verdict(outcome, this_sweep=False))
     if outcome.failed_points:
-        raise SystemExit(1)
+        raise PointsFailed(failed_message(outcome))
 
 
 def demo_command(args: list[str]) -> None:

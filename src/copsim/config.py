@@ -24,7 +24,7 @@ from hydra.core.override_parser.types import Override
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from copsim.errors import CopsimError
+from copsim.errors import CarriedThroughHydra, CopsimError
 from copsim.model.events import parse_events
 from copsim.model.schema import (
     GROUPS,
@@ -227,7 +227,7 @@ class RunCheck(Callback):
                     "into a sweep folder",
                 )
         except CopsimError as err:
-            raise _Raised(err) from None
+            raise CarriedThroughHydra(err) from None
 
 
 def replicates_from_config(cfg: DictConfig) -> int:
@@ -254,17 +254,6 @@ def compose(overrides: Sequence[str] = ()) -> DictConfig:
         return hydra_compose(config_name="config", overrides=list(overrides))
 
 
-class _Raised(BaseException):
-    """Carries a CopsimError out of Hydra to :func:`copsim.cli.main`.
-
-    Hydra reports an Exception as a traceback and exit 1, but lets a BaseException through.
-    """
-
-    def __init__(self, error: CopsimError):
-        super().__init__(str(error))
-        self.error = error
-
-
 def run_hydra(config_name: str, task: Callable[[DictConfig], Any], args: Sequence[str]) -> None:
     """Run ``task`` under ``hydra.main`` with ``args`` as its command line.
 
@@ -282,7 +271,7 @@ def run_hydra(config_name: str, task: Callable[[DictConfig], Any], args: Sequenc
         try:
             return task(cfg)
         except CopsimError as err:
-            raise _Raised(err) from None
+            raise CarriedThroughHydra(err) from None
 
     register()
     # hydra.main reads the process's argv, so it sees only the arguments meant for it.
@@ -290,7 +279,7 @@ def run_hydra(config_name: str, task: Callable[[DictConfig], Any], args: Sequenc
     try:
         main = hydra.main(config_path=str(conf_dir()), config_name=config_name, version_base="1.3")
         main(reported)()
-    except _Raised as raised:
+    except CarriedThroughHydra as raised:
         raise raised.error from None
     finally:
         sys.argv = saved

@@ -25,3 +25,21 @@ class StaleError(CopsimError):
     """Generated files that no longer match their source (``copsim docs --check``)."""
 
     exit_code = 1
+
+
+class PointsFailed(CopsimError):
+    """Points of a sweep failed; the others finished, and their failures are recorded."""
+
+    exit_code = 1
+
+
+class CarriedThroughHydra(BaseException):
+    """Carries a CopsimError out of Hydra to :func:`copsim.cli.main`.
+
+    Hydra reports an Exception raised in a task or callback as a traceback (or a warning)
+    and exits 1, but lets a BaseException through.
+    """
+
+    def __init__(self, error: CopsimError):
+        super().__init__(str(error))
+        self.error = error

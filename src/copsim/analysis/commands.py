@@ -54,8 +54,8 @@ def compare_command(args: list[str]) -> None:
 def sensitivity_command(args: list[str]) -> None:
     """``copsim sensitivity``: Morris screening or Sobol indices through SALib."""
     from copsim.analysis.sensitivity import DEFAULT_FACTORS, analyse, factors_from, plot
+    from copsim.files import atomic_write
     from copsim.runs.plotting import save
-    from copsim.sweep.store import atomic_write
 
     parser = argparse.ArgumentParser(
         prog="copsim sensitivity",

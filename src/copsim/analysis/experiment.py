@@ -269,8 +269,8 @@ def write(experiment: Experiment, runs: Runs, folder: Path) -> pd.DataFrame:
     """Write the experiment's tables, figures and report; return the expectation checks."""
     from copsim.analysis.figures import heatmap
     from copsim.analysis.report import _markdown, write_comparison
+    from copsim.files import atomic_write
     from copsim.runs.plotting import save
-    from copsim.sweep.store import atomic_write
 
     outputs = experiment.outputs or runs.outputs
     kwargs: dict[str, Any] = {"outputs": outputs}

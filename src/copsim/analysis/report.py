@@ -10,9 +10,9 @@ import pandas as pd
 from copsim.analysis.figures import DEFAULT_WEEKLY, forest, heatmap, means, weekly_bands
 from copsim.analysis.paired import compare, describe
 from copsim.analysis.replicates import Runs
+from copsim.files import atomic_write
 from copsim.runs.plotting import save
 from copsim.runs.provenance import copsim_version, git_commit
-from copsim.sweep.store import atomic_write
 
 DEFAULT_OUTPUTS = (
     "turnover_rate",

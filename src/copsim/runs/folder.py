@@ -12,11 +12,11 @@ from typing import Any
 
 import yaml
 
+from copsim.files import atomic_write
 from copsim.model.schema import GROUPS
 from copsim.runs.plotting import overview, save
 from copsim.runs.provenance import provenance
 from copsim.runs.runner import RunResult
-from copsim.sweep.store import atomic_write
 
 RUN_FILES = ("config.yaml", "provenance.json", "weekly.parquet", "overview.png", "summary.json")
 """What every run folder holds, in the order written (summary last)."""

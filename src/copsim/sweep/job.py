@@ -23,35 +23,18 @@ import sys
 import time
 import traceback
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from hydra.core.hydra_config import HydraConfig
-from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from copsim.sweep.progress import Progress, sweep_size
-from copsim.sweep.store import SweepStore, cell, point_hash, stamp, write_json
+from copsim.files import write_json
+from copsim.sweep.store import SweepStore, cell, point_hash
 
 NOT_TAGS = {"seed", "replicates"}
 """Overrides that are not tags of a run: the run's own seed is a column of its own."""
-
-
-@dataclass
-class SweepOutcome:
-    """What the latest multirun of this process did (read by the CLI for its exit code)."""
-
-    folder: Path
-    jobs: int = 0
-    runs: int = 0
-    failed_points: int = 0
-    failed_runs: int = 0
-
-
-LAST_OUTCOME: SweepOutcome | None = None
-"""Set by :meth:`SweepCallback.on_multirun_end`."""
 
 
 def sweep_folder(hydra_cfg: Any) -> Path:
@@ -224,125 +207,3 @@ def _finish(
     report["pid"] = os.getpid()
     report["id"] = uuid.uuid4().hex
     write_json(store.job_path(report["job"]), report)
-
-
-# --- the main process: progress, collect, verdict ----------------------------------------
-
-
-class SweepCallback(Callback):
-    """Hydra callback: progress during a multirun, the tidy tables and a verdict at its end.
-
-    Registered in ``conf/config.yaml`` under ``hydra.callbacks``. Single runs call none
-    of its hooks. Hydra ships callbacks to the worker processes with each job, so the
-    progress thread is kept out of what is pickled.
-    """
-
-    def __init__(self) -> None:
-        self._progress: Progress | None = None
-        self._failures_before: dict[Path, tuple[int, int] | None] = {}
-        self._started = 0.0
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__()
-
-    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Start showing progress."""
-        store = SweepStore(sweep_folder(config.hydra))
-        self._started = time.time()
-        self._failures_before = {p: stamp(p) for p in store.failure_files()}
-        self._progress = Progress(store, sweep_size(config))
-        self._progress.start()
-
-    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        """Collect the tables, print the verdict line, note the outcome for the exit code."""
-        global LAST_OUTCOME
-        _release_workers()
-        store = SweepStore(sweep_folder(config.hydra))
-        jobs = self._progress.stop() if self._progress else []
-        if self._progress is not None and jobs:
-            print(self._progress.line(jobs), file=sys.stderr, flush=True)
-        t0 = time.perf_counter()
-        tables = store.collect(self._progress.read if self._progress else None)
-        collect_seconds = time.perf_counter() - t0
-        failed = [
-            json.loads(p.read_text())
-            for p in store.failure_files()
-            if stamp(p) != self._failures_before.get(p)
-        ]
-        outcome = SweepOutcome(
-            folder=store.root,
-            jobs=len(jobs),
-            runs=0 if tables is None else len(tables.summary),
-            failed_points=len(failed),
-            failed_runs=sum(f["failed_runs"] for f in failed),
-        )
-        write_json(
-            store.root / "sweep.json",
-            {
-                "started": self._started,
-                "ended": time.time(),
-                "collect_seconds": collect_seconds,
-                "jobs": outcome.jobs,
-                "runs": outcome.runs,
-                "failed_points": outcome.failed_points,
-                "command": sys.argv,
-            },
-        )
-        LAST_OUTCOME = outcome
-        print(verdict(outcome, this_sweep=True), flush=True)
-
-
-def _release_workers() -> None:
-    """Let the joblib launcher's idle workers exit now, while the tables are collected.
-
-    joblib keeps its worker processes for reuse, and the command would otherwise wait for
-    them to shut down only at exit, after collecting.
-    """
-    module = sys.modules.get("joblib.externals.loky.reusable_executor")
-    executor = getattr(module, "_executor", None)
-    if executor is not None:
-        # Every job has returned, so the workers are idle: end them rather than wait for
-        # their interpreters to tear down.
-        executor.shutdown(wait=False, kill_workers=True)
-
-
-def verdict(outcome: SweepOutcome, this_sweep: bool) -> str:
-    """The last line of a sweep or a collect: what is in the tables and how many failed."""
-    where = _shown(outcome.folder)
-    head = f"copsim: sweep {where}: "
-    if this_sweep:
-        head += f"{outcome.jobs} jobs done; "
-    head += (
-        f"{outcome.runs} runs in summary.parquet and weekly.parquet; "
-        if outcome.runs
-        else "no finished runs; "
-    )
-    if not outcome.failed_points:
-        return head + "0 failed"
-    return head + (
-        f"{outcome.failed_points} failed point{'s' if outcome.failed_points != 1 else ''} "
-        f"({outcome.failed_runs} runs), see {_shown(outcome.folder / 'failures')}"
-    )
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def collect(folder: Path) -> SweepOutcome:
-    """Merge a sweep folder's finished runs into its tables (``copsim collect``)."""
-    store = SweepStore(folder)
-    tables = store.collect()
-    failed = [json.loads(p.read_text()) for p in store.failure_files()]
-    return SweepOutcome(
-        folder=store.root,
-        runs=0 if tables is None else len(tables.summary),
-        failed_points=len(failed),
-        failed_runs=sum(f["failed_runs"] for f in failed),
-    )

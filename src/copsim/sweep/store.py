@@ -18,29 +18,22 @@ why a sweep killed at any moment loses no finished run and never shows a half-wr
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from copsim.files import atomic_write
 from copsim.runs.provenance import config_hash
+from copsim.sweep.twins import TwinCache
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from copsim.runs.outputs import TwinOutcome
 
 # pandas and pyarrow are imported where tables are read or written: the main process of a
 # sweep only needs them to collect at the end, and starts its workers sooner without them.
-
-try:  # POSIX: a lock the kernel releases when its holder dies, even by kill -9
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: twins may then be computed twice
-    fcntl = None  # type: ignore[assignment]
 
 META_KEY = b"copsim"
 """Parquet metadata key of a run file's record and of the collected tables' column roles."""
@@ -57,26 +50,6 @@ def point_hash(values: Mapping[str, Any]) -> str:
     return config_hash({k: v for k, v in values.items() if k != "seed"})
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` then rename ``tmp`` to ``path``.
-
-    The temporary name is unique to this call, so two processes publishing the same file
-    (a duplicated point) never write into each other's temporary file.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp.{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Write ``data`` as JSON to ``path`` atomically."""
-    atomic_write(path, lambda p: p.write_text(json.dumps(data, indent=1, default=str)))
-
-
 def stamp(path: Path) -> tuple[int, int] | None:
     """Identity of a file's current version: a rewrite by rename changes it."""
     try:
@@ -84,82 +57,6 @@ def stamp(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return st.st_ino, st.st_mtime_ns
-
-
-class TwinCache:
-    """No-CoP twin outcomes in the sweep folder, each computed once across processes.
-
-    A twin is keyed by the hash of its configuration (seed included). A process that
-    needs a missing twin takes a lock on that twin, computes it, publishes it and lets go;
-    another process wanting the same twin meanwhile waits for it instead of recomputing.
-    Outcomes round-trip exactly through JSON (Python floats print in full precision), so a
-    run's summary is the same whether its twin came from here or was computed.
-
-    Args:
-        folder: The ``twins/`` folder of a sweep.
-    """
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.computed = 0
-        self.reused = 0
-
-    def _path(self, values: Mapping[str, Any]) -> Path:
-        return self.folder / f"{config_hash(values)}.json"
-
-    def _read(self, path: Path) -> TwinOutcome | None:
-        from copsim.model.mechanisms.economics import Ledger
-        from copsim.runs.outputs import TwinOutcome
-
-        try:
-            data = json.loads(path.read_text())
-        except FileNotFoundError:
-            return None
-        return TwinOutcome(Ledger(**data["ledger"]), data["crisis_events"], data["leavers"])
-
-    def put(self, values: Mapping[str, Any], outcome: TwinOutcome) -> None:
-        """Publish a twin outcome (a no-CoP run computed anyway is its own twin)."""
-        path = self._path(values)
-        if not path.exists():
-            write_json(path, _twin_record(outcome))
-
-    def fetch(self, values: Mapping[str, Any], compute: Callable[[], TwinOutcome]) -> TwinOutcome:
-        """The twin of ``values``: from the folder, or computed once and published."""
-        path = self._path(values)
-        found = self._read(path)
-        if found is None:
-            with self._lock(path):
-                found = self._read(path)  # another process may have published it meanwhile
-                if found is None:
-                    found = compute()
-                    write_json(path, _twin_record(found))
-                    # Safe under the lock: whoever opens a new lock file re-reads first.
-                    path.with_suffix(".lock").unlink(missing_ok=True)
-                    self.computed += 1
-                    return found
-        self.reused += 1
-        return found
-
-    @contextlib.contextmanager
-    def _lock(self, path: Path) -> Iterator[None]:
-        if fcntl is None:
-            yield
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(path.with_suffix(".lock"), "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _twin_record(outcome: TwinOutcome) -> dict[str, Any]:
-    return {
-        "ledger": {k: float(v) for k, v in vars(outcome.ledger).items()},
-        "crisis_events": int(outcome.crisis_events),
-        "leavers": int(outcome.leavers),
-    }
 
 
 class SweepStore:

@@ -1,0 +1,164 @@
+"""The end of a sweep, in the main process: the tables collected and one verdict line.
+
+Progress stops, the finished runs are merged into the tables, and one line says what is
+in them and how many points failed.
+
+:class:`SweepCallback` does this at the end of ``copsim run -m``; :func:`collect` does it
+for ``copsim collect SWEEP_DIR``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from copsim.errors import CarriedThroughHydra, PointsFailed
+from copsim.files import write_json
+from copsim.sweep.job import sweep_folder
+from copsim.sweep.progress import Progress, sweep_size
+from copsim.sweep.store import SweepStore, stamp
+
+
+@dataclass
+class SweepOutcome:
+    """What a sweep or a collect found in the sweep folder."""
+
+    folder: Path
+    jobs: int = 0
+    runs: int = 0
+    failed_points: int = 0
+    failed_runs: int = 0
+
+
+class SweepCallback(Callback):
+    """Hydra callback: progress during a multirun, the tidy tables and a verdict at its end.
+
+    Registered in ``conf/config.yaml`` under ``hydra.callbacks``. Single runs call none
+    of its hooks. Hydra ships callbacks to the worker processes with each job, so the
+    progress thread is kept out of what is pickled.
+    """
+
+    def __init__(self) -> None:
+        self._progress: Progress | None = None
+        self._failures_before: dict[Path, tuple[int, int] | None] = {}
+        self._started = 0.0
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Start showing progress."""
+        store = SweepStore(sweep_folder(config.hydra))
+        self._started = time.time()
+        self._failures_before = {p: stamp(p) for p in store.failure_files()}
+        self._progress = Progress(store, sweep_size(config))
+        self._progress.start()
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Collect the tables and print the verdict line; failed points make the exit 1."""
+        _release_workers()
+        store = SweepStore(sweep_folder(config.hydra))
+        jobs = self._progress.stop() if self._progress else []
+        if self._progress is not None and jobs:
+            print(self._progress.line(jobs), file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
+        tables = store.collect(self._progress.read if self._progress else None)
+        collect_seconds = time.perf_counter() - t0
+        failed = [
+            json.loads(p.read_text())
+            for p in store.failure_files()
+            if stamp(p) != self._failures_before.get(p)
+        ]
+        outcome = SweepOutcome(
+            folder=store.root,
+            jobs=len(jobs),
+            runs=0 if tables is None else len(tables.summary),
+            failed_points=len(failed),
+            failed_runs=sum(f["failed_runs"] for f in failed),
+        )
+        write_json(
+            store.root / "sweep.json",
+            {
+                "started": self._started,
+                "ended": time.time(),
+                "collect_seconds": collect_seconds,
+                "jobs": outcome.jobs,
+                "runs": outcome.runs,
+                "failed_points": outcome.failed_points,
+                "command": sys.argv,
+            },
+        )
+        print(verdict(outcome, this_sweep=True), flush=True)
+        if outcome.failed_points:
+            raise CarriedThroughHydra(PointsFailed(failed_message(outcome)))
+
+
+def _release_workers() -> None:
+    """Let the joblib launcher's idle workers exit now, while the tables are collected.
+
+    joblib keeps its worker processes for reuse, and the command would otherwise wait for
+    them to shut down only at exit, after collecting.
+    """
+    module = sys.modules.get("joblib.externals.loky.reusable_executor")
+    executor = getattr(module, "_executor", None)
+    if executor is not None:
+        # Every job has returned, so the workers are idle: end them rather than wait for
+        # their interpreters to tear down.
+        executor.shutdown(wait=False, kill_workers=True)
+
+
+def verdict(outcome: SweepOutcome, this_sweep: bool) -> str:
+    """The last line of a sweep or a collect: what is in the tables and how many failed."""
+    where = _shown(outcome.folder)
+    head = f"copsim: sweep {where}: "
+    if this_sweep:
+        head += f"{outcome.jobs} jobs done; "
+    head += (
+        f"{outcome.runs} runs in summary.parquet and weekly.parquet; "
+        if outcome.runs
+        else "no finished runs; "
+    )
+    if not outcome.failed_points:
+        return head + "0 failed"
+    return head + (
+        f"{outcome.failed_points} failed point{'s' if outcome.failed_points != 1 else ''} "
+        f"({outcome.failed_runs} runs), see {_shown(outcome.folder / 'failures')}"
+    )
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def failed_message(outcome: SweepOutcome) -> str:
+    """The error line of a sweep or collect with failed points."""
+    return (
+        f"{outcome.failed_points} of the sweep's points failed; the others are in the "
+        f"tables (see {_shown(outcome.folder / 'failures')})"
+    )
+
+
+def collect(folder: Path) -> SweepOutcome:
+    """Merge a sweep folder's finished runs into its tables (``copsim collect``)."""
+    store = SweepStore(folder)
+    tables = store.collect()
+    failed = [json.loads(p.read_text()) for p in store.failure_files()]
+    return SweepOutcome(
+        folder=store.root,
+        runs=0 if tables is None else len(tables.summary),
+        failed_points=len(failed),
+        failed_runs=sum(f["failed_runs"] for f in failed),
+    )

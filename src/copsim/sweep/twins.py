@@ -1,0 +1,96 @@
+"""No-CoP twins shared by every job and process of a sweep (``twins/<hash>.json``)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from copsim.files import write_json
+from copsim.runs.provenance import config_hash
+
+if TYPE_CHECKING:
+    from copsim.runs.outputs import TwinOutcome
+
+try:  # POSIX: a lock the kernel releases when its holder dies, even by kill -9
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: twins may then be computed twice
+    fcntl = None  # type: ignore[assignment]
+
+
+class TwinCache:
+    """No-CoP twin outcomes in the sweep folder, each computed once across processes.
+
+    A twin is keyed by the hash of its configuration (seed included). A process that
+    needs a missing twin takes a lock on that twin, computes it, publishes it and lets go;
+    another process wanting the same twin meanwhile waits for it instead of recomputing.
+    Outcomes round-trip exactly through JSON (Python floats print in full precision), so a
+    run's summary is the same whether its twin came from here or was computed.
+
+    Args:
+        folder: The ``twins/`` folder of a sweep.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.computed = 0
+        self.reused = 0
+
+    def _path(self, values: Mapping[str, Any]) -> Path:
+        return self.folder / f"{config_hash(values)}.json"
+
+    def _read(self, path: Path) -> TwinOutcome | None:
+        from copsim.model.mechanisms.economics import Ledger
+        from copsim.runs.outputs import TwinOutcome
+
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
+            return None
+        return TwinOutcome(Ledger(**data["ledger"]), data["crisis_events"], data["leavers"])
+
+    def put(self, values: Mapping[str, Any], outcome: TwinOutcome) -> None:
+        """Publish a twin outcome (a no-CoP run computed anyway is its own twin)."""
+        path = self._path(values)
+        if not path.exists():
+            write_json(path, _twin_record(outcome))
+
+    def fetch(self, values: Mapping[str, Any], compute: Callable[[], TwinOutcome]) -> TwinOutcome:
+        """The twin of ``values``: from the folder, or computed once and published."""
+        path = self._path(values)
+        found = self._read(path)
+        if found is None:
+            with self._lock(path):
+                found = self._read(path)  # another process may have published it meanwhile
+                if found is None:
+                    found = compute()
+                    write_json(path, _twin_record(found))
+                    # Safe under the lock: whoever opens a new lock file re-reads first.
+                    path.with_suffix(".lock").unlink(missing_ok=True)
+                    self.computed += 1
+                    return found
+        self.reused += 1
+        return found
+
+    @contextlib.contextmanager
+    def _lock(self, path: Path) -> Iterator[None]:
+        if fcntl is None:
+            yield
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(path.with_suffix(".lock"), "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _twin_record(outcome: TwinOutcome) -> dict[str, Any]:
+    return {
+        "ledger": {k: float(v) for k, v in vars(outcome.ledger).items()},
+        "crisis_events": int(outcome.crisis_events),
+        "leavers": int(outcome.leavers),
+    }
