@@ -2,7 +2,7 @@
 #   make run    create .venv with a Python >= 3.12 found on this machine, install copsim,
 #               run the default scenario (results/runs/<time>/: summary and a figure)
 #   make test   create .venv if needed, install copsim with its test extras, run lint,
-#               the dictionary check and the tests (.ci/run calls exactly this)
+#               the dictionary check and the tests (.ci/run calls this, then `make site`)
 VENV ?= .venv
 # The first Python >= 3.12 on PATH (a pyenv shim for a version not selected fails the check
 # and is skipped).
@@ -14,7 +14,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 LINTED := $(wildcard src tests benchmarks experiments)
 
-.PHONY: run test lint docs bench demo clean
+.PHONY: run test lint docs site bench demo clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "copsim needs Python 3.12 or newer on PATH" >&2; exit 1; }
@@ -54,8 +54,20 @@ $(VENV)/.installed-viz: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed-viz
 	$(BIN)/copsim demo
 
+# The documentation site (mkdocs.yml) into site/: any warning (a broken link or anchor, an API
+# reference that does not resolve) fails the build; then no page may load anything from the
+# internet, and the API reference must be complete (tests/site_check.py). CI builds it too.
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	@touch $@ $(VENV)/.installed
+
+# NO_MKDOCS_2_WARNING: Material's end-of-life banner is advice, not a build warning.
+site: $(VENV)/.installed-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	$(BIN)/python tests/site_check.py site
+
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache site

@@ -80,7 +80,7 @@ class CopModel(mesa.Model):
     """
 
     def __init__(
-        self, params: Mapping[str, Any] | None = None, *, rng: int | None = None, **overrides
+        self, params: Mapping[str, Any] | None = None, *, rng: int | None = None, **overrides: Any
     ):
         values = {**(params or {}), **overrides}
         raw_events = values.pop("events", None)

@@ -17,11 +17,15 @@ PACKAGES = ("mesa", "hydra-core", "omegaconf", "numpy", "pandas", "matplotlib", 
 
 
 def copsim_version() -> str:
-    """The installed copsim version."""
-    try:
-        return metadata.version("copsim")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    """The version of the copsim code that is running (``copsim.__version__``).
+
+    The package's own attribute rather than the installed metadata: it is the one place the
+    version is written (pyproject.toml reads it too), and it stays right when the source on
+    ``sys.path`` is not the copy that was installed.
+    """
+    from copsim import __version__
+
+    return __version__
 
 
 def git_commit() -> str:
