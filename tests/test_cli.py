@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 import yaml
 from PIL import Image
 
@@ -14,6 +15,7 @@ from copsim.runs.outputs import SUMMARY, WEEKLY
 from tests.conftest import run_cli
 
 
+@pytest.mark.slow
 def test_default_run_writes_the_five_files(tmp_path):
     proc = run_cli("run", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

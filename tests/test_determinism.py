@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 import copsim
 from tests.conftest import run_cli
@@ -27,6 +28,7 @@ def test_different_seeds_differ():
     assert not a.weekly.equals(b.weekly)
 
 
+@pytest.mark.slow
 def test_same_seed_same_results_in_a_separate_process(tmp_path):
     out = tmp_path / "weekly.parquet"
     code = (
@@ -38,6 +40,7 @@ def test_same_seed_same_results_in_a_separate_process(tmp_path):
     pd.testing.assert_frame_equal(pd.read_parquet(out), here, check_exact=True)
 
 
+@pytest.mark.slow
 def test_api_and_cli_give_identical_tables(tmp_path):
     proc = run_cli("run", *OVERRIDES, "seed=4", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

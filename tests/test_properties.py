@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,6 +80,7 @@ def establishment_weeks(hours: float, seeds: range, weeks: int = 104) -> np.ndar
     return np.array(out)
 
 
+@pytest.mark.slow
 def test_more_brokerage_establishes_no_later_in_expectation():
     seeds = range(10)
     means = [establishment_weeks(h, seeds).mean() for h in (2.0, 4.0, 8.0, 16.0)]

@@ -100,6 +100,7 @@ def test_basic_joblib_and_submitit_launchers_give_identical_tables(tmp_path):
     assert row["config_hash"] == config_hash(single.values)
 
 
+@pytest.mark.slow
 def test_a_bad_point_is_recorded_and_the_others_complete(tmp_path):
     proc = run_cli(
         "run",
@@ -189,6 +190,7 @@ def _fetch_twins(folder: str) -> tuple[int, list[tuple[float, int]]]:
     return cache.computed, [(o.ledger.programme_cost, o.crisis_events) for o in out]
 
 
+@pytest.mark.slow
 def test_each_twin_is_computed_once_across_processes(tmp_path):
     with multiprocessing.get_context("spawn").Pool(3) as pool:
         results = pool.map(_fetch_twins, [str(tmp_path)] * 3)

@@ -27,7 +27,8 @@ import pytest
 
 from tests.conftest import REPO
 
-pytestmark = pytest.mark.browser
+# A real browser and server: seconds per test, so the full tier (`make test`) only.
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # The screenshots of docs/trainer-guide.md: refreshed in docs/img/ when asked
 # (COPSIM_UPDATE_SCREENSHOTS=1), otherwise saved outside the checkout so a test run leaves

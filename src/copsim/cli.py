@@ -1,7 +1,10 @@
-"""The ``copsim`` command.
+"""The ``copsim`` command and its subcommands.
 
-``copsim run [overrides]`` runs one configuration through Hydra and writes its run folder;
-``copsim docs`` regenerates the parameter and output dictionaries.
+``run`` (one run, or a sweep with -m), ``collect``, ``compare``, ``sensitivity``,
+``experiment``, ``calibrate``, ``demo`` and ``docs``; :data:`USAGE` shows them all.
+
+Commands raise :class:`copsim.errors.CopsimError` for what the user can fix; :func:`main`
+alone turns it into one line on stderr and the error's exit status.
 """
 
 from __future__ import annotations

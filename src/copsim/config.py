@@ -29,6 +29,7 @@ from copsim.model.events import parse_events
 from copsim.model.schema import (
     GROUPS,
     PARAMS,
+    RUN_KEYS,
     SCHEMA,
     ConfigError,
     Param,
@@ -43,8 +44,6 @@ SCHEMA_NODE = "copsim_schema"
 CONFIG_GROUPS = ("site", "scenario")
 """Hydra config groups under conf/ whose options users pick by name."""
 
-RUN_KEYS = {"events", "replicates"}
-"""Config keys that are not model parameters but are part of a run's configuration."""
 
 REPLICATES = Param(
     name="replicates",

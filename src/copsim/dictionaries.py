@@ -24,7 +24,7 @@ def parameters_markdown() -> str:
     lines = [
         HEADER.format(src="schema.py"),
         "# Parameter dictionary\n\n",
-        "Every copsim parameter, as declared in `src/copsim/schema.py`. Names are the public "
+        "Every copsim parameter, as declared in `src/copsim/model/schema.py`. Names are the public "
         "interface: use them in overrides (`copsim run brokerage.hours_per_week=10`), sweep "
         "files and policy events. *Fixed* parameters cannot change during a run.\n",
     ]

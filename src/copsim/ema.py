@@ -29,14 +29,13 @@ from ema_workbench import IntegerParameter, RealParameter, ReplicatorModel, Scal
 
 from copsim.config import compose, values_from_config
 from copsim.model.schema import SCHEMA, ConfigError, sampling_range
-from copsim.runs.outputs import SUMMARY
+from copsim.runs.outputs import SUMMARY, established_within
 from copsim.runs.runner import run_values
 
 
 def established_within_year(summary: Mapping[str, Any]) -> float:
     """1 if the CoP was established within 52 weeks, else 0."""
-    week = summary["cop_established_week"]
-    return float(week is not None and week <= 52)
+    return established_within(summary["cop_established_week"], 52)
 
 
 DERIVED: dict[str, Callable[[Mapping[str, Any]], float]] = {

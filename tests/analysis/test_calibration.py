@@ -10,6 +10,9 @@ from copsim.config import conf_dir
 from copsim.model.schema import SCHEMA
 from tests.conftest import run_cli
 
+# Each runs many models (compare, sensitivity, calibration): the full tier, `make test`.
+pytestmark = pytest.mark.slow
+
 
 def test_loss_is_below_one_per_target_inside_every_range():
     inside = {t.name: (t.low + t.high) / 2 + 0.4 * (t.high - t.low) / 2 for t in TARGETS}

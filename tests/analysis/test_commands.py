@@ -1,9 +1,13 @@
 """copsim compare and copsim sensitivity through the real CLI."""
 
 import pandas as pd
+import pytest
 from PIL import Image
 
 from tests.conftest import run_cli
+
+# Each runs many models (compare, sensitivity, calibration): the full tier, `make test`.
+pytestmark = pytest.mark.slow
 
 
 def test_compare_named_configurations(tmp_path):

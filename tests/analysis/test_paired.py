@@ -5,6 +5,9 @@ from copsim.analysis import compare, describe, paired_difference, run_configurat
 
 OUTPUTS = ["turnover_rate", "burnout_mean", "crises_per_person_year", "cross_agency_trust"]
 
+# Each runs many models (compare, sensitivity, calibration): the full tier, `make test`.
+pytestmark = pytest.mark.slow
+
 
 def test_identical_samples_give_exactly_zero():
     x = np.array([0.3, 0.5, 0.2, 0.4])

@@ -7,6 +7,9 @@ from copsim.analysis.sensitivity import analyse, factors_from
 from copsim.ema import copsim_model, identifier
 from copsim.model.schema import ConfigError
 
+# Each runs many models (compare, sensitivity, calibration): the full tier, `make test`.
+pytestmark = pytest.mark.slow
+
 
 def test_sobol_indices_for_every_varied_parameter():
     factors = factors_from(

@@ -33,6 +33,7 @@ from copsim.analysis.paired import paired_difference
 from copsim.analysis.replicates import Runs, expand, run_configurations
 from copsim.config import conf_dir
 from copsim.model.schema import ConfigError
+from copsim.runs.outputs import established_within
 
 DERIVED = re.compile(r"^(?P<name>[a-z_]+)@(?P<a>\d+)(?:-(?P<b>\d+))?$")
 KEYS = (
@@ -200,7 +201,7 @@ def add_derived(runs: Runs, names: Sequence[str]) -> None:
         base, a = m["name"], int(m["a"])
         b = int(m["b"]) if m["b"] else a
         if base == "established_within":
-            summary[name] = (first <= a).astype(float)
+            summary[name] = established_within(summary["cop_established_week"], a)
             continue
         if runs.weekly is None or base not in runs.weekly.columns:
             raise ConfigError("output", name, "a weekly column before @")

@@ -32,6 +32,7 @@ from copsim.model.mechanisms.economics import Ledger
 from copsim.model.parameters import Parameters
 from copsim.model.site import build_agencies, build_initial_ties, build_people, build_posts
 from copsim.model.streams import RandomStreams
+from copsim.runs.outputs import WEEKLY
 
 WEEK: tuple[tuple[str, Callable[[CopModel], None]], ...] = (
     ("policy events", apply_due),
@@ -120,8 +121,6 @@ class CopModel(mesa.Model):
         self.people.severity_history[:] = self.people.severity[:, None]
         outcomes.step(self)
         self.initial_staff = int(self.posts.occupied.sum())
-
-        from copsim.runs.outputs import WEEKLY  # outputs reads model state; imported late
 
         self.datacollector = mesa.DataCollector(
             model_reporters={o.name: o.reporter for o in WEEKLY}

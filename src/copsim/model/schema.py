@@ -3,7 +3,8 @@
 Each :class:`Param` carries its default, allowed range or choices, unit, a one-line
 description and its source. Everything else is derived from :data:`PARAMS`: the Hydra
 structured config (:mod:`copsim.config`), validation (:func:`validate`), the generated
-parameter dictionary (``docs/parameters.md``), and later the UI sliders and sweep ranges.
+parameter dictionary (``docs/parameters.md``), the demo's sliders (:mod:`copsim.viz.controls`)
+and the ranges that sensitivity analysis and the EMA adapter sample.
 
 Parameter names are dotted (``group.name``) and form copsim's public interface: sweep
 files use them, so renaming one is a breaking change.
@@ -355,9 +356,9 @@ PARAMS: tuple[Param, ...] = (
 SCHEMA: dict[str, Param] = {p.name: p for p in PARAMS}
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(p.group for p in PARAMS if p.group))
 
-# Keys that are not model parameters but belong to the config: `events` is validated by
-# copsim.model.events; the rest are Hydra config groups.
-CONFIG_KEYS = ("events",)
+RUN_KEYS = ("events", "replicates")
+"""Config keys that are not model parameters: the policy timeline (validated by
+copsim.model.events) and how many seeds a sweep job runs (copsim.config.REPLICATES)."""
 
 
 def defaults() -> dict[str, Any]:
@@ -370,7 +371,7 @@ def check_key(name: str) -> Param:
     try:
         return SCHEMA[name]
     except KeyError:
-        raise UnknownKeyError(name, [*SCHEMA, *CONFIG_KEYS]) from None
+        raise UnknownKeyError(name, [*SCHEMA, *RUN_KEYS]) from None
 
 
 def sampling_range(

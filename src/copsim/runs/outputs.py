@@ -396,3 +396,16 @@ def summary_text(s: dict[str, Any]) -> str:
             f"{s['net_benefit']:,.0f} (ROI {roi})",
         ]
     )
+
+
+def established_within(established_week: Any, weeks: int) -> Any:
+    """1.0 where the CoP was first established by week ``weeks``, else 0.0.
+
+    Args:
+        established_week: The summary's ``cop_established_week`` (None or NaN if never),
+            a number or a pandas Series of them.
+        weeks: The deadline, in weeks of the run.
+    """
+    first = pd.Series(established_week, dtype=float)
+    out = (first <= weeks).astype(float)
+    return out if isinstance(established_week, pd.Series) else float(out.iloc[0])

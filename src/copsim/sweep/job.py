@@ -34,7 +34,8 @@ from copsim.files import write_json
 from copsim.sweep.store import SweepStore, cell, point_hash
 
 NOT_TAGS = {"seed", "replicates"}
-"""Overrides that are not tags of a run: the run's own seed is a column of its own."""
+"""Overrides that are not tags of a run: its seed has a column of its own, and replicates
+says how many runs a job makes, not what a run is."""
 
 
 def sweep_folder(hydra_cfg: Any) -> Path:

@@ -117,7 +117,7 @@ SHOCKS: tuple[Shock, ...] = (
         "Broker leaves",
         "The CoP loses its broker: no more introductions; meetings go on only if the CoP "
         "is established",
-        lambda p: {"brokerage.hours_per_week": 0.0},
+        lambda p: dict(NO_COP),
         lambda c: "broker leaves",
     ),
     Shock(
