@@ -12,15 +12,9 @@ import pytest
 from copsim.config import group_options
 from copsim.model.schema import SCHEMA
 from copsim.viz import charts, controls, network
-from copsim.viz.session import (
-    MAX_PEOPLE,
-    MAX_PRACTITIONERS,
-    MAX_WEEKS,
-    SHOCKS,
-    DemoModel,
-    enforce_caps,
-    preset_values,
-)
+from copsim.viz.presets import MAX_PEOPLE, MAX_PRACTITIONERS, MAX_WEEKS, enforce_caps, preset_values
+from copsim.viz.session import DemoModel
+from copsim.viz.shocks import SHOCKS
 from tests.conftest import run_cli
 
 SMALL = {"people": 60, "practitioners_per_agency": 4, "weeks": 30}

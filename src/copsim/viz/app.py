@@ -29,7 +29,8 @@ from copsim.runs.plotting import STATE_COLOURS
 from copsim.viz.charts import Line, line_chart
 from copsim.viz.controls import lever_controls, model_params
 from copsim.viz.network import legend_html, network_svg
-from copsim.viz.session import SHOCKS, DemoModel, Run, describe_markers, short_name
+from copsim.viz.session import DemoModel, Run, describe_markers, short_name
+from copsim.viz.shocks import SHOCKS
 
 TITLE = "copsim: communities of practice, trainer demo"
 QUARTER = 13

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from copsim.model.schema import SCHEMA, Param
-from copsim.viz.session import (
+from copsim.viz.presets import (
     DEFAULT_SCENARIO,
     DEFAULT_SITE,
     OFF,

@@ -1,4 +1,4 @@
-"""The demo's simulation: presets, caps, live levers and policy events, without any UI.
+"""The demo's simulation: runs side by side, live levers and policy events, without any UI.
 
 :class:`DemoModel` is the Mesa model that SolaraViz steps, plays and resets. It holds one
 :class:`Run` (A) or two (A and B, side by side) built from the ``scenario/`` and ``site/``
@@ -19,195 +19,32 @@ import copy
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import mesa
 import numpy as np
 
-from copsim.config import compose, group_options, values_from_config
 from copsim.model.cop_model import CopModel
 from copsim.model.events import PolicyEvent
-from copsim.model.parameters import Parameters
 from copsim.model.schema import SCHEMA, ConfigError
 from copsim.model.site import NEVER
 from copsim.runs.runner import NO_COP, twin_values
+from copsim.viz.presets import (
+    DEFAULT_SCENARIO,
+    DEFAULT_SITE,
+    OFF,
+    SAME_SITE,
+    SIZE_PARAMS,
+    Notice,
+    enforce_caps,
+    parse_seed,
+    preset_values,
+)
+from copsim.viz.shocks import SHOCK_BY_KEY
 
 log = logging.getLogger(__name__)
-
-# Caps keep every step well inside the app's 200 ms budget and the network view readable.
-MAX_WEEKS = 520
-"""Longest run the demo accepts (ten years)."""
-MAX_PEOPLE = 1000
-"""Most people with multiple needs the demo accepts per run."""
-MAX_PRACTITIONERS = 240
-"""Most practitioner posts filled at the start (all agencies together) per run."""
-
-DEFAULT_SCENARIO = "cop"
-DEFAULT_SITE = "typical"
-OFF = "off"
-"""The comparison choice meaning "run A alone"."""
-SAME_SITE = "same as A"
-"""The site choice for run B meaning "A's site"."""
-
-SIZE_PARAMS: dict[str, str] = {
-    "weeks": "weeks",
-    "people": "site.people",
-    "practitioners_per_agency": "site.practitioners_per_agency",
-}
-"""The demo's size inputs (keyword of :class:`DemoModel`) and the parameters they set."""
-
-SIZE_CAPS: dict[str, int] = {
-    "weeks": MAX_WEEKS,
-    "site.people": MAX_PEOPLE,
-    "site.practitioners_per_agency": MAX_PRACTITIONERS // 6,
-}
-"""Largest value of each size parameter the demo's controls offer."""
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A message for the page: ``level`` is ``info``, ``warning`` or ``error``."""
-
-    level: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Shock:
-    """A policy event a trainer can fire mid-run, with a button.
-
-    Attributes:
-        key: Identifier (used in tests and element ids).
-        label: Button text.
-        help: One line on what it does, for the button's tooltip.
-        changes: The parameter changes it makes, given the run's current parameters.
-        marker: Short text for the plot marker, given the changes.
-    """
-
-    key: str
-    label: str
-    help: str
-    changes: Callable[[Parameters], dict[str, Any]]
-    marker: Callable[[dict[str, Any]], str]
-
-
-FUNDING_CUT = 0.2
-"""Share of agency budgets the "cut funding" event removes."""
-
-
-def _cut_funding(p: Parameters) -> dict[str, Any]:
-    low = SCHEMA["funding.agency_budget"].low or 0.0
-    return {
-        "funding.agency_budget": max(low, round(p.funding.agency_budget * (1 - FUNDING_CUT), 3))
-    }
-
-
-SHOCKS: tuple[Shock, ...] = (
-    Shock(
-        "cut_funding",
-        "Cut funding 20%",
-        "Agency budgets fall by a fifth: fewer funded posts, leavers not replaced",
-        _cut_funding,
-        lambda c: f"funding cut (budget {c['funding.agency_budget']:g})",
-    ),
-    Shock(
-        "broker_leaves",
-        "Broker leaves",
-        "The CoP loses its broker: no more introductions; meetings go on only if the CoP "
-        "is established",
-        lambda p: dict(NO_COP),
-        lambda c: "broker leaves",
-    ),
-    Shock(
-        "protected_time_withdrawn",
-        "Protected time withdrawn",
-        "Managers stop protecting time to attend: attendance now competes with caseloads",
-        lambda p: {"nurture.protected_time": 0.0},
-        lambda c: "protected time withdrawn",
-    ),
-)
-"""The policy events offered as buttons; each applies to every run on screen."""
-
-SHOCK_BY_KEY = {s.key: s for s in SHOCKS}
-
-_compose_lock = threading.Lock()
-_preset_cache: dict[tuple[str, str], dict[str, Any]] = {}
-
-
-def scenarios() -> list[str]:
-    """Names of the scenario presets (``conf/scenario/*.yaml``)."""
-    return group_options("scenario")
-
-
-def sites() -> list[str]:
-    """Names of the site presets (``conf/site/*.yaml``)."""
-    return group_options("site")
-
-
-def preset_values(scenario: str, site: str) -> dict[str, Any]:
-    """The validated values of a preset: ``scenario=<scenario> site=<site>``.
-
-    Composition costs tens of milliseconds, so presets are cached; Hydra's global state
-    is not thread-safe, and each browser session renders in its own thread, hence the lock.
-
-    Raises:
-        ConfigError: For an unknown preset name.
-    """
-    key = (scenario, site)
-    with _compose_lock:
-        if key not in _preset_cache:
-            _preset_cache[key] = values_from_config(
-                compose([f"scenario={scenario}", f"site={site}"])
-            )
-        return copy.deepcopy(_preset_cache[key])
-
-
-def parse_seed(raw: Any) -> tuple[int, Notice | None]:
-    """Read a seed typed into the page; fall back to 0 with a notice when it is not one."""
-    param = SCHEMA["seed"]
-    try:
-        text = str(raw).strip()
-        return param.check(int(text) if text.lstrip("-").isdigit() else raw), None
-    except (ConfigError, ValueError):
-        return 0, Notice("error", f"Seed {raw!r} is not {param.allowed()}; using seed 0.")
-
-
-def enforce_caps(values: dict[str, Any], label: str) -> list[Notice]:
-    """Clamp a run's size and length to the demo's caps, in place; say what was changed.
-
-    Args:
-        values: Validated flat values (with ``events``) of one run.
-        label: The run's name, for the messages.
-
-    Returns:
-        One warning per value that was reduced.
-    """
-    notices = []
-
-    def cap(name: str, limit: int, why: str) -> None:
-        if values[name] > limit:
-            notices.append(
-                Notice(
-                    "warning",
-                    f"{label}: {name} capped at {limit} (asked for {values[name]}) {why}.",
-                )
-            )
-            values[name] = limit
-
-    cap("weeks", MAX_WEEKS, "to keep the demo to a session's length")
-    cap("site.people", MAX_PEOPLE, "to keep each step fast")
-    agencies = 6 * values["site.agencies_per_type"]
-    if agencies * values["site.practitioners_per_agency"] > MAX_PRACTITIONERS:
-        cap("site.agencies_per_type", max(1, MAX_PRACTITIONERS // 6), "to keep each step fast")
-        per_agency = max(1, MAX_PRACTITIONERS // (6 * values["site.agencies_per_type"]))
-        cap("site.practitioners_per_agency", per_agency, "to keep the network readable")
-    kept = [e for e in values.get("events", []) if e["week"] <= values["weeks"]]
-    if len(kept) < len(values.get("events", [])):
-        notices.append(Notice("warning", f"{label}: events after week {values['weeks']} dropped."))
-        values["events"] = kept
-    return notices
 
 
 @dataclass
