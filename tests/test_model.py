@@ -60,3 +60,15 @@ def test_people_and_staff_are_conserved():
     assert (states.sum(axis=1) == 300).all()
     assert (df["staff_in_post"] == 60 - df["vacancies"]).all()
     assert m.totals.leavers == m.totals.hires + df["vacancies"].iloc[-1]
+
+
+def test_established_within_reads_one_run_or_a_column():
+    import pandas as pd
+
+    from copsim.runs.outputs import established_within
+
+    assert established_within(None, 52) == 0.0
+    assert established_within(float("nan"), 52) == 0.0
+    assert established_within(40, 52) == 1.0 and established_within(53, 52) == 0.0
+    column = established_within(pd.Series([None, 10, 60]), 52)
+    assert column.tolist() == [0.0, 1.0, 0.0]

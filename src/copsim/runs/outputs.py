@@ -406,6 +406,7 @@ def established_within(established_week: Any, weeks: int) -> Any:
             a number or a pandas Series of them.
         weeks: The deadline, in weeks of the run.
     """
-    first = pd.Series(established_week, dtype=float)
-    out = (first <= weeks).astype(float)
-    return out if isinstance(established_week, pd.Series) else float(out.iloc[0])
+    if isinstance(established_week, pd.Series):
+        return (established_week.astype(float) <= weeks).astype(float)
+    never = established_week is None or established_week != established_week  # None or NaN
+    return 0.0 if never else float(established_week <= weeks)
