@@ -1,9 +1,10 @@
 """Benchmark (not a test): the default run's time and the cost per agent-step.
 
 Prints the median time of the default 3-year one-site run (the model alone, and the whole
-``copsim.run`` with its no-CoP twin and summary), microseconds per agent-step, and the same
-per agent-step figure at growing site sizes, which stays flat when a week costs time
-linear in the number of agents.
+``copsim.run`` with its no-CoP twin and summary), microseconds per agent-step beside Mesa's
+trivial Boltzmann wealth model of the same size measured in the same process (and their
+ratio, which holds when the machine's speed drifts), and the per agent-step figure at
+growing site sizes, which stays flat when a week costs time linear in the number of agents.
 
     python benchmarks/bench_run.py [--repeat N]
 """
@@ -16,6 +17,11 @@ import time
 
 import copsim
 from copsim.model.cop_model import CopModel
+
+try:
+    from benchmarks.reference import boltzmann_seconds
+except ImportError:  # run as a script: benchmarks/ is on sys.path
+    from reference import boltzmann_seconds
 
 
 def agents(model: CopModel) -> int:
@@ -42,7 +48,15 @@ def main() -> None:
     copsim.run()  # warm imports and Hydra once
     t, n, weeks = time_model({}, args.repeat)
     print(f"default run, model only: {t * 1000:.1f} ms median of {args.repeat}")
-    print(f"  {n} agents x {weeks} weeks: {t / (n * weeks) * 1e6:.2f} us per agent-step")
+    per_step = t / (n * weeks) * 1e6
+    print(f"  {n} agents x {weeks} weeks: {per_step:.2f} us per agent-step")
+    ref = boltzmann_seconds(n, weeks + 1, args.repeat)
+    ref_step = ref / (n * (weeks + 1)) * 1e6
+    print(
+        f"  Mesa Boltzmann wealth, {n} agents x {weeks + 1} steps, same process: "
+        f"{ref * 1000:.1f} ms, {ref_step:.2f} us per agent-step"
+    )
+    print(f"  copsim / Boltzmann per agent-step: {per_step / ref_step:.2f}")
     full = []
     for seed in range(args.repeat):
         start = time.perf_counter()

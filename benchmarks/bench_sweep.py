@@ -9,9 +9,18 @@
    process, to measure what Hydra costs per job outside copsim's task, next to the model's
    own time per job in step 1.
 
+3. With ``--runs N``: the wall time of a sweep of N default runs (each with its no-CoP
+   twin), through ``copsim run -m`` and the joblib launcher, as jobs of ``--replicates``
+   seeds. With ``--project-from M`` it runs M of them and projects the wall time of N from
+   that (start-up and collect once, the jobs in proportion). Printed beside it: the load
+   average, and the wall time per run divided by Mesa's trivial Boltzmann wealth model of
+   the same size (361 agents, 157 steps) measured in the same benchmark, a ratio that
+   holds when the machine's speed drifts.
+
 Other processes on the machine lower the figure: the load average is printed with it.
 
     python benchmarks/bench_sweep.py [--workers 2] [--configs 10] [--replicates 20] [--repeat 1]
+    python benchmarks/bench_sweep.py --runs 10000 [--project-from 1000] [--replicates 50]
 """
 
 from __future__ import annotations
@@ -27,6 +36,11 @@ import time
 from pathlib import Path
 
 import pandas as pd
+
+try:
+    from benchmarks.reference import boltzmann_seconds
+except ImportError:  # run as a script: benchmarks/ is on sys.path
+    from reference import boltzmann_seconds
 
 
 def sweep(folder: Path, *overrides: str) -> tuple[float, float]:
@@ -102,6 +116,50 @@ def efficiency(tmp: Path, args: argparse.Namespace) -> float:
     return eff
 
 
+def throughput(tmp: Path, args: argparse.Namespace) -> None:
+    """Time a sweep of ``--runs`` default runs (or project it from ``--project-from``)."""
+    measured = args.project_from or args.runs
+    per_job = min(args.replicates, measured)
+    configs = -(-measured // per_job)
+    folder = tmp / f"throughput-{time.monotonic_ns()}"
+    reference_before = boltzmann_seconds()
+    load = os.getloadavg()
+    epoch, wall = sweep(
+        folder,
+        "seed=" + ",".join(str(i * per_job) for i in range(configs)),
+        f"replicates={per_job}",
+        "hydra/launcher=joblib",
+        f"hydra.launcher.n_jobs={args.workers}",
+    )
+    reference = statistics.median([reference_before, boltzmann_seconds()])
+    runs = len(pd.read_parquet(folder / "summary.parquet"))
+    info = json.loads((folder / "sweep.json").read_text())
+    start_up = jobs(folder)["start"].min() - epoch
+    fixed = start_up + info["collect_seconds"]
+    print(
+        f"sweep of {runs} default runs, each with its no-CoP twin ({configs} jobs of "
+        f"replicates={per_job}), joblib on {args.workers} cores; load average before "
+        f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, after {os.getloadavg()[0]:.2f}"
+    )
+    print(f"  wall time: {wall:.1f} s ({wall / runs * 1000:.1f} ms a run)")
+    total = wall
+    if runs < args.runs:
+        total = fixed + (wall - fixed) * args.runs / runs
+        print(
+            f"  projected wall time of {args.runs} runs: {total:.0f} s "
+            f"(start-up {start_up:.1f} s and collect {info['collect_seconds']:.1f} s once, "
+            f"the jobs in proportion)"
+        )
+    print(
+        f"  Mesa Boltzmann wealth (361 agents, 157 steps) here and now: "
+        f"{reference * 1000:.1f} ms a run"
+    )
+    print(
+        f"  wall time per run / Boltzmann run: {total / args.runs / reference:.2f} "
+        f"(target: at most 1.4)"
+    )
+
+
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -110,8 +168,14 @@ def main() -> None:
     parser.add_argument("--replicates", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--tiny-jobs", type=int, default=40)
+    parser.add_argument("--runs", type=int, help="time a sweep of this many default runs")
+    parser.add_argument("--project-from", type=int, help="run this many, project to --runs")
     args = parser.parse_args()
 
+    if args.runs:
+        with tempfile.TemporaryDirectory() as tmp:
+            throughput(Path(tmp), args)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         effs = [efficiency(Path(tmp), args) for _ in range(args.repeat)]
         if args.repeat > 1:
