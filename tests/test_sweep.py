@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hydra_plugins.hydra_submitit_launcher.config import LocalQueueConf, SlurmQueueConf
+from omegaconf import OmegaConf
 
 import copsim
 from copsim.config import check_overrides
@@ -18,37 +20,44 @@ from copsim.runs.outputs import TwinOutcome
 from copsim.runs.provenance import config_hash
 from copsim.sweep.store import SweepTables
 from copsim.sweep.twins import TwinCache
-from tests.conftest import run_cli
+from tests.conftest import REPO, assert_same_tables, run_cli, sweep
+from tests.conftest import SWEEP_REPLICATES as REPLICATES
 
-POINTS = ["brokerage.hours_per_week=0,5", "site=poor_history,good_history", "weeks=20"]
-REPLICATES = 2
-# What may differ between two sweeps of the same points: timing, when, and the commit (others
-# may commit to the checkout between two sweeps).
-VOLATILE = ["compute_seconds", "created", "git_commit"]
-
-
-def sweep(tmp_path, *extra: str, folder: str = "sweep"):
-    proc = run_cli(
-        "run",
-        "-m",
-        *POINTS,
-        f"replicates={REPLICATES}",
-        f"hydra.sweep.dir={folder}",
-        *extra,
-        cwd=tmp_path,
-    )
-    return proc, tmp_path / folder
+CLUSTER_SLURM = REPO / "conf" / "hydra" / "launcher" / "cluster_slurm.yaml"
 
 
 def jobs(folder) -> list[dict]:
     return [json.loads(p.read_text()) for p in sorted((folder / "jobs").glob("*.json"))]
 
 
+def cluster_slurm_on_the_local_executor() -> list[str]:
+    """The overrides that give ``submitit_local`` every setting of cluster_slurm.yaml it has.
+
+    What is left out (partition, account, array_parallelism, setup ...) exists only for
+    Slurm; the test below checks that nothing else is left out.
+    """
+    settings = OmegaConf.to_container(OmegaConf.load(CLUSTER_SLURM))
+    settings.pop("defaults")
+    local = LocalQueueConf.__dataclass_fields__
+    slurm_only = {k for k in settings if k not in local}
+    assert slurm_only <= SlurmQueueConf.__dataclass_fields__.keys(), slurm_only
+    return ["hydra/launcher=submitit_local"] + [
+        f"hydra.launcher.{key}={'null' if value is None else value}"
+        for key, value in settings.items()
+        if key in local
+    ]
+
+
 @pytest.mark.slow
 def test_basic_joblib_and_submitit_launchers_give_identical_tables(tmp_path):
     tables = {}
-    for launcher in ("basic", "joblib", "submitit_local"):
-        extra = [] if launcher == "basic" else [f"hydra/launcher={launcher}"]
+    launchers = {
+        "basic": [],
+        "joblib": ["hydra/launcher=joblib"],
+        # The cluster example's settings, on submitit's local executor in place of Slurm.
+        "submitit_local": cluster_slurm_on_the_local_executor(),
+    }
+    for launcher, extra in launchers.items():
         proc, folder = sweep(tmp_path, *extra, folder=launcher)
         assert proc.returncode == 0, proc.stderr
         last = proc.stdout.strip().splitlines()[-1]
@@ -56,6 +65,8 @@ def test_basic_joblib_and_submitit_launchers_give_identical_tables(tmp_path):
         assert "4/4 jobs done" in proc.stderr  # progress
         assert not list(folder.rglob(".tmp.*"))
         tables[launcher] = SweepTables.load(folder)
+    # cluster_slurm.yaml's submitit_folder: the task logs sit next to the results.
+    assert list((tmp_path / "submitit_local" / ".submitit").glob("*/*_log.out"))
 
     basic = tables["basic"]
     assert basic.factors == ["brokerage.hours_per_week", "site", "weeks"]
@@ -63,13 +74,7 @@ def test_basic_joblib_and_submitit_launchers_give_identical_tables(tmp_path):
     assert len(basic.summary) == 8 and len(basic.weekly) == 8 * 21
     assert sorted(set(basic.summary["seed"])) == [0, 1]
     for launcher in ("joblib", "submitit_local"):
-        other = tables[launcher]
-        pd.testing.assert_frame_equal(
-            basic.summary.drop(columns=VOLATILE),
-            other.summary.drop(columns=VOLATILE),
-            check_exact=True,
-        )
-        pd.testing.assert_frame_equal(basic.weekly, other.weekly, check_exact=True)
+        assert_same_tables(basic, tables[launcher])
 
     # The twins of the 5-hour points are the 0-hour points' own runs: none computed again.
     assert sum(j["twins_computed"] for j in jobs(tmp_path / "basic")) == 0
@@ -177,6 +182,20 @@ def test_the_cluster_launcher_example_composes_on_submitit_slurm(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "SlurmLauncher" in proc.stdout and "partition: compute" in proc.stdout
+
+
+def test_the_local_executor_takes_the_cluster_examples_settings(tmp_path):
+    overrides = cluster_slurm_on_the_local_executor()
+    proc = run_cli("run", *overrides, "--cfg", "hydra", "-p", "hydra.launcher", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    # Unresolved: submitit_folder names ${hydra.sweep.dir}, which is not in the printout.
+    launcher = OmegaConf.to_container(OmegaConf.create(proc.stdout))
+    assert launcher["_target_"].endswith("submitit_launcher.LocalLauncher")
+    example = OmegaConf.to_container(OmegaConf.load(CLUSTER_SLURM))
+    shared = [key for key in example if key in LocalQueueConf.__dataclass_fields__]
+    assert {"timeout_min", "cpus_per_task", "mem_gb", "submitit_folder"} <= set(shared)
+    for key in shared:
+        assert launcher[key] == example[key], key
 
 
 def _fetch_twins(folder: str) -> tuple[int, list[tuple[float, int]]]:
