@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -182,6 +185,20 @@ def test_the_cluster_launcher_example_composes_on_submitit_slurm(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "SlurmLauncher" in proc.stdout and "partition: compute" in proc.stdout
+
+
+def test_the_slurm_example_script_composes_its_launcher(tmp_path):
+    env = {**os.environ, "VENV": sys.prefix, "SWEEP_DIR": str(tmp_path / "sweep")}
+    script = REPO / "examples" / "slurm" / "sweep.sh"
+    proc = subprocess.run(
+        ["bash", str(script), "check"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    launcher = OmegaConf.to_container(OmegaConf.create(proc.stdout))
+    assert launcher["_target_"].endswith("submitit_launcher.SlurmLauncher")
+    assert launcher["partition"] == "compute" and launcher["timeout_min"] == 30
+    assert launcher["array_parallelism"] == 100
+    assert not (tmp_path / "sweep").exists()  # nothing submitted
 
 
 def test_the_local_executor_takes_the_cluster_examples_settings(tmp_path):
