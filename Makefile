@@ -12,8 +12,8 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	  { echo $$p; break; }; done)
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
-# The Ray test needs Ray in a virtual environment of its own (about 1.5 GB, minutes to
-# install; docs/cluster.md says how to run it), so make test and CI leave it out.
+# The Ray test needs Ray in a virtual environment of its own (minutes to install;
+# docs/cluster.md says how to run it), so make test and CI leave it out.
 PYTEST_MARKERS ?= not ray
 LINTED := $(wildcard src tests benchmarks experiments)
 
