@@ -125,14 +125,25 @@ def ray_cluster() -> Iterator[Cluster]:
 def test_a_sweep_on_a_local_ray_cluster_gives_joblibs_tables(tmp_path, ray_cluster: Cluster):
     # Absolute: Ray runs the tasks in the node's working directory (cluster_ray.yaml).
     ray_folder = str(tmp_path / "ray")
-    proc, folder = sweep(
-        tmp_path,
-        "hydra/launcher=cluster_ray",
-        f"hydra.launcher.ray.init.address={ray_cluster.address}",
-        folder=ray_folder,
-        points=POINTS,
-        env=RAY_ENV,
-    )
+    try:
+        proc, folder = sweep(
+            tmp_path,
+            "hydra/launcher=cluster_ray",
+            f"hydra.launcher.ray.init.address={ray_cluster.address}",
+            folder=ray_folder,
+            points=POINTS,
+            env=RAY_ENV,
+        )
+    except subprocess.TimeoutExpired as err:  # say where it stopped: in a job, or at exit
+        done = sorted(p.name for p in (tmp_path / "ray" / "jobs").glob("*.json"))
+        # What was read before the timeout, as bytes even in text mode (subprocess on POSIX).
+        out, errs = (
+            x.decode() if isinstance(x, bytes) else x or "" for x in (err.output, err.stderr)
+        )
+        pytest.fail(
+            f"the Ray sweep did not end; jobs done: {done}\n"
+            f"stdout: {out[-2000:]}\nstderr: {errs[-4000:]}"
+        )
     assert proc.returncode == 0, proc.stderr
     last = proc.stdout.strip().splitlines()[-1]
     assert "2 jobs done; 4 runs in summary.parquet and weekly.parquet; 0 failed" in last
