@@ -9,14 +9,21 @@ alone turns it into one line on stderr and the error's exit status.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from copsim.errors import CopsimError, PointsFailed, StaleError, UsageError
+from copsim.errors import (
+    ArgumentParser,
+    CopsimError,
+    Interrupted,
+    PointsFailed,
+    StaleError,
+    UsageError,
+)
+from copsim.files import check_writable
 
 USAGE = """usage: copsim run [--traceback] [HYDRA_OVERRIDE ...]
        copsim run -m [HYDRA_OVERRIDE ...] [replicates=N]     (a sweep, see README "Sweeps")
@@ -41,6 +48,13 @@ examples:
 """
 
 
+INTERRUPTED = {
+    "collect": "rerun the same command to resume",
+    "": "rerun the same command to start again",
+}
+"""What to do after Ctrl-C, by command."""
+
+
 def _hydra_task(cfg) -> None:
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
@@ -55,13 +69,14 @@ def _hydra_task(cfg) -> None:
 
     from copsim.runs.folder import write_run
     from copsim.runs.outputs import summary_text
+    from copsim.runs.provenance import replay_command
     from copsim.runs.runner import run_values
 
     folder = Path(HydraConfig.get().runtime.output_dir)
     try:
         values = values_from_config(cfg)  # checked already, before the folder was made
         result = run_values(values)
-        write_run(result, folder, sys.argv)
+        write_run(result, folder, replay_command(HydraConfig.get()))
     except BaseException:
         # Nothing half-written is left behind: the run folder is this run's alone.
         shutil.rmtree(folder, ignore_errors=True)
@@ -74,28 +89,57 @@ def _hydra_task(cfg) -> None:
     print(summary_text(result.summary))
 
 
-def run_command(args: list[str]) -> None:
-    """``copsim run``: check the overrides, then hand over to Hydra."""
-    from copsim.config import check_overrides, run_hydra
+RUN_HELP = """usage: copsim run [-m] [--traceback] [--config-dir DIR] [--config-name NAME]
+                  [KEY=VALUE ...]
 
+Run one configuration into results/runs/<time>/, or with -m a sweep into
+results/sweeps/<time>-<suffix>/ (README "Sweeps").
+
+  KEY=VALUE           a parameter (docs/parameters.md), events=[...], site=NAME,
+                      scenario=NAME, replicates=N (with -m), or hydra.* settings
+  -m, --multirun      sweep over comma lists (a=1,2,3)
+  --config-dir DIR    your own site/ and scenario/ YAML files (site=NAME picks one)
+  --config-name NAME  your own primary config (in --config-dir)
+  --cfg job           print the composed configuration and exit
+  --traceback         show Python tracebacks instead of one-line errors
+  --hydra-help        Hydra's own help
+"""
+
+
+def run_command(args: list[str]) -> None:
+    """``copsim run``: check the command line, then hand over to Hydra."""
+    from copsim.config import check_command, run_hydra
+
+    if "-h" in args or "--help" in args:
+        print(RUN_HELP)
+        return
     if "--traceback" in args:
         os.environ["HYDRA_FULL_ERROR"] = "1"
         args = [a for a in args if a != "--traceback"]
-    multirun = "-m" in args or "--multirun" in args
-    overrides = [a for a in args if not a.startswith("-") and "=" in a]
-    check_overrides(overrides, multirun=multirun)
-    run_hydra("config", _hydra_task, args)
+    command = check_command("copsim run", "config", args)
+    try:
+        run_hydra("config", _hydra_task, command.args)
+    except KeyboardInterrupt:
+        if not command.multirun:
+            raise
+        folder = command.sweep_dir or command.config.hydra.sweep.dir
+        raise Interrupted(
+            "interrupted; finished runs are kept: rerun the same command with "
+            f"hydra.sweep.dir={folder} to resume"
+        ) from None
 
 
 def collect_command(args: list[str]) -> None:
     """``copsim collect SWEEP_DIR``: merge a sweep folder's runs into its two tables."""
     from copsim.sweep.collect import collect, failed_message, verdict
 
-    parser = argparse.ArgumentParser(prog="copsim collect")
+    parser = ArgumentParser(prog="copsim collect")
     parser.add_argument("folder", type=Path, help="the sweep folder (hydra.sweep.dir)")
     opts = parser.parse_args(args)
     if not (opts.folder / "runs").is_dir() and not (opts.folder / "failures").is_dir():
-        raise UsageError(f"no copsim sweep in {opts.folder} (no runs/ or failures/ folder)")
+        raise UsageError(
+            f"no copsim sweep in {opts.folder} (allowed: a sweep folder, with runs/ or failures/)"
+        )
     outcome = collect(opts.folder)
     print(verdict(outcome, this_sweep=False))
     if outcome.failed_points:
@@ -106,7 +150,7 @@ def demo_command(args: list[str]) -> None:
     """``copsim demo``: serve the trainer app to a browser on this machine, offline."""
     from copsim.viz.server import DEFAULT_HOST, DEFAULT_PORT
 
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="copsim demo", description="Serve the trainer app (see docs/trainer-guide.md)."
     )
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on")
@@ -117,8 +161,11 @@ def demo_command(args: list[str]) -> None:
         raise UsageError(
             f"invalid value for --port: {opts.port} (allowed: a whole number from 0 to 65535)"
         )
-    from copsim.viz.server import serve
+    from copsim.viz.server import check_host, serve
 
+    warning = check_host(opts.host)
+    if warning:
+        print(f"copsim: warning: {warning}", file=sys.stderr)
     try:
         serve(opts.host, opts.port, open_browser=not opts.no_open)
     except RuntimeError as err:
@@ -131,15 +178,34 @@ def docs_command(args: list[str]) -> None:
     """``copsim docs``: regenerate (or with --check, verify) the dictionaries."""
     from copsim.dictionaries import write_dictionaries
 
-    parser = argparse.ArgumentParser(prog="copsim docs")
+    parser = ArgumentParser(prog="copsim docs")
     parser.add_argument("--check", action="store_true", help="fail if a file is stale")
-    parser.add_argument("--out", default="docs", help="folder to write into")
+    parser.add_argument("--out", help="folder to write into (default: the repository's docs/)")
     opts = parser.parse_args(args)
-    stale = write_dictionaries(Path(opts.out), check=opts.check)
+    out = Path(opts.out) if opts.out else _repo_docs()
+    if not opts.check:
+        check_writable(out, "--out")
+    stale = write_dictionaries(out, check=opts.check)
     if opts.check and stale:
         raise StaleError("stale: " + ", ".join(map(str, stale)) + " (run `copsim docs`)")
     for path in stale:
         print(f"copsim: wrote {path}")
+
+
+def _repo_docs() -> Path:
+    """The docs/ folder of the copsim checkout the command is run in.
+
+    ``copsim docs`` regenerates a checkout's dictionaries; anywhere else, writing a ./docs
+    into wherever the user stands would be a surprise.
+    """
+    here = Path.cwd()
+    project = here / "pyproject.toml"
+    if not project.is_file() or 'name = "copsim"' not in project.read_text(errors="replace"):
+        raise UsageError(
+            f"{here} is not a copsim checkout (allowed: run copsim docs in one, "
+            "or give --out FOLDER)"
+        )
+    return Path("docs")
 
 
 def _analysis(name: str) -> Callable[[list[str]], None]:
@@ -179,6 +245,11 @@ def main(argv: list[str] | None = None) -> None:
         "experiment": _analysis("experiment_command"),
         "calibrate": _analysis("calibrate_command"),
     }
+    if "--quiet" in rest:
+        from copsim import progress
+
+        progress.QUIET = True
+        rest = [a for a in rest if a != "--quiet"]
     try:
         if command not in commands:
             raise UsageError(f"unknown command {command!r} (allowed: {', '.join(commands)})")
@@ -188,3 +259,12 @@ def main(argv: list[str] | None = None) -> None:
             raise
         print(f"copsim: error: {err}", file=sys.stderr)
         raise SystemExit(err.exit_code) from None
+    except KeyboardInterrupt:
+        if "--traceback" in rest:
+            raise
+        # Finished runs of a sweep are kept (its store publishes each whole), so the same
+        # command resumes it; other commands simply start again.
+        print(
+            f"\ncopsim: interrupted; {INTERRUPTED.get(command, INTERRUPTED[''])}", file=sys.stderr
+        )
+        raise SystemExit(130) from None

@@ -14,9 +14,11 @@ import dataclasses
 import functools
 import json
 import sys
+import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from hydra.core.config_store import ConfigStore
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -24,7 +26,8 @@ from hydra.core.override_parser.types import Override
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from copsim.errors import CarriedThroughHydra, CopsimError
+from copsim.errors import CarriedThroughHydra, CopsimError, UsageError
+from copsim.files import check_writable
 from copsim.model.events import parse_events
 from copsim.model.schema import (
     GROUPS,
@@ -94,9 +97,32 @@ def register() -> None:
     ConfigStore.instance().store(name=SCHEMA_NODE, node=structured_config())
 
 
-def group_options(group: str) -> list[str]:
-    """Names of the options of a config group (the YAML files in conf/<group>/)."""
-    return sorted(f.stem for f in (conf_dir() / group).glob("*.yaml"))
+def group_options(group: str, config_dirs: Sequence[Path] = ()) -> list[str]:
+    """Names of the options of a config group (the YAML files in conf/<group>/).
+
+    Args:
+        group: ``site`` or ``scenario``.
+        config_dirs: A user's own config folders (``--config-dir``), searched too.
+    """
+    folders = [conf_dir(), *map(Path, config_dirs)]
+    return sorted({f.stem for d in folders for f in (d / group).glob("*.yaml")})
+
+
+def refuse_interpolation(key: str, value: Any) -> None:
+    """Raise ConfigError if ``value`` holds an interpolation (``${...}``) anywhere.
+
+    OmegaConf would resolve it: ``${oc.env:PATH}`` in an event label would copy the
+    environment into config.yaml and the figures, and an unset one would crash. copsim
+    values are plain data, so interpolation is refused everywhere users give values.
+    """
+    if isinstance(value, str) and "${" in value:
+        raise ConfigError(key, value, "a plain value (interpolation ${...} is not allowed)")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            refuse_interpolation(f"{key}.{k}", v)
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            refuse_interpolation(f"{key}[{i}]", v)
 
 
 def _check_sweep_values(name: str, values: list[Any]) -> None:
@@ -130,12 +156,16 @@ def _right_type(param: Param, value: Any) -> bool:
     return isinstance(value, str)
 
 
-def check_overrides(overrides: Sequence[str], *, multirun: bool = False) -> list[Override]:
+def check_overrides(
+    overrides: Sequence[str], *, multirun: bool = False, config_dirs: Sequence[Path] = ()
+) -> list[Override]:
     """Check command-line overrides against the schema and the config groups.
 
     Args:
         overrides: Hydra override strings (``brokerage.hours_per_week=5``).
         multirun: Whether sweeps (``a=1,2,3``) are allowed.
+        config_dirs: A user's own config folders (``--config-dir``), whose sites and
+            scenarios may be chosen too.
 
     Returns:
         The parsed overrides.
@@ -152,6 +182,8 @@ def check_overrides(overrides: Sequence[str], *, multirun: bool = False) -> list
         ) from None
     for o in parsed:
         key = o.key_or_group
+        if "${" in o.input_line.partition("=")[2]:
+            refuse_interpolation(key, o.input_line.partition("=")[2])
         if key.startswith("hydra") or o.package:
             continue
         if o.is_delete() or o.is_add() or o.is_force_add():
@@ -164,7 +196,7 @@ def check_overrides(overrides: Sequence[str], *, multirun: bool = False) -> list
                 key, o.input_line.partition("=")[2], "a single value (add -m to sweep over several)"
             )
         if key in CONFIG_GROUPS:
-            options = group_options(key)
+            options = group_options(key, config_dirs)
             chosen = [str(v) for v in o.sweep_iterator()] if sweep else [str(o.value())]
             for choice in chosen:
                 if choice not in options:
@@ -186,12 +218,12 @@ def values_from_config(cfg: DictConfig) -> dict[str, Any]:
     Raises:
         ConfigError: For an unknown key, a bad value or a malformed event.
     """
-    # Hydra's own node is left out unresolved: during a run it refers to sweep-only keys.
-    tree = {
-        key: OmegaConf.to_container(node, resolve=True) if OmegaConf.is_config(node) else node
-        for key, node in cfg.items()
-        if key != "hydra"
-    }
+    # Read unresolved, so that an interpolation is refused rather than resolved. Hydra's
+    # own node is left out: during a run it refers to sweep-only keys.
+    tree = OmegaConf.to_container(cfg, resolve=False) if OmegaConf.is_config(cfg) else dict(cfg)
+    tree.pop("hydra", None)
+    for key, value in tree.items():
+        refuse_interpolation(str(key), value)
     tree.pop("replicates", None)  # how many seeds a sweep job runs, not part of a run
     return copy.deepcopy(_validated(json.dumps(tree, sort_keys=True)))
 
@@ -251,6 +283,116 @@ def compose(overrides: Sequence[str] = ()) -> DictConfig:
     register()
     with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
         return hydra_compose(config_name="config", overrides=list(overrides))
+
+
+@dataclass
+class Command:
+    """A Hydra command line checked before Hydra runs it (:func:`check_command`).
+
+    Attributes:
+        args: The arguments to hand to Hydra (with a unique sweep folder added).
+        config: The configuration composed without sweeps, Hydra's node included.
+        multirun: Whether Hydra will run a sweep.
+        sweep_dir: The sweep folder chosen here (None if the user chose one).
+    """
+
+    args: list[str]
+    config: DictConfig
+    multirun: bool
+    sweep_dir: Path | None = None
+
+
+def _compose_message(err: Exception) -> str:
+    """Hydra's composition error in one line (its first lines, without OmegaConf's detail)."""
+    detail = ("full_key", "reference_type", "object_type", "Config search path", "provider=")
+    lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
+    lines = [ln for ln in lines if not ln.startswith(detail)]
+    return " ".join(lines[:3]) or type(err).__name__
+
+
+def check_command(prog: str, config_name: str, args: Sequence[str]) -> Command:
+    """Check a whole Hydra command line before anything runs or is written.
+
+    Beyond :func:`check_overrides`: stray arguments, Hydra's own flags, the config files
+    chosen (``--config-name``, ``--config-dir`` and the sites and scenarios in it, with
+    their keys and values), ``hydra.*`` overrides, and that the output folder can be
+    written. A sweep without ``hydra.sweep.dir`` gets a folder of its own: the configured
+    name (to the microsecond) plus a random suffix, so two sweeps never share one.
+
+    Args:
+        prog: The command, for messages (``copsim run``).
+        config_name: The primary config in conf/ (``config`` or ``calibration``).
+        args: The command's arguments, as Hydra would read them.
+
+    Raises:
+        CopsimError: One line naming what is wrong and what is allowed.
+    """
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra._internal.utils import get_args_parser
+
+    parser = get_args_parser()
+    parser.prog = prog
+    parser.error = lambda message: _usage(f"{prog}: {message} (see {prog} --help)")  # type: ignore[method-assign]
+    opts = parser.parse_args(list(args))
+    stray = [o for o in opts.overrides if "=" not in o and not o.startswith("~")]
+    if stray:
+        _usage(
+            f"unexpected argument {stray[0]!r} (allowed: overrides key=value; see {prog} --help)"
+        )
+    config_dirs = []
+    if opts.config_dir:
+        config_dirs.append(Path(opts.config_dir).absolute())
+        if not config_dirs[0].is_dir():
+            _usage(
+                f"no folder {opts.config_dir} (--config-dir: a folder of your own site/ and "
+                "scenario/ files, or of a config to name with --config-name)"
+            )
+    if opts.config_path:
+        _usage(f"{prog} does not take --config-path (allowed: --config-dir FOLDER)")
+    name = opts.config_name or config_name
+    register()
+    try:
+        with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+            mode = hydra_compose(config_name=name, return_hydra_config=True).hydra.mode
+    except Exception as err:
+        if not config_dirs:
+            _usage(f"{prog}: {_compose_message(err)}")
+        mode = None  # the config may be in the user's folder: found below
+    multirun = bool(opts.multirun) or str(mode) == "RunMode.MULTIRUN"
+    parsed = check_overrides(opts.overrides, multirun=multirun, config_dirs=config_dirs)
+    # Compose once without sweeps (a swept group at its first option): what Hydra would
+    # fail on, it fails on here, in one line, before any folder is made.
+    fixed = []
+    for o in parsed:
+        if not o.is_sweep_override():
+            fixed.append(o.input_line)
+        elif o.key_or_group in CONFIG_GROUPS:
+            fixed.append(f"{o.key_or_group}={next(iter(o.sweep_string_iterator()))}")
+    if config_dirs:
+        fixed.append(f"hydra.searchpath=[file://{config_dirs[0]}]")
+    try:
+        with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+            cfg = hydra_compose(config_name=name, overrides=fixed, return_hydra_config=True)
+            run_dir = Path(str(cfg.hydra.sweep.dir if multirun else cfg.hydra.run.dir))
+    except CopsimError:
+        raise
+    except Exception as err:
+        _usage(f"{prog}: {_compose_message(err)}")
+    values_from_config(cfg)
+    replicates_from_config(cfg)
+    args = list(args)
+    chosen = None
+    if multirun and not any(o.key_or_group == "hydra.sweep.dir" for o in parsed):
+        run_dir = chosen = run_dir.with_name(f"{run_dir.name}-{uuid.uuid4().hex[:6]}")
+        args.append(f"hydra.sweep.dir={run_dir}")
+    key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
+    check_writable(run_dir, f"{key}=FOLDER")
+    return Command(args, cfg, multirun, chosen)
+
+
+def _usage(message: str) -> NoReturn:
+    raise UsageError(message)
 
 
 def run_hydra(config_name: str, task: Callable[[DictConfig], Any], args: Sequence[str]) -> None:

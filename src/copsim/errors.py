@@ -6,6 +6,9 @@ Commands and library functions raise; only :func:`copsim.cli.main` turns a
 
 from __future__ import annotations
 
+import argparse
+from typing import NoReturn
+
 
 class CopsimError(Exception):
     """An error in what the user asked for; its message is one line naming what to fix.
@@ -43,3 +46,27 @@ class CarriedThroughHydra(BaseException):
     def __init__(self, error: CopsimError):
         super().__init__(str(error))
         self.error = error
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """An argparse parser whose errors are :class:`UsageError` (one line, exit 2).
+
+    argparse would print its usage block and the message itself, then exit; raising lets
+    :func:`copsim.cli.main` report it like every other bad input.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        """Raise the parse error as a UsageError naming the command."""
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+class Interrupted(CopsimError):
+    """Ctrl-C: the command stopped; the message says how to pick up again."""
+
+    exit_code = 130
+
+
+class CollectFailed(CopsimError):
+    """A sweep's tables could not be written whole; the message says why."""
+
+    exit_code = 1

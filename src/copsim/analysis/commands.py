@@ -1,29 +1,64 @@
-"""The ``copsim compare`` and ``copsim sensitivity`` commands."""
+"""The ``copsim compare``, ``sensitivity``, ``experiment`` and ``calibrate`` commands.
+
+Each checks everything it was given (arguments, configurations, the output folder) before
+it runs anything, so a bad input costs nothing and leaves nothing behind.
+"""
 
 from __future__ import annotations
 
 import argparse
+import uuid
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from copsim.errors import UsageError
+from copsim.errors import ArgumentParser, UsageError
+from copsim.files import check_writable
 
 
 def _out_folder(kind: str, given: str | None) -> Path:
+    """The output folder: ``--out``, or ``results/<kind>/<time>-<suffix>``, checked writable.
+
+    The default name goes to the microsecond with a random suffix, so two commands started
+    together never write into one folder.
+    """
     if given:
-        return Path(given)
-    return Path("results") / kind / datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
+        folder = Path(given)
+    else:
+        stamp = datetime.now().strftime("%Y-%m-%d_%H-%M-%S-%f")
+        folder = Path("results") / kind / f"{stamp}-{uuid.uuid4().hex[:6]}"
+    check_writable(folder, "--out")
+    return folder
+
+
+def at_least(low: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` up."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low:
+            raise argparse.ArgumentTypeError(
+                f"invalid value {text!r} (allowed: a whole number from {low} up)"
+            )
+        return value
+
+    return parse
 
 
 def compare_command(args: list[str]) -> None:
     """``copsim compare``: compare configurations over replicates, paired by seed."""
     import yaml
 
-    from copsim.analysis.replicates import load_sweep, run_configurations
+    from copsim.analysis.replicates import expand, load_sweep, resolve_config, run_configurations
     from copsim.analysis.report import DEFAULT_OUTPUTS, write_comparison
     from copsim.config import REPLICATES
+    from copsim.model.schema import ConfigError
+    from copsim.runs.outputs import SUMMARY
 
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="copsim compare",
         description="Compare configurations over replicates (paired by seed) against a "
         "baseline. Give a collected sweep folder, or overrides whose comma lists make the "
@@ -33,31 +68,72 @@ def compare_command(args: list[str]) -> None:
     parser.add_argument("--baseline", help="baseline configuration (default: the first)")
     parser.add_argument("--outputs", help="comma-separated summary outputs to compare")
     parser.add_argument("--out", help="output folder (default: results/compare/<time>)")
-    parser.add_argument("--workers", type=int, help="processes (default: every core)")
+    parser.add_argument("--workers", type=at_least(1), help="processes (default: every core)")
     opts = parser.parse_args(args)
     items = [i for i in opts.items if not i.startswith("replicates=")]
     replicates = 20
     for item in set(opts.items) - set(items):
-        replicates = REPLICATES.check(yaml.safe_load(item.partition("=")[2]))
-    if items and Path(items[0]).is_dir():
-        runs = load_sweep(items[0])
-    else:
-        runs = run_configurations(items, replicates=replicates, workers=opts.workers)
+        text = item.partition("=")[2]
+        try:
+            replicates = REPLICATES.check(yaml.safe_load(text))
+        except yaml.YAMLError:
+            raise ConfigError("replicates", text, REPLICATES.allowed()) from None
+        if replicates < 2:  # an interval, or an effect size, needs two runs at least
+            raise ConfigError(
+                "replicates",
+                replicates,
+                "a whole number from 2 (compare needs two runs or more for an interval)",
+            )
+    folders = [i for i in items if "=" not in i]
+    if folders and (len(items) > 1 or not Path(folders[0]).is_dir()):
+        raise UsageError(
+            f"no sweep folder {folders[0]!r} (allowed: one collected sweep folder, or "
+            "overrides key=value)"
+            if not Path(folders[0]).is_dir()
+            else "a sweep folder is compared alone (allowed: SWEEP_DIR, or overrides)"
+        )
+    names = [o.name for o in SUMMARY]
     outputs = opts.outputs.split(",") if opts.outputs else DEFAULT_OUTPUTS
-    unknown = [o for o in outputs if o not in runs.outputs]
+    unknown = [o for o in outputs if o not in names]
     if unknown:
-        raise UsageError(f"unknown output {unknown[0]!r} (allowed: {', '.join(runs.outputs)})")
-    report = write_comparison(runs, _out_folder("compare", opts.out), opts.baseline, outputs)
+        raise UsageError(f"unknown output {unknown[0]!r} (allowed: {', '.join(names)})")
+    folder = _out_folder("compare", opts.out)
+    if folders:
+        try:
+            runs = load_sweep(folders[0])
+        except FileNotFoundError as err:
+            raise UsageError(f"{err} (allowed: a sweep folder with finished runs)") from None
+        fewest = int(runs.summary.groupby("config").size().min())
+        if fewest < 2:
+            raise UsageError(
+                f"{folders[0]} has a configuration with {fewest} run (allowed: 2 or more "
+                "replicates each; sweep with replicates=N)"
+            )
+        if opts.baseline:
+            runs.resolve(opts.baseline)
+    else:
+        if opts.baseline:  # checked before the runs, not after
+            resolve_config(opts.baseline, [label for label, _ in expand(items)])
+        runs = run_configurations(
+            items, replicates=replicates, workers=opts.workers, label="compare"
+        )
+    report = write_comparison(runs, folder, opts.baseline, outputs)
     print(f"copsim: comparison written to {report}")
 
 
 def sensitivity_command(args: list[str]) -> None:
     """``copsim sensitivity``: Morris screening or Sobol indices through SALib."""
-    from copsim.analysis.sensitivity import DEFAULT_FACTORS, analyse, factors_from, plot
+    from copsim.analysis.sensitivity import (
+        DEFAULT_FACTORS,
+        analyse,
+        check_design,
+        factors_from,
+        plot,
+    )
     from copsim.files import atomic_write
     from copsim.runs.plotting import save
 
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="copsim sensitivity",
         description="Global sensitivity of one summary output to parameters, over ranges "
         "taken from the parameter schema (narrow them with --range).",
@@ -80,14 +156,16 @@ def sensitivity_command(args: list[str]) -> None:
         "--samples",
         type=int,
         default=10,
-        help="Morris trajectories, or Sobol base samples (a power of 2)",
+        help="Morris trajectories (2 or more), or Sobol base samples (a power of 2)",
     )
-    parser.add_argument("--replicates", type=int, default=4, help="seeds per sample")
-    parser.add_argument("--workers", type=int, help="processes (default: every core)")
+    parser.add_argument("--replicates", type=at_least(1), default=4, help="seeds per sample")
+    parser.add_argument("--workers", type=at_least(1), help="processes (default: every core)")
     parser.add_argument("--out", help="output folder (default: results/sensitivity/<time>)")
     opts = parser.parse_args(args)
     names = opts.params.split(",") if opts.params else list(DEFAULT_FACTORS)
     factors = factors_from(names, opts.range)
+    check_design(opts.method, opts.samples, opts.replicates)
+    folder = _out_folder("sensitivity", opts.out)
     result = analyse(
         factors,
         opts.output,
@@ -97,7 +175,6 @@ def sensitivity_command(args: list[str]) -> None:
         opts.overrides,
         opts.workers,
     )
-    folder = _out_folder("sensitivity", opts.out)
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write(folder / "indices.csv", lambda p: result.indices.to_csv(p, index=False))
     atomic_write(folder / "samples.csv", lambda p: result.samples.to_csv(p, index=False))
@@ -108,18 +185,21 @@ def sensitivity_command(args: list[str]) -> None:
 
 
 def experiment_command(args: list[str]) -> None:
-    """``copsim experiment``: run the programme's lessons as experiments."""
-    from copsim.analysis.experiment import available, run_experiment
+    """``copsim experiment``: run the programme's lessons, or a user's own experiment file."""
+    from copsim.analysis.experiment import Experiment, available, run_experiment
 
     names = available()
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="copsim experiment",
-        description="Run experiments from experiments/*.yaml; each writes its tables and "
-        "figures under results/experiments/<name>/ and checks the pattern it predicts.",
+        description="Run experiments from experiments/*.yaml, or your own YAML files (a "
+        "path); each writes its tables and figures under results/experiments/<name>/ and "
+        "checks the pattern it predicts.",
     )
-    parser.add_argument("names", nargs="*", help=f"'all' or any of: {', '.join(names)}")
-    parser.add_argument("--replicates", type=int, help="override the file's replicates")
-    parser.add_argument("--workers", type=int, help="processes (default: every core)")
+    parser.add_argument(
+        "names", nargs="*", help=f"'all', a path to a .yaml file, or any of: {', '.join(names)}"
+    )
+    parser.add_argument("--replicates", type=at_least(2), help="override the file's replicates")
+    parser.add_argument("--workers", type=at_least(1), help="processes (default: every core)")
     parser.add_argument("--out", help="parent folder (default: results/experiments)")
     parser.add_argument("--list", action="store_true", help="list the experiments")
     opts = parser.parse_args(args)
@@ -127,14 +207,21 @@ def experiment_command(args: list[str]) -> None:
         print("\n".join(names))
         return
     chosen = names if opts.names == ["all"] else opts.names
+    folders = {}
+    for name in chosen:  # every file is read and checked before any experiment runs
+        own_file = name.endswith((".yaml", ".yml")) or "/" in name
+        if not own_file and name not in names:
+            raise UsageError(
+                f"unknown experiment {name!r} (allowed: all, a path to a .yaml file, "
+                f"{', '.join(names)})"
+            )
+        if own_file and not Path(name).is_file():
+            raise UsageError(f"no experiment file {name} (allowed: a path to a .yaml file)")
+        stem = Experiment.load(name).name
+        folders[name] = Path(opts.out or Path("results") / "experiments") / stem
+        check_writable(folders[name], "--out")
     for name in chosen:
-        if name not in names:
-            raise UsageError(f"unknown experiment {name!r} (allowed: all, {', '.join(names)})")
-    if opts.replicates is not None and opts.replicates < 2:
-        raise UsageError(f"invalid value for --replicates: {opts.replicates} (allowed: 2 or more)")
-    for name in chosen:
-        folder = Path(opts.out) / name if opts.out else None
-        _, checks, folder = run_experiment(name, folder, opts.replicates, opts.workers)
+        _, checks, folder = run_experiment(name, folders[name], opts.replicates, opts.workers)
         print(f"copsim: {name} written to {folder}")
         for row in checks.itertuples(index=False):
             verdict = "holds" if row.holds else "DOES NOT HOLD"
@@ -146,9 +233,14 @@ def experiment_command(args: list[str]) -> None:
 
 def calibrate_command(args: list[str]) -> None:
     """``copsim calibrate``: fit the no-CoP site to reference figures with Optuna."""
-    from copsim.analysis.calibration import trial
-    from copsim.config import check_overrides, run_hydra
+    from omegaconf import OmegaConf
 
-    overrides = [a for a in args if not a.startswith("-") and "=" in a]
-    check_overrides([o for o in overrides if not o.startswith("hydra")], multirun=True)
-    run_hydra("calibration", trial, args)
+    from copsim.analysis.calibration import trial
+    from copsim.config import check_command, run_hydra
+    from copsim.model.schema import ConfigError
+
+    command = check_command("copsim calibrate", "calibration", args)
+    trials = OmegaConf.select(command.config, "hydra.sweeper.n_trials")
+    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
+        raise ConfigError("hydra.sweeper.n_trials", trials, "a whole number from 1 up")
+    run_hydra("calibration", trial, command.args)

@@ -113,7 +113,16 @@ class Experiment:
             path = experiments_dir() / f"{name_or_path}.yaml"
         if not path.exists():
             raise ConfigError("experiment", str(name_or_path), "one of " + ", ".join(available()))
-        raw = yaml.safe_load(path.read_text()) or {}
+        try:
+            raw = yaml.safe_load(path.read_text()) or {}
+        except yaml.YAMLError as err:
+            where = getattr(err, "problem_mark", None)
+            line = f"line {where.line + 1}" if where else "the file"
+            raise ConfigError(path.name, line, "valid YAML (a mapping of the keys below)") from None
+        if not isinstance(raw, dict):
+            raise ConfigError(
+                path.name, type(raw).__name__, "a mapping with keys " + ", ".join(KEYS)
+            )
         unknown = set(raw) - set(KEYS)
         if unknown:
             key = sorted(unknown)[0]
@@ -149,7 +158,7 @@ class Experiment:
             title=str(raw.get("title", path.stem)),
             configurations=configs,
             baseline=baseline,
-            replicates=int(raw.get("replicates", 20)),
+            replicates=_replicates(path, raw.get("replicates", 20)),
             outputs=list(raw.get("outputs", [])),
             weekly=list(raw.get("weekly", [])),
             heatmaps=list(raw.get("heatmaps", [])),
@@ -163,7 +172,10 @@ class Experiment:
     def run(self, replicates: int | None = None, workers: int | None = None) -> Runs:
         """Run every configuration over the same seeds and add the derived outputs."""
         runs = run_configurations(
-            self.configurations, replicates or self.replicates, workers=workers
+            self.configurations,
+            replicates or self.replicates,
+            workers=workers,
+            label=f"experiment {self.name}",
         )
         wanted = {*self.outputs, *self.heatmaps}
         wanted |= {e.output for e in self.expect}
@@ -297,6 +309,13 @@ def write(experiment: Experiment, runs: Runs, folder: Path) -> pd.DataFrame:
     lines.append("See [report.md](report.md) for every table and figure.\n")
     atomic_write(folder / "README.md", lambda p: p.write_text("\n".join(lines)))
     return checks
+
+
+def _replicates(path: Path, value: Any) -> int:
+    """An experiment file's replicates: a whole number from 2 (intervals need two)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        raise ConfigError(f"{path.name}: replicates", value, "a whole number from 2 up")
+    return value
 
 
 def _slug(name: str) -> str:

@@ -85,6 +85,24 @@ def factors_from(names: Sequence[str], ranges: Sequence[str] = ()) -> list[Facto
     return factors
 
 
+def check_design(method: str, samples: int, replicates: int) -> None:
+    """Check a design before anything runs.
+
+    Raises:
+        ConfigError: For an unknown method, too few samples (Morris needs two trajectories
+            for sigma; Sobol a power of 2 from 2), or fewer than one replicate.
+    """
+    if method not in ("morris", "sobol"):
+        raise ConfigError("--method", method, "morris or sobol")
+    whole = isinstance(samples, int) and not isinstance(samples, bool)
+    if method == "morris" and (not whole or samples < 2):
+        raise ConfigError("--samples", samples, "a whole number of trajectories from 2 up")
+    if method == "sobol" and (not whole or samples < 2 or samples & (samples - 1)):
+        raise ConfigError("--samples", samples, "a power of 2 from 2 (2, 4, 8, ...)")
+    if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
+        raise ConfigError("--replicates", replicates, "a whole number from 1 up")
+
+
 def sample(factors: Sequence[Factor], method: str, n: int) -> np.ndarray:
     """SALib sample matrix (rows: points, columns: factors)."""
     problem = _problem(factors)
@@ -129,8 +147,7 @@ def analyse(
     names = [o.name for o in SUMMARY]
     if output not in names:
         raise ConfigError("--output", output, "one of " + ", ".join(names))
-    if method not in ("morris", "sobol"):
-        raise ConfigError("--method", method, "morris or sobol")
+    check_design(method, samples, replicates)
     base = values_from_config(compose(list(overrides)))
     x = sample(factors, method, samples)
     jobs = []
@@ -139,7 +156,7 @@ def analyse(
             f.name: (int(v) if f.integer else float(v)) for f, v in zip(factors, row, strict=True)
         }
         jobs += [(str(i), {**base, **point, "seed": base["seed"] + r}) for r in range(replicates)]
-    results = run_many(jobs, workers)
+    results = run_many(jobs, workers, f"sensitivity ({method})")
     y_runs = np.array(
         [np.nan if r.summary[output] is None else r.summary[output] for _, r in results],
         dtype=float,

@@ -138,7 +138,8 @@ class Param:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}"
+    # Whole numbers in full (the seed's 2147483647, not 2.14748e+09); others briefly.
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 def P(name: str, default: Any, low: float | None = None, high: float | None = None, **kw) -> Param:

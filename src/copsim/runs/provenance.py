@@ -73,3 +73,26 @@ def provenance(values: Mapping[str, Any], argv: list[str] | None = None) -> dict
         "command": argv if argv is not None else sys.argv,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+
+
+def replay_command(hydra_cfg: Any) -> list[str]:
+    """The ``copsim run`` command that redoes a run or sweep, from Hydra's record of it.
+
+    Hydra's own overrides are kept (a sweep's folder among them, so replaying a sweep
+    resumes it), and a user's ``--config-dir`` and ``--config-name``.
+    """
+    from omegaconf import OmegaConf
+
+    command = ["copsim", "run"]
+    if str(OmegaConf.select(hydra_cfg, "mode")) == "RunMode.MULTIRUN":
+        command.append("-m")
+    for source in OmegaConf.select(hydra_cfg, "runtime.config_sources", default=None) or []:
+        if source.get("provider") == "command-line":
+            command += ["--config-dir", str(source["path"]).removeprefix("file://")]
+    name = OmegaConf.select(hydra_cfg, "job.config_name", default="config")
+    if name not in ("config", "calibration"):
+        command += ["--config-name", str(name)]
+    own = OmegaConf.select(hydra_cfg, "overrides.hydra", default=[]) or []
+    command += [str(o) for o in own if not str(o).startswith("hydra.mode=")]  # -m says it
+    command += [str(o) for o in OmegaConf.select(hydra_cfg, "overrides.task", default=[]) or []]
+    return command

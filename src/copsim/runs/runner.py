@@ -12,6 +12,7 @@ import pandas as pd
 
 from copsim.config import compose, values_from_config
 from copsim.model.cop_model import CopModel
+from copsim.model.schema import SCHEMA, ConfigError
 from copsim.runs.outputs import TwinOutcome, summarise, twin_outcome
 
 NO_COP = {"brokerage.hours_per_week": 0.0}
@@ -105,7 +106,9 @@ def run(overrides: Sequence[str] = (), seed: int | None = None) -> RunResult:
     Raises:
         copsim.model.schema.ConfigError: For a bad override or value.
     """
+    if isinstance(overrides, str):
+        raise ConfigError("overrides", overrides, "a list of overrides, e.g. ['weeks=52']")
     overrides = list(overrides)
     if seed is not None:
-        overrides.append(f"seed={int(seed)}")
+        overrides.append(f"seed={SCHEMA['seed'].check(seed)}")
     return run_values(values_from_config(compose(overrides)))

@@ -9,6 +9,7 @@ telemetry. The first is served locally; the other two are switched off here.
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import os
 import socket
 
@@ -16,8 +17,13 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 APP = "copsim.viz.app"
 
-OFFLINE_ENV = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
-"""Environment set before Solara is imported, so it never tries to phone home."""
+OFFLINE_ENV = {
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    # Solara's "Made with Solara" badge sits over the dashboard's bottom-right corner at
+    # 1366x768 (solara.server.settings.ThemeSettings.show_banner).
+    "SOLARA_THEME_SHOW_BANNER": "False",
+}
+"""Environment set before Solara is imported: it never phones home, and shows no badge."""
 
 
 VIZ_MODULES = ("solara", "solara_assets", "altair", "ipyvue", "ipyvuetify")
@@ -40,6 +46,31 @@ def front_end_problem() -> str | None:
             "pane with it (mesa issue 3806); pip install 'ipyvue<2' 'ipyvuetify<2'"
         )
     return None
+
+
+def check_host(host: str) -> str | None:
+    """Check ``--host``; return a warning if it serves beyond this machine.
+
+    Raises:
+        UsageError: If ``host`` is not an address or name this machine can listen on.
+    """
+    from copsim.errors import UsageError
+
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError) as err:
+        why = getattr(err, "strerror", None) or type(err).__name__
+        raise UsageError(
+            f"invalid value for --host: {host!r} ({why}; allowed: an address of this "
+            f"machine, e.g. {DEFAULT_HOST})"
+        ) from None
+    addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
+    if all(a.is_loopback for a in addresses):
+        return None
+    return (
+        f"--host {host} serves the demo to other machines, and it has no authentication: "
+        "anyone who can reach this port can use it"
+    )
 
 
 def port_problem(host: str, port: int) -> str | None:
