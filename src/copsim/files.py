@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import tempfile
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,3 +35,63 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 def write_json(path: Path, data: Any) -> None:
     """Write ``data`` as JSON to ``path`` atomically."""
     atomic_write(path, lambda p: p.write_text(json.dumps(data, indent=1, default=str)))
+
+
+def check_writable(folder: Path, option: str) -> None:
+    """Raise a one-line UsageError unless files can be created in ``folder``.
+
+    Checked before any work starts, and without leaving anything behind: the nearest
+    existing ancestor is probed with a temporary file that is deleted at once (permission
+    bits alone would not tell, e.g. for root or on a read-only mount).
+
+    Args:
+        folder: The folder a command would write into (need not exist yet).
+        option: What the user sets to choose another folder, for the message.
+
+    Raises:
+        UsageError: If ``folder`` or an ancestor is a file, or the place is not writable.
+    """
+    from copsim.errors import UsageError
+
+    folder = Path(folder).absolute()
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(
+            f"cannot write to {folder}: {existing} is a file (choose another {option})"
+        )
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as err:
+        why = err.strerror or type(err).__name__
+        raise UsageError(f"cannot write to {folder} ({why}; choose another {option})") from None
+
+
+def move_aside(path: Path) -> Path | None:
+    """Rename a corrupt file to ``<name>.bad-<time>`` so that it is kept but never trusted.
+
+    Returns:
+        The new path, or None if another process moved it first.
+    """
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = path.with_name(f"{path.name}.bad-{stamp}")
+    try:
+        os.replace(path, target)
+    except FileNotFoundError:
+        return None
+    return target
+
+
+def report_bad(path: Path, problem: str, then: str) -> None:
+    """Move a file that cannot be trusted aside and say so in one line on stderr.
+
+    Args:
+        path: The file.
+        problem: What is wrong with it (``is empty``), after its name.
+        then: What happens instead (``run again``).
+    """
+    moved = move_aside(path)
+    if moved is not None:
+        print(f"copsim: {path} {problem}: moved to {moved.name}; {then}", file=sys.stderr)

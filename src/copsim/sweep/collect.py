@@ -19,8 +19,9 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from copsim.errors import CarriedThroughHydra, PointsFailed
+from copsim.errors import CarriedThroughHydra, CollectFailed, PointsFailed
 from copsim.files import write_json
+from copsim.runs.provenance import replay_command
 from copsim.sweep.job import sweep_folder
 from copsim.sweep.progress import Progress, sweep_size
 from copsim.sweep.store import SweepStore, stamp
@@ -72,7 +73,10 @@ class SweepCallback(Callback):
         if self._progress is not None and jobs:
             print(self._progress.line(jobs), file=sys.stderr, flush=True)
         t0 = time.perf_counter()
-        tables = store.collect(self._progress.read if self._progress else None)
+        try:
+            tables = store.collect(self._progress.read if self._progress else None)
+        except CollectFailed as err:  # a sweep never ends with status 0 and no tables
+            raise CarriedThroughHydra(err) from None
         collect_seconds = time.perf_counter() - t0
         failed = [
             json.loads(p.read_text())
@@ -86,18 +90,20 @@ class SweepCallback(Callback):
             failed_points=len(failed),
             failed_runs=sum(f["failed_runs"] for f in failed),
         )
-        write_json(
-            store.root / "sweep.json",
-            {
-                "started": self._started,
-                "ended": time.time(),
-                "collect_seconds": collect_seconds,
-                "jobs": outcome.jobs,
-                "runs": outcome.runs,
-                "failed_points": outcome.failed_points,
-                "command": sys.argv,
-            },
-        )
+        record = {
+            "started": self._started,
+            "ended": time.time(),
+            "collect_seconds": collect_seconds,
+            "jobs": outcome.jobs,
+            "runs": outcome.runs,
+            "failed_points": outcome.failed_points,
+            "command": replay_command(config.hydra),
+        }
+        try:
+            write_json(store.root / "sweep.json", record)
+        except OSError as err:
+            failed = CollectFailed(f"could not write {store.root / 'sweep.json'} ({err.strerror})")
+            raise CarriedThroughHydra(failed) from None
         print(verdict(outcome, this_sweep=True), flush=True)
         if outcome.failed_points:
             raise CarriedThroughHydra(PointsFailed(failed_message(outcome)))

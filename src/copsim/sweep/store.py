@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from copsim.files import atomic_write
+from copsim.errors import CollectFailed
+from copsim.files import atomic_write, report_bad
+from copsim.progress import Bar
 from copsim.runs.provenance import config_hash
 from copsim.sweep.twins import TwinCache
 
@@ -77,8 +79,19 @@ class SweepStore:
         return self.root / "runs" / point / f"seed-{seed}.parquet"
 
     def has_run(self, point: str, seed: int) -> bool:
-        """Whether that run finished (its file exists only once complete)."""
-        return self.run_path(point, seed).exists()
+        """Whether that run finished: its file exists and reads back whole.
+
+        A file that does not (truncated, empty, foreign) is moved aside with one line on
+        stderr, so the run is done again rather than trusted.
+        """
+        path = self.run_path(point, seed)
+        if not path.exists():
+            return False
+        problem = run_file_problem(path, point, seed)
+        if problem is None:
+            return True
+        report_bad(path, problem, "run again")
+        return False
 
     def write_run(self, record: dict[str, Any], weekly: pd.DataFrame) -> Path:
         """Publish a finished run: its weekly rows, with ``record`` in the metadata."""
@@ -86,6 +99,7 @@ class SweepStore:
         import pyarrow.parquet as pq
 
         table = pa.Table.from_pandas(weekly, preserve_index=False)
+        record = {**record, "rows": table.num_rows}  # checked when the file is trusted
         meta = {**(table.schema.metadata or {}), META_KEY: json.dumps(record, default=str)}
         table = table.replace_schema_metadata(meta)
         path = self.run_path(record["point"], record["seed"])
@@ -131,11 +145,58 @@ class SweepStore:
 
         Args:
             read: Runs already read (:meth:`read_run`) by path; the others are read here.
+
+        Raises:
+            CollectFailed: If a run file cannot be read (it is moved aside; the tables of
+                the others are written) or the tables cannot be written.
         """
-        tables = SweepTables.from_runs(self.run_files(), read)
-        if tables is not None:
-            tables.write(self.root)
+        paths, bad = [], 0
+        for path in self.run_files():
+            if path in (read or {}):
+                paths.append(path)
+                continue
+            problem = run_file_problem(path)
+            if problem is None:
+                paths.append(path)
+            else:
+                report_bad(path, problem, "rerun the sweep's command to run it again")
+                bad += 1
+        try:
+            tables = SweepTables.from_runs(paths, read)
+            if tables is not None:
+                tables.write(self.root)
+        except Exception as err:  # disk full, unwritable folder, a file gone bad meanwhile
+            raise CollectFailed(
+                f"could not write the tables of {self.root} ({type(err).__name__}: "
+                f"{str(err).splitlines()[0] if str(err) else 'no detail'})"
+            ) from err
+        if bad:
+            raise CollectFailed(
+                f"{bad} run file{'s' if bad != 1 else ''} in {self.root} could not be read and "
+                "were moved aside (*.bad-<time>); rerun the sweep's command to redo them"
+            )
         return tables
+
+
+def run_file_problem(path: Path, point: str | None = None, seed: int | None = None) -> str | None:
+    """Why a run file cannot be trusted, or None if it reads back whole.
+
+    Reads only the file's footer: the parquet metadata must parse, carry the run's record
+    (for ``point`` and ``seed`` when given), and count the rows the record says it wrote.
+    A file cut short loses its footer, so truncated, empty and foreign files all fail.
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(path)
+        record = json.loads(meta.schema.to_arrow_schema().metadata[META_KEY])
+    except Exception as err:  # pyarrow raises several kinds for a damaged file
+        return f"unreadable ({type(err).__name__})"
+    if point is not None and (record.get("point"), record.get("seed")) != (point, seed):
+        return "holds another run"
+    if "rows" in record and meta.num_rows != record["rows"]:
+        return f"has {meta.num_rows} rows of {record['rows']}"
+    return None
 
 
 @dataclass
@@ -168,10 +229,11 @@ class SweepTables:
         import pyarrow as pa
 
         records, weeklies = [], []
-        for path in paths:
-            record, table = (read or {}).get(path) or SweepStore.read_run(path)
-            records.append(record)
-            weeklies.append(table)
+        with Bar(len(paths), "collect", unit="run files") as bar:
+            for path in bar.track(paths):
+                record, table = (read or {}).get(path) or SweepStore.read_run(path)
+                records.append(record)
+                weeklies.append(table)
         if not records:
             return None
         # Factor columns in the order the first job named them on the command line.

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from copsim.files import write_json
+from copsim.files import report_bad, write_json
 from copsim.runs.provenance import config_hash
 
 if TYPE_CHECKING:
@@ -47,9 +47,12 @@ class TwinCache:
 
         try:
             data = json.loads(path.read_text())
+            return TwinOutcome(Ledger(**data["ledger"]), data["crisis_events"], data["leavers"])
         except FileNotFoundError:
             return None
-        return TwinOutcome(Ledger(**data["ledger"]), data["crisis_events"], data["leavers"])
+        except (ValueError, KeyError, TypeError) as err:  # cut short or not a twin record
+            report_bad(path, f"is not a whole twin record ({type(err).__name__})", "computed again")
+            return None
 
     def put(self, values: Mapping[str, Any], outcome: TwinOutcome) -> None:
         """Publish a twin outcome (a no-CoP run computed anyway is its own twin)."""
