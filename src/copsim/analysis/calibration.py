@@ -17,6 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig, OmegaConf
+
+from copsim.progress import Bar
 
 BURNOUT_AT_RISK = 0.5
 """Burnout level above which a practitioner counts as 'at risk of burnout'."""
@@ -89,3 +93,30 @@ def trial(cfg) -> float:
     (folder / "trial.json").write_text(json.dumps(record, indent=2))
     print(f"loss {result:.3f}: " + ", ".join(f"{k} {v:.3f}" for k, v in measured.items()))
     return result
+
+
+class TrialProgress(Callback):
+    """Hydra callback: a progress bar over the calibration's trials (conf/calibration.yaml).
+
+    Optuna's trials run one after another in this process, so each finished job is one
+    trial done.
+    """
+
+    def __init__(self) -> None:
+        self._bar: Bar | None = None
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Start the bar at 0 of ``hydra.sweeper.n_trials``."""
+        total = OmegaConf.select(config, "hydra.sweeper.n_trials", default=0) or 0
+        self._bar = Bar(int(total), "calibrate", unit="trials")
+        self._bar.draw(force=True)
+
+    def on_job_end(self, config: DictConfig, job_return: Any, **kwargs: Any) -> None:
+        """Count a trial done."""
+        if self._bar is not None:
+            self._bar.advance()
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Finish the bar's line."""
+        if self._bar is not None:
+            self._bar.close()

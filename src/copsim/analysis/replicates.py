@@ -19,8 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from copsim.config import check_overrides, compose, values_from_config
+from copsim.config import REPLICATES, check_overrides, compose, values_from_config
 from copsim.errors import UsageError
+from copsim.progress import Bar
 from copsim.runs.outputs import SUMMARY
 from copsim.runs.runner import RunResult, run_values
 
@@ -60,18 +61,25 @@ class Runs:
         ``scenario=cop_unnurtured`` matches the label ``scenario=cop_unnurtured site=...``
         when no other configuration contains it.
         """
-        if label in self.configs:
-            return label
-        parts = [_setting(p) for p in label.split()]
-        hits = [
-            c for c in self.configs if all(p in [_setting(q) for q in c.split()] for p in parts)
-        ]
-        if len(hits) != 1:
-            raise UsageError(
-                f"baseline {label!r} matches {len(hits)} configurations "
-                f"(allowed: one of {', '.join(self.configs)})"
-            )
-        return hits[0]
+        return resolve_config(label, self.configs)
+
+
+def resolve_config(label: str, configs: Sequence[str]) -> str:
+    """The configuration of ``configs`` a label names (see :meth:`Runs.resolve`).
+
+    Raises:
+        UsageError: If the label names none of them, or several.
+    """
+    if label in configs:
+        return label
+    parts = [_setting(p) for p in label.split()]
+    hits = [c for c in configs if all(p in [_setting(q) for q in c.split()] for p in parts)]
+    if len(hits) != 1:
+        raise UsageError(
+            f"baseline {label!r} matches {len(hits)} configurations "
+            f"(allowed: one of {', '.join(configs)})"
+        )
+    return hits[0]
 
 
 def _setting(part: str) -> tuple[str, object]:
@@ -113,16 +121,26 @@ def _run(job: tuple[str, dict[str, Any]]) -> tuple[str, RunResult]:
 
 
 def run_many(
-    jobs: Sequence[tuple[str, dict[str, Any]]], workers: int | None = None
+    jobs: Sequence[tuple[str, dict[str, Any]]],
+    workers: int | None = None,
+    label: str = "runs",
 ) -> list[tuple[str, RunResult]]:
-    """Run labelled configurations, in parallel over ``workers`` processes, in order."""
+    """Run labelled configurations, in parallel over ``workers`` processes, in order.
+
+    Args:
+        jobs: ``(label, values)`` pairs, each one run.
+        workers: Processes (default: every core; 1 runs in this process).
+        label: What the progress bar calls the work (``compare``).
+    """
     workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(jobs) <= 1:
-        return list(map(_run, jobs))
-    # forkserver: workers start from a clean process, not a fork of a threaded one.
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_run, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
+    with Bar(len(jobs), label) as bar:
+        if workers == 1 or len(jobs) <= 1:
+            return list(bar.track(map(_run, jobs)))
+        # forkserver: workers start from a clean process, not a fork of a threaded one.
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            chunks = max(1, len(jobs) // (4 * workers))
+            return list(bar.track(pool.map(_run, jobs, chunksize=chunks)))
 
 
 def run_configurations(
@@ -130,6 +148,7 @@ def run_configurations(
     replicates: int = 20,
     seed: int | None = None,
     workers: int | None = None,
+    label: str = "runs",
 ) -> Runs:
     """Run every configuration the overrides describe, each over the same seeds.
 
@@ -139,10 +158,14 @@ def run_configurations(
         replicates: Seeds per configuration: ``seed .. seed + replicates - 1``.
         seed: First seed (default: the configuration's ``seed``).
         workers: Processes to use (default: every core; 1 runs in this process).
+        label: What the progress bar calls the work.
 
     Returns:
         The runs, with common random numbers across configurations for each seed.
     """
+    replicates = int(REPLICATES.check(replicates))
+    if isinstance(overrides, str):
+        raise UsageError(f"overrides {overrides!r} (allowed: a list, e.g. ['scenario=cop,no_cop'])")
     if isinstance(overrides, Mapping):
         configs = [(label, list(o)) for label, o in overrides.items()]
     else:
@@ -154,7 +177,7 @@ def run_configurations(
         events[label] = values["events"]
         factors.append({"config": label, **dict(_setting(p) for p in label.split() if "=" in p)})
         jobs += [(label, {**values, "seed": first + i}) for i in range(replicates)]
-    results = run_many(jobs, workers)
+    results = run_many(jobs, workers, label)
     summary = pd.DataFrame(
         [{"config": label, "seed": r.values["seed"], **r.summary} for label, r in results]
     )

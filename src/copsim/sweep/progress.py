@@ -16,6 +16,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
+from copsim.progress import clock
 from copsim.sweep.store import SweepStore, stamp
 
 BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
@@ -107,13 +108,13 @@ class Progress:
         computed = sum(j["done"] for j in jobs)
         text = f"copsim: sweep {done}"
         if self.size is None:
-            return f"{text} jobs done ({runs} runs), {_clock(elapsed)} elapsed"
+            return f"{text} jobs done ({runs} runs), {clock(elapsed)} elapsed"
         total_jobs, total_runs = self.size
-        text += f"/{total_jobs} jobs done ({runs}/{total_runs} runs), {_clock(elapsed)} elapsed"
+        text += f"/{total_jobs} jobs done ({runs}/{total_runs} runs), {clock(elapsed)} elapsed"
         if computed and done < total_jobs:
             # Runs computed so far set the pace; runs found done cost nothing.
             left = (total_runs - runs) * elapsed / computed
-            text += f", about {_clock(left)} left"
+            text += f", about {clock(left)} left"
         return text
 
     def _loop(self) -> None:
@@ -132,9 +133,3 @@ class Progress:
             if key != self._shown and now - last >= self.every:
                 print(self.line(jobs), file=sys.stderr, flush=True)
                 self._shown, last = key, now
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
