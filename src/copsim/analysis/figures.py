@@ -6,17 +6,25 @@ with copsim's version and git commit in its metadata (:func:`copsim.runs.plottin
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from copsim.analysis.replicates import Runs
 from copsim.errors import UsageError
 from copsim.runs.outputs import SUMMARY, WEEKLY
-from copsim.runs.plotting import mark_events
+from copsim.runs.plotting import mark_events, series_style, shorten
+
+LABEL_CHARS = 28
+"""Configuration labels on figures are wrapped (or cut) to lines of this length."""
+
+GRID_COLUMNS = 3
+"""Panels per row of the forest and means figures (a grid, not a strip)."""
 
 UNITS = {o.name: o.unit for o in (*WEEKLY, *SUMMARY)}
 
@@ -48,11 +56,11 @@ def weekly_bands(
             sub = runs.weekly[runs.weekly["config"] == config]
             q = sub.groupby("week")[output].quantile([band[0] / 100, 0.5, band[1] / 100])
             q = q.unstack()
-            colour = f"C{i}"
+            style = series_style(i)
             ax.fill_between(
-                q.index, q.iloc[:, 0], q.iloc[:, 2], color=colour, alpha=0.2, linewidth=0
+                q.index, q.iloc[:, 0], q.iloc[:, 2], color=style["color"], alpha=0.12, linewidth=0
             )
-            ax.plot(q.index, q.iloc[:, 1], color=colour, label=config)
+            ax.plot(q.index, q.iloc[:, 1], label=shorten(config, LABEL_CHARS), **style)
         mark_events(ax, list(events.values()))
         ax.set_title(output.replace("_", " "))
         ax.set_ylabel(UNITS.get(output, ""))
@@ -61,7 +69,9 @@ def weekly_bands(
         ax.set_visible(False)
     for ax in axes[-1]:
         ax.set_xlabel("week")
-    axes.flat[0].legend(fontsize=8)
+    # One legend for all panels, below them, outside the data.
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(cols, 3), fontsize=8)
     fig.suptitle(f"Median and {band[0]:g}-{band[1]:g}% band across replicates", fontsize=11)
     return fig
 
@@ -69,26 +79,41 @@ def weekly_bands(
 def _intervals(
     table: pd.DataFrame, outputs: Sequence[str], low: str, high: str, colour: str, zero: bool
 ) -> Figure:
-    """One panel per output: each configuration's value with its interval, as a dot plot."""
+    """A grid of panels, one per output: each configuration's value with its interval."""
     configs = list(dict.fromkeys(table["config"]))
+    names = [textwrap.fill(shorten(c, 2 * LABEL_CHARS), LABEL_CHARS) for c in configs]
+    cols = min(GRID_COLUMNS, len(outputs))
+    rows = int(np.ceil(len(outputs) / cols))
     fig, axes = plt.subplots(
-        1,
-        len(outputs),
-        figsize=(3.2 * len(outputs), 0.45 * len(configs) + 2),
+        rows,
+        cols,
+        figsize=(2.2 + 3.2 * cols, rows * (0.5 * len(configs) + 1.2) + 0.6),
         squeeze=False,
+        sharey=True,
         layout="constrained",
     )
     y = np.arange(len(configs))[::-1]
-    for ax, output in zip(axes[0], outputs, strict=True):
+    for ax, output in zip(axes.flat, outputs, strict=False):
         sub = table[table["output"] == output].set_index("config").reindex(configs)
         xerr = [sub["mean"] - sub[low], sub[high] - sub["mean"]]
         ax.errorbar(sub["mean"], y, xerr=xerr, fmt="o", color=colour, capsize=3)
         if zero:
             ax.axvline(0, color="0.5", linestyle="--", linewidth=1)
-        ax.set_yticks(y, configs if ax is axes[0][0] else [""] * len(configs))
+        ax.set_yticks(y, names)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.xaxis.set_major_formatter(FuncFormatter(_compact))
         ax.set_title(output.replace("_", " "), fontsize=9)
         ax.grid(alpha=0.3, axis="x")
+    for ax in axes.flat[len(outputs) :]:
+        ax.set_visible(False)
     return fig
+
+
+def _compact(value: float, _pos: int | None = None) -> str:
+    """A tick label short enough not to run into its neighbours (``-50k``, ``0.12``)."""
+    if abs(value) >= 10_000:
+        return f"{value / 1000:.3g}k"
+    return f"{value:.3g}"
 
 
 def forest(differences: pd.DataFrame, outputs: Sequence[str] | None = None) -> Figure:

@@ -225,7 +225,7 @@ def plot(result: SensitivityResult) -> Figure:
             capsize=3,
         )
         ax.set_xlabel(f"Sobol indices of {result.output} (95% CI)")
-        ax.legend()
+        fig.legend(loc="outside lower center", ncols=2, fontsize=8)  # outside the bars
     ax.set_yticks(y, idx["parameter"])
     ax.grid(alpha=0.3, axis="x")
     return fig

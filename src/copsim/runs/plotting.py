@@ -23,12 +23,34 @@ STATE_COLOURS = {
 }
 
 
+EVENT_LABEL_CHARS = 28
+"""Longest event label drawn on a plot (longer ones end in an ellipsis): it runs down
+the panel from the top and must stay inside it."""
+
+TITLE_PAD = 16
+"""Points between a panel and its title, room for the legend drawn between them."""
+
+LINE_STYLES = ("-", "--", ":", "-.")
+"""With the 10 colours of the cycle, 40 series that can be told apart."""
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, ending in an ellipsis if it was longer."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+
+
+def series_style(i: int) -> dict[str, Any]:
+    """Colour and line style of series ``i``: a new line style after every 10 colours."""
+    return {"color": f"C{i % 10}", "linestyle": LINE_STYLES[(i // 10) % len(LINE_STYLES)]}
+
+
 def mark_events(ax: plt.Axes, events: Sequence[dict[str, Any]]) -> None:
     """Draw each policy event as a dashed vertical line labelled at the top."""
     for event in events:
         ax.axvline(event["week"], color="0.3", linestyle="--", linewidth=1)
         ax.annotate(
-            event.get("label", ""),
+            shorten(event.get("label", ""), EVENT_LABEL_CHARS),
             (event["week"], 1.0),
             xycoords=("data", "axes fraction"),
             rotation=90,
@@ -70,7 +92,7 @@ def overview(weekly: pd.DataFrame, events: Sequence[dict[str, Any]], title: str)
     twin.set_ylim(0, 1)
     twin.set_ylabel("burnout (0-1)")
     _legend(ax, twin)
-    ax.set_title("Workforce")
+    ax.set_title("Workforce", pad=TITLE_PAD)
 
     ax = axes[0, 1]
     shade_established(ax, weekly)
@@ -86,7 +108,7 @@ def overview(weekly: pd.DataFrame, events: Sequence[dict[str, Any]], title: str)
     twin.set_ylim(0, 1)
     twin.set_ylabel("trust, knowledge (0-1)")
     _legend(ax, twin)
-    ax.set_title("Working across agencies")
+    ax.set_title("Working across agencies", pad=TITLE_PAD)
 
     ax = axes[1, 0]
     cols = list(STATE_COLOURS)
@@ -99,8 +121,8 @@ def overview(weekly: pd.DataFrame, events: Sequence[dict[str, Any]], title: str)
     )
     ax.set_ylabel("people")
     ax.set_xlabel("week")
-    ax.legend(loc="lower left", fontsize=8, ncols=4)
-    ax.set_title("People with multiple needs")
+    _legend(ax)
+    ax.set_title("People with multiple needs", pad=TITLE_PAD)
 
     ax = axes[1, 1]
     for col, colour in (
@@ -111,8 +133,8 @@ def overview(weekly: pd.DataFrame, events: Sequence[dict[str, Any]], title: str)
         ax.plot(w, weekly[col] / 1000, label=col.replace("_", " "), color=colour)
     ax.set_ylabel("cumulative cost (thousand GBP)")
     ax.set_xlabel("week")
-    ax.legend(fontsize=8)
-    ax.set_title("Costs")
+    _legend(ax)
+    ax.set_title("Costs", pad=TITLE_PAD)
 
     for ax in axes.flat:
         mark_events(ax, events)
@@ -121,10 +143,24 @@ def overview(weekly: pd.DataFrame, events: Sequence[dict[str, Any]], title: str)
     return fig
 
 
-def _legend(ax: plt.Axes, twin: plt.Axes) -> None:
-    h1, l1 = ax.get_legend_handles_labels()
-    h2, l2 = twin.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="lower left", fontsize=8)
+def _legend(ax: plt.Axes, *others: plt.Axes) -> None:
+    """One legend for a panel and its twin, above the panel (outside the data)."""
+    handles, labels = ax.get_legend_handles_labels()
+    for other in others:
+        more = other.get_legend_handles_labels()
+        handles, labels = handles + more[0], labels + more[1]
+    ax.legend(
+        handles,
+        labels,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
+        ncols=len(labels),
+        fontsize=7,
+        frameon=False,
+        borderaxespad=0.2,
+        handlelength=1.5,
+        columnspacing=1.0,
+    )
 
 
 def save(fig: Figure, path: str) -> None:
