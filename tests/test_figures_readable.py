@@ -109,12 +109,12 @@ def _intervals_table(kind: str) -> pd.DataFrame:
         scale = 150_000 if output in ("net_benefit", "programme_cost") else 1.0
         mean = rng.normal() * scale
         low, high = mean - scale * 0.3, mean + scale * 0.3
+        row = {"config": config, "output": output, "mean": mean}
         if kind == "forest":
-            rows.append(dict(config=config, output=output, mean=mean, low=low, high=high,
-                             baseline="brokerage.hours_per_week=0 brokerage.setup_weeks=4"))  # fmt: skip
+            row.update(low=low, high=high, baseline=GRID[0])
         else:
-            rows.append(dict(config=config, output=output, mean=mean, mean_low=low,
-                             mean_high=high))  # fmt: skip
+            row.update(mean_low=low, mean_high=high)
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
