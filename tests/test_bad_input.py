@@ -226,7 +226,7 @@ CLI: list[Bad] = [
     B("collect a file", "collect", "afile", expect="no copsim sweep"),
     B("collect empty", "collect", "empty", expect="no copsim sweep"),
     B("collect two", "collect", "empty", "afile", expect="unrecognized arguments"),
-    B("collect flag", "collect", "--bogus", expect="--bogus"),
+    B("collect flag", "collect", "--bogus", expect="copsim collect"),
     # --- compare --------------------------------------------------------------------------
     B("compare typo path", "compare", "/typo/path", expect="no sweep folder '/typo/path'"),
     B("compare empty folder", "compare", "empty", expect="no finished runs"),

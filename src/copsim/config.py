@@ -204,6 +204,8 @@ def check_overrides(
             continue
         if key not in SCHEMA and key not in RUN_KEYS:
             raise UnknownKeyError(key, [*SCHEMA, *RUN_KEYS, *CONFIG_GROUPS])
+        if key == "events" and not sweep:  # Hydra cannot merge a non-list into events
+            parse_events(o.value(), SCHEMA["weeks"].high)
         if multirun and (o.is_discrete_sweep() or not sweep):
             # A sweep's values are checked before it starts, so that one that would fail
             # every point stops it. A single run's are checked once, with the composed
@@ -352,13 +354,25 @@ def check_command(prog: str, config_name: str, args: Sequence[str]) -> Command:
         _usage(f"{prog} does not take --config-path (allowed: --config-dir FOLDER)")
     name = opts.config_name or config_name
     register()
-    try:
-        with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-            mode = hydra_compose(config_name=name, return_hydra_config=True).hydra.mode
-    except Exception as err:
-        if not config_dirs:
-            _usage(f"{prog}: {_compose_message(err)}")
-        mode = None  # the config may be in the user's folder: found below
+    # As Hydra does with --config-dir: the user's folder and conf/ are both searched; the
+    # one holding the primary config is the root, the other is added to the search path.
+    primary, extra = conf_dir(), config_dirs[:1]
+    if config_dirs and (config_dirs[0] / f"{name}.yaml").is_file():
+        primary, extra = config_dirs[0], [conf_dir()]
+    searchpath = [f"hydra.searchpath=[file://{extra[0]}]"] if extra else []
+
+    def composed(overrides: list[str]) -> DictConfig:
+        try:
+            with initialize_config_dir(config_dir=str(primary), version_base="1.3"):
+                return hydra_compose(
+                    config_name=name, overrides=[*overrides, *searchpath], return_hydra_config=True
+                )
+        except CopsimError:
+            raise
+        except Exception as err:
+            _usage(f"{prog}: {_compose_message(err)} (allowed: see docs/parameters.md, conf/)")
+
+    mode = composed([]).hydra.mode
     multirun = bool(opts.multirun) or str(mode) == "RunMode.MULTIRUN"
     parsed = check_overrides(opts.overrides, multirun=multirun, config_dirs=config_dirs)
     # Compose once without sweeps (a swept group at its first option): what Hydra would
@@ -369,16 +383,8 @@ def check_command(prog: str, config_name: str, args: Sequence[str]) -> Command:
             fixed.append(o.input_line)
         elif o.key_or_group in CONFIG_GROUPS:
             fixed.append(f"{o.key_or_group}={next(iter(o.sweep_string_iterator()))}")
-    if config_dirs:
-        fixed.append(f"hydra.searchpath=[file://{config_dirs[0]}]")
-    try:
-        with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-            cfg = hydra_compose(config_name=name, overrides=fixed, return_hydra_config=True)
-            run_dir = Path(str(cfg.hydra.sweep.dir if multirun else cfg.hydra.run.dir))
-    except CopsimError:
-        raise
-    except Exception as err:
-        _usage(f"{prog}: {_compose_message(err)}")
+    cfg = composed(fixed)
+    run_dir = Path(str(cfg.hydra.sweep.dir if multirun else cfg.hydra.run.dir))
     values_from_config(cfg)
     replicates_from_config(cfg)
     args = list(args)
