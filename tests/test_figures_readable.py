@@ -160,7 +160,12 @@ FIGURES = {
 }
 
 
-@pytest.mark.parametrize("kind", list(FIGURES))
+FAST = {"heatmap, 6 x 6", "sensitivity bars"}  # the rest take seconds each: slow tier
+
+
+@pytest.mark.parametrize(
+    "kind", [pytest.param(k, marks=[] if k in FAST else [pytest.mark.slow]) for k in FIGURES]
+)
 def test_figure_text_does_not_overlap_and_stays_on_the_figure(kind):
     fig = FIGURES[kind]()
     try:

@@ -72,6 +72,7 @@ def test_the_bar_counts_and_estimates_and_is_quiet_off_a_terminal():
     assert hidden.getvalue() == ""
 
 
+@pytest.mark.slow
 def test_collect_shows_progress_on_a_terminal_only(tmp_path):
     _one_run_sweep(tmp_path / "sweep")
     status, drawn = _stderr_on_a_terminal(["collect", "sweep"], tmp_path)
