@@ -115,7 +115,7 @@ def compare_command(args: list[str]) -> None:
         if opts.baseline:  # checked before the runs, not after
             resolve_config(opts.baseline, [label for label, _ in expand(items)])
         runs = run_configurations(
-            items, replicates=replicates, workers=opts.workers, label="compare"
+            items, replicates=replicates, workers=opts.workers, progress="compare"
         )
     report = write_comparison(runs, folder, opts.baseline, outputs)
     print(f"copsim: comparison written to {report}")

@@ -175,7 +175,7 @@ class Experiment:
             self.configurations,
             replicates or self.replicates,
             workers=workers,
-            label=f"experiment {self.name}",
+            progress=f"experiment {self.name}",
         )
         wanted = {*self.outputs, *self.heatmaps}
         wanted |= {e.output for e in self.expect}

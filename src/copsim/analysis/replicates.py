@@ -148,7 +148,7 @@ def run_configurations(
     replicates: int = 20,
     seed: int | None = None,
     workers: int | None = None,
-    label: str = "runs",
+    progress: str = "runs",
 ) -> Runs:
     """Run every configuration the overrides describe, each over the same seeds.
 
@@ -158,7 +158,7 @@ def run_configurations(
         replicates: Seeds per configuration: ``seed .. seed + replicates - 1``.
         seed: First seed (default: the configuration's ``seed``).
         workers: Processes to use (default: every core; 1 runs in this process).
-        label: What the progress bar calls the work.
+        progress: What the progress bar calls the work.
 
     Returns:
         The runs, with common random numbers across configurations for each seed.
@@ -177,7 +177,7 @@ def run_configurations(
         events[label] = values["events"]
         factors.append({"config": label, **dict(_setting(p) for p in label.split() if "=" in p)})
         jobs += [(label, {**values, "seed": first + i}) for i in range(replicates)]
-    results = run_many(jobs, workers, label)
+    results = run_many(jobs, workers, progress)
     summary = pd.DataFrame(
         [{"config": label, "seed": r.values["seed"], **r.summary} for label, r in results]
     )
