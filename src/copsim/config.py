@@ -204,7 +204,9 @@ def check_overrides(
             continue
         if key not in SCHEMA and key not in RUN_KEYS:
             raise UnknownKeyError(key, [*SCHEMA, *RUN_KEYS, *CONFIG_GROUPS])
-        if key == "events" and not sweep:  # Hydra cannot merge a non-list into events
+        if key == "events" and not sweep and not isinstance(o.value(), list):
+            # Hydra cannot merge a non-list into events; a list is checked with the run's
+            # own weeks once composed.
             parse_events(o.value(), SCHEMA["weeks"].high)
         if multirun and (o.is_discrete_sweep() or not sweep):
             # A sweep's values are checked before it starts, so that one that would fail
