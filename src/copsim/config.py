@@ -182,10 +182,10 @@ def check_overrides(
         ) from None
     for o in parsed:
         key = o.key_or_group
+        if key.startswith("hydra") or o.package:
+            continue  # Hydra's own settings may refer to each other (${hydra.sweep.dir})
         if "${" in o.input_line.partition("=")[2]:
             refuse_interpolation(key, o.input_line.partition("=")[2])
-        if key.startswith("hydra") or o.package:
-            continue
         if o.is_delete() or o.is_add() or o.is_force_add():
             raise ConfigError(
                 key, o.input_line, "plain key=value (copsim keys cannot be added or deleted)"
