@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
+import traceback
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +30,54 @@ def run_cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Comple
         env=full_env,
         timeout=300,
     )
+
+
+def run_cli_forked(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``copsim.cli.main`` in a forked child of this process, in ``cwd``.
+
+    The same entry point as the ``copsim`` command, with its own process, working folder,
+    standard streams and exit status, but without paying Python's and Hydra's imports for
+    every case: a table of hundreds of bad command lines then takes seconds, not minutes.
+    :func:`run_cli` stays the real command for the cases that must prove the executable.
+    """
+    import copsim.analysis.commands  # noqa: F401  (imported once, before forking)
+    import copsim.cli
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out, err = Path(tmp) / "stdout", Path(tmp) / "stderr"
+        with warnings.catch_warnings():
+            # Python warns when a process with threads forks (a lock held by another thread
+            # stays held in the child). The child here only runs copsim's command and exits;
+            # logging, which it uses, re-creates its locks after a fork.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:  # the child: never returns into pytest
+            code = 1
+            try:
+                os.chdir(cwd)
+                os.environ.pop("HYDRA_FULL_ERROR", None)
+                os.environ.update(env or {})
+                for fd, path in ((1, out), (2, err)):
+                    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+                    os.dup2(handle, fd)
+                sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+                sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+                sys.argv = ["copsim", *args]
+                try:
+                    copsim.cli.main(list(args))
+                    code = 0
+                except SystemExit as stop:
+                    code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+                except BaseException:
+                    traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        return subprocess.CompletedProcess(
+            ["copsim", *args], os.waitstatus_to_exitcode(status), out.read_text(), err.read_text()
+        )
 
 
 # --- sweeps, shared by every launcher's test (tests/test_sweep.py, tests/test_sweep_ray.py) ---

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from copsim.errors import CopsimError
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_cli_forked
 
 RO = "/proc/copsim-read-only"  # not writable, even for root (permission bits are not)
 
@@ -345,15 +345,17 @@ def _tree(root: Path) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*")}
 
 
-def _marks(case: Bad) -> list:
-    return [] if case.name in FAST else [pytest.mark.slow]
-
-
-@pytest.mark.parametrize("case", [pytest.param(c, id=c.name, marks=_marks(c)) for c in CLI])
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, id=c.name, marks=[] if c.name in FAST else [pytest.mark.slow]) for c in CLI],
+)
 def test_bad_command_line_gives_one_line_exit_2_and_writes_nothing(tmp_path, case):
+    # The fast tier's cases run the real executable; the rest the same entry point in a
+    # forked process (see run_cli_forked), so that the whole table costs seconds.
     _user_files(tmp_path)
     before = _tree(tmp_path)
-    proc = run_cli(*case.args, cwd=tmp_path, env={"COLUMNS": "80"})
+    runner = run_cli if case.name in FAST else run_cli_forked
+    proc = runner(*case.args, cwd=tmp_path, env={"COLUMNS": "80"})
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert proc.returncode == 2, proc.stderr + proc.stdout
     assert len(lines) == 1, proc.stderr
