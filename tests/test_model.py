@@ -9,7 +9,8 @@ def test_constructible_with_no_arguments_and_defaults():
     m = CopModel()
     assert m.p.weeks == 156 and m.p.seed == 0
     assert len(m.agents_by_type[Agency]) == 6
-    assert len(m.agents_by_type[Practitioner]) == 60
+    assert len(m.agents_by_type[Practitioner]) == m.posts.occupied.sum() <= 60
+    assert m.agencies.size.sum() == 60 and len(set(m.agencies.size)) == 6
     assert len(m.agents_by_type[Person]) == 300
     assert len(m.agents_by_type[Broker]) == 1 and len(m.agents_by_type[Commissioner]) == 1
 
@@ -19,7 +20,7 @@ def test_rng_argument_sets_the_seed():
 
 
 def test_agents_view_the_site_state():
-    m = CopModel()
+    m = CopModel({"burn_in_weeks": 0})
     person = m.person_agents[0]
     assert 0 <= person.severity <= 48
     assert isinstance(person.state, PersonState)
@@ -29,7 +30,8 @@ def test_agents_view_the_site_state():
     for other, trust in kw.ties():
         assert other.agency is not kw.agency and 0 <= trust <= 1
     agency = m.agency_agents[0]
-    assert agency.staff_in_post == agency.funded_posts == 10
+    assert agency.staff_in_post == agency.funded_posts == m.agencies.size[0]
+    assert agency.manager_support == m.agencies.manager_base[0]
 
 
 def test_the_week_runs_the_declared_steps_in_order(monkeypatch):
@@ -58,8 +60,12 @@ def test_people_and_staff_are_conserved():
     df = m.weekly_table()
     states = df[["people_in_crisis", "people_unstable", "people_stable", "people_recovered"]]
     assert (states.sum(axis=1) == 300).all()
+    assert (df["funded_posts"] == 60).all()
     assert (df["staff_in_post"] == 60 - df["vacancies"]).all()
-    assert m.totals.leavers == m.totals.hires + df["vacancies"].iloc[-1]
+    vac = df["vacancies"]
+    assert m.totals.leavers == m.totals.hires + vac.iloc[-1] - vac.iloc[0]
+    t = m.totals
+    assert t.referrals_in == t.left_moved_on + t.left_discharged + t.left_prison + t.left_died
 
 
 def test_established_within_reads_one_run_or_a_column():

@@ -33,7 +33,7 @@ def test_capacity_is_at_most_one_and_falls_with_vacancies():
 
 
 def test_key_workers_go_to_the_least_loaded_at_the_agency_of_greatest_need():
-    m = CopModel({"brokerage.hours_per_week": 0})
+    m = CopModel({"brokerage.hours_per_week": 0, "burn_in_weeks": 0})
     people = m.people
     primary = np.argmax(people.needs, axis=1)
     target = people.home_agency[np.arange(len(people)), primary]
@@ -59,3 +59,30 @@ def test_failed_referrals_bounce_or_exclude_and_count_as_demand():
     assert m.totals.exclusions > 0
     assert m.posts.failed_week.sum() == m.totals.referrals
     assert (m.people.excluded_until > 1).any()
+
+
+def test_least_loaded_fills_the_lowest_loads_first():
+    load = np.array([3, 0, 1, 5])
+    got = casework.least_loaded(np.array([0, 1, 2, 3]), load, 4)
+    # loads 3, 0, 1, 5: post 1 takes two (0, then 1 tying post 2 at 1), post 2 one, then
+    # post 1 again or post 2 at 2: ties go to the lower post.
+    assert sorted(got.tolist()) == [1, 1, 1, 2]
+
+
+def test_excluded_people_lose_no_engagement_to_the_bounce():
+    m = CopModel(
+        {
+            "casework.attempt_rate": 1.0,
+            "casework.cold_referral": 0.0,
+            "casework.exclusion_risk": 1.0,
+            "casework.tie_from_referral": 0.0,
+            "site.cross_ties_per_practitioner": 0.0,
+            "brokerage.hours_per_week": 0.0,
+            "burn_in_weeks": 0,
+        }
+    )
+    m.people.severity[:] = m.severity_max  # every failure excludes
+    before = m.people.engagement.copy()
+    casework.step(m)
+    assert m.totals.exclusions > 0
+    assert np.array_equal(m.people.engagement, before)

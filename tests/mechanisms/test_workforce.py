@@ -57,5 +57,11 @@ def test_hires_fill_funded_vacancies_only_and_start_with_less_knowledge():
 
 
 def test_funded_posts_follow_budget_within_reserved_posts():
-    out = funding.funded_posts(10, np.array([0.04, 0.8, 1.0, 9.0]), 25)
+    out = funding.funded_posts(10 * np.array([0.04, 0.8, 1.0, 9.0]), 25)
     assert out.tolist() == [1, 8, 10, 25]
+
+
+def test_funded_posts_keep_the_rounded_total():
+    budget = np.array([9.6, 10.4, 10.5, 9.5, 10.0, 10.0])  # 60 in all
+    out = funding.funded_posts(budget, 25)
+    assert out.sum() == 60 and np.all(np.abs(out - budget) < 1)

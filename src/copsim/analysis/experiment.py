@@ -2,7 +2,8 @@
 
 An experiment is a YAML file in ``experiments/`` naming configurations (each a list of
 overrides, or a grid of parameter values), a baseline, replicates, the outputs to report,
-and, for a pattern, the direction the programme observed (``expect``). Running it writes
+and, for a pattern, the direction the programme observed (``expect``) and the result that
+would falsify it (``falsified_if``, printed with the checks). Running it writes
 tables and figures under ``results/experiments/<name>/`` and says, for each expectation,
 whether its 95% interval lies on the predicted side of zero. The expectations are checked,
 never used: the model does not know them (docs/ODD.md).
@@ -49,6 +50,7 @@ KEYS = (
     "weekly",
     "heatmaps",
     "expect",
+    "falsified_if",
     "limits",
 )
 
@@ -99,6 +101,7 @@ class Experiment:
     pattern: int | None = None
     lesson: str = ""
     limits: str = ""
+    falsified_if: str = ""
     grid: dict[str, list[Any]] = field(default_factory=dict)
 
     @classmethod
@@ -166,6 +169,7 @@ class Experiment:
             pattern=raw.get("pattern"),
             lesson=str(raw.get("lesson", "")).strip(),
             limits=str(raw.get("limits", "")).strip(),
+            falsified_if=str(raw.get("falsified_if", "")).strip(),
             grid=grid,
         )
 
@@ -302,6 +306,8 @@ def write(experiment: Experiment, runs: Runs, folder: Path) -> pd.DataFrame:
         lines.append(f"Pattern {experiment.pattern} of the model brief.\n")
     if experiment.lesson:
         lines.append(experiment.lesson + "\n")
+    if experiment.falsified_if:
+        lines += ["## What would falsify it\n", experiment.falsified_if + "\n"]
     if len(checks):
         lines += ["## Expectations (95% intervals)\n", _markdown(checks)]
     if experiment.limits:

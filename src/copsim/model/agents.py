@@ -59,6 +59,11 @@ class Agency(mesa.Agent):
         return int(self.model.agencies.funded[self.index])
 
     @property
+    def manager_support(self) -> float:
+        """Its managers' support (supervision, recognition) this week, in [0, 1]."""
+        return float(self.model.agencies.manager_support[self.index])
+
+    @property
     def staff_in_post(self) -> int:
         """Practitioners currently in post."""
         posts = self.model.posts
@@ -145,8 +150,36 @@ class Practitioners:
         return len(self._at)
 
 
+class Persons:
+    """The Person agent of each place: a new agent whenever a new referral takes the place.
+
+    Args:
+        model: The model.
+        n_places: Number of places (``site.people``).
+    """
+
+    def __init__(self, model: CopModel, n_places: int):
+        self._model = model
+        self._at: list[Person] = [Person(model, i) for i in range(n_places)]
+
+    def replace(self, places: Iterable[int]) -> None:
+        """New people take the given places (their predecessors' agents are removed)."""
+        for place in places:
+            self._at[place].remove()
+            self._at[place] = Person(self._model, int(place))
+
+    def __getitem__(self, place: int) -> Person:
+        return self._at[place]
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+
 class Person(mesa.Agent):
-    """A person facing multiple needs and exclusions.
+    """A person facing multiple needs and exclusions, in one of the site's places.
 
     Args:
         model: The model.
@@ -214,7 +247,7 @@ class Broker(mesa.Agent):
     @property
     def in_setup(self) -> bool:
         """Whether the set-up phase is still running."""
-        return self.model.steps <= self.model.p.brokerage.setup_weeks
+        return self.model.week <= self.model.p.brokerage.setup_weeks
 
 
 class Commissioner(mesa.Agent):

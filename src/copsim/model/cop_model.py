@@ -11,12 +11,14 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from copsim.model.agents import Agency, Broker, Commissioner, Person, Practitioners
+from copsim.model.agents import Agency, Broker, Commissioner, Persons, Practitioners
+from copsim.model.burn_in import burned_in
 from copsim.model.domains import SEVERITY_MAX
 from copsim.model.events import PolicyEvent, apply_due, parse_events
 from copsim.model.mechanisms import (
     brokerage,
     casework,
+    cohort,
     commissioner,
     cop,
     crises,
@@ -30,13 +32,12 @@ from copsim.model.mechanisms import (
 from copsim.model.mechanisms.cop import CopState
 from copsim.model.mechanisms.economics import Ledger
 from copsim.model.parameters import Parameters
-from copsim.model.site import build_agencies, build_initial_ties, build_people, build_posts
-from copsim.model.streams import RandomStreams
 from copsim.runs.outputs import WEEKLY
 
 WEEK: tuple[tuple[str, Callable[[CopModel], None]], ...] = (
     ("policy events", apply_due),
     ("funding", funding.step),
+    ("cohort", cohort.step),
     ("needs", needs.step),
     ("key workers", casework.allocate_key_workers),
     ("caseloads", casework.refresh_caseloads),
@@ -65,10 +66,23 @@ class Tally:
     referrals_accepted: int = 0
     meetings: int = 0
     broker_hours: float = 0.0
+    referrals_in: int = 0
+    left_moved_on: int = 0
+    left_discharged: int = 0
+    left_prison: int = 0
+    left_died: int = 0
+    followed: int = 0
+    maintained: int = 0
+    recovered: int = 0
+    severity_change: float = 0.0
 
 
 class CopModel(mesa.Model):
     """A site's agencies, practitioners and people, with or without a community of practice.
+
+    The site starts from its burned-in state (:mod:`copsim.model.burn_in`): week 0 is the
+    end of ``burn_in_weeks`` weeks without a CoP, shared with every run of the same site
+    and seed.
 
     Args:
         params: Flat mapping of parameter names (``brokerage.hours_per_week``) to values;
@@ -89,7 +103,6 @@ class CopModel(mesa.Model):
             values["seed"] = rng
         self.p = Parameters(values)
         super().__init__(rng=self.p.seed)
-        self.streams = RandomStreams(self.p.seed)
         self.events: list[PolicyEvent] = parse_events(raw_events, self.p.weeks)
         self.events_due: dict[int, list[PolicyEvent]] = defaultdict(list)
         for event in self.events:
@@ -97,35 +110,34 @@ class CopModel(mesa.Model):
         self.event_log: list[PolicyEvent] = []
         self.severity_max = SEVERITY_MAX
 
-        site_rng = self.streams["site"]
-        self.agencies = build_agencies(self.p)
-        self.posts = build_posts(self.p, self.agencies, site_rng)
-        self.ties = build_initial_ties(self.p, self.posts, 0, site_rng)
-        self.people = build_people(self.p, self.agencies, self.posts, self.streams["people"])
+        state = burned_in(self.p)
+        self.agencies, self.posts, self.people = state.agencies, state.posts, state.people
+        self.ties, self.streams = state.ties, state.streams
 
         self.agency_agents = [Agency(self, i) for i in range(len(self.agencies))]
         self.practitioners = Practitioners(self, len(self.posts))
         self.practitioners.fill(np.flatnonzero(self.posts.occupied))
-        self.person_agents = [Person(self, i) for i in range(len(self.people))]
+        self.person_agents = self.people_registry = Persons(self, len(self.people))
         self.broker = Broker(self)
         self.commissioner = Commissioner(self)
         self.totals = Tally()
         self.ledger = Ledger()
         self.cop = CopState()
 
-        funding.step(self)
-        casework.allocate_key_workers(self)
-        casework.refresh_caseloads(self)
-        self.people.severity = needs.severity(self.people.needs, self.people.engagement)
-        self.people.initial_severity = self.people.severity.copy()
-        self.people.severity_history[:] = self.people.severity[:, None]
-        outcomes.step(self)
+        # Follow-up starts at week 0: the people in place and the staff in post.
+        self.people.followed_from = self.people.severity.copy()
+        self.posts.starter = self.posts.occupied.copy()
         self.initial_staff = int(self.posts.occupied.sum())
 
         self.datacollector = mesa.DataCollector(
             model_reporters={o.name: o.reporter for o in WEEKLY}
         )
         self.datacollector.collect(self)
+
+    @property
+    def week(self) -> int:
+        """The week the model is in (0 is the end of burn-in)."""
+        return self.steps
 
     @property
     def finished(self) -> bool:
@@ -145,5 +157,5 @@ class CopModel(mesa.Model):
         return self
 
     def weekly_table(self) -> pd.DataFrame:
-        """One row a week (week 0 is the start), one column a weekly output."""
+        """One row a week (week 0 is the end of burn-in), one column a weekly output."""
         return self.datacollector.get_model_vars_dataframe().reset_index(drop=True)

@@ -57,3 +57,11 @@ CRISIS_DRIVERS = np.array(
         [0.7, 0.0, 0.0, 0.0, 0.3, 0.0],  # eviction or rough sleeping: housing, abuse
     ]
 )
+
+# Reported annual staff turnover of each agency type, used only relative to its mean
+# (``workforce.sector_differences`` weighs it in; the site-wide level is calibrated).
+# Drugs and alcohol: 19-25% (drug and alcohol workforce census), midpoint 22%; adult social
+# care: 29-31% (Skills for Care), 30%. The others are assumptions: housing and domestic
+# abuse support like adult social care (largely voluntary-sector support work), mental
+# health and criminal justice (statutory) between the two.
+SECTOR_TURNOVER = np.array([0.30, 0.22, 0.25, 0.25, 0.30, 0.30])

@@ -83,7 +83,7 @@ def parse_events(raw: Any, weeks: int) -> list[PolicyEvent]:
 
 def apply_due(model: CopModel) -> None:
     """Apply the events scheduled for this week."""
-    for event in model.events_due.get(model.steps, ()):
+    for event in model.events_due.get(model.week, ()):
         for name, value in event.changes.items():
             model.p.set(name, value)
         model.event_log.append(event)

@@ -34,6 +34,19 @@ PLEACE = "Pleace 2015: 12 months of homelessness 11,733 GBP (a quarter taken per
 MEAM = "MEAM Approach evaluation (Cordis Bright): ED attendance -37% to -54% (upper bound)"
 BRIEF_SCALE = "Model brief, orders of magnitude (six agencies, ~10 practitioners each)"
 NDT = "New Directions Team assessment (Chaos Index), 10 items scored 0-48"
+HARD_EDGES = (
+    "Hard Edges 2015 (~1,470 people a year per local authority; a minority with most crises)"
+)
+FULFILLING = "Fulfilling Lives evaluation (engagement spells of months to years)"
+COHEN_WILLS = (
+    "Cohen and Wills 1985, Psychological Bulletin 98(2): stress buffering (its form); "
+    "strength an assumption"
+)
+MITCHELL = (
+    "Mitchell et al. 2001, Academy of Management Journal 44(6): job embeddedness (its form); "
+    "strength an assumption"
+)
+SPINUP = "burn-in practice of ABMs (Covasim, Starsim); length measured, docs/calibration.md"
 ASSUMPTION = "assumption"
 
 
@@ -155,6 +168,9 @@ PARAMS: tuple[Param, ...] = (
       source="Model brief: weekly steps over three years"),
     P("seed", 0, 0, 2**31 - 1, unit="", mutable=False,
       description="Seed from which every random stream of the run is spawned"),
+    P("burn_in_weeks", 156, 0, 1040, unit="weeks", mutable=False,
+      description="Weeks run with no CoP before week 0, so that outputs start from the "
+      "no-CoP steady state (week 0 is the end of burn-in)", source=SPINUP),
     # --- the site -------------------------------------------------------------------------
     P("site.joint_working_history", 0.5, 0.0, 1.0, unit="0-1", mutable=False,
       description="Area's history of joint working: baseline trust of cross-agency ties, "
@@ -164,10 +180,20 @@ PARAMS: tuple[Param, ...] = (
       "health, criminal justice, domestic abuse, adult social care)",
       source=BRIEF_SCALE),
     P("site.practitioners_per_agency", 10, 1, 200, unit="posts", mutable=False,
-      description="Front-line posts per agency at a budget of 1.0", source=BRIEF_SCALE),
-    P("site.people", 300, 0, 50000, unit="people", mutable=False,
-      description="People with multiple needs followed at the site (a closed cohort)",
-      source="Model brief ('a few hundred'); Hard Edges 2015: ~1,470 a year per local authority"),
+      description="Mean front-line posts per agency at a budget of 1.0", source=BRIEF_SCALE),
+    P("site.agency_size_spread", 0.5, 0.0, 0.9, unit="share", mutable=False,
+      description="Agencies' sizes spread evenly from (1 - this) to (1 + this) times "
+      "site.practitioners_per_agency, in random order; 0 makes every agency the same size"),
+    P("site.manager_support", 0.5, 0.0, 1.0, unit="0-1", mutable=False,
+      description="Mean support (supervision, recognition) of agencies' managers, "
+      "relieving burnout, with or without a CoP"),
+    P("site.manager_support_spread", 0.3, 0.0, 0.5, unit="0-1", mutable=False,
+      description="Each agency's manager support is uniform within this of the mean "
+      "(clipped to 0-1); 0 makes it the same everywhere"),
+    P("site.people", 300, 0, 50000, unit="places", mutable=False,
+      description="Places for people with multiple needs at the site; a place freed by "
+      "someone leaving is taken by the next referral (an open cohort)",
+      source="Model brief ('a few hundred'); " + HARD_EDGES),
     P("site.cross_ties_per_practitioner", 3.0, 0.0, 20.0, unit="ties", mutable=False,
       description="Mean cross-agency ties per practitioner at the start where the history "
       "of joint working is 1 (scaled by the history)"),
@@ -192,6 +218,23 @@ PARAMS: tuple[Param, ...] = (
       "supported (coordinated casework)", source=MEAM),
     P("needs.recovered_severity", 12.0, 0.0, 48.0, unit="NDT points",
       description="Severity at or below which a person counts as recovered", source=NDT),
+    P("needs.crisis_proneness_cv", 1.5, 0.0, 4.0, unit="ratio", mutable=False,
+      description="Coefficient of variation of each person's crisis proneness (gamma, "
+      "mean 1), so a minority has most crises; 0 makes everyone equally prone",
+      source="assumption informed by " + HARD_EDGES),
+    # --- the open cohort ------------------------------------------------------------------
+    P("cohort.moved_on_rate", 1.0, 0.0, 10.0, unit="per person-year",
+      description="Rate at which a person disengaged from services moves on (times 1 - "
+      "engagement)", source="assumption informed by " + FULFILLING),
+    P("cohort.discharge_rate", 0.6, 0.0, 10.0, unit="per person-year",
+      description="Rate at which a person whose active needs are all supported is housed "
+      "and discharged (times the share supported)",
+      source="assumption informed by " + FULFILLING),
+    P("cohort.prison_rate", 0.15, 0.0, 10.0, unit="per person-year",
+      description="Rate of leaving for prison at mid offending need (proportional to it)"),
+    P("cohort.death_rate", 0.02, 0.0, 0.5, unit="per person-year",
+      description="Death rate of people with multiple needs (several times the general "
+      "population's)"),
     P("crises.ed_attendance_rate", 2.5, 0.0, 50.0, unit="per person-year",
       description="Emergency department attendances a year at mid need, unsupported"),
     P("crises.ed_attendance_cost", 126.0, 0.0, 10000.0, unit="GBP",
@@ -287,6 +330,12 @@ PARAMS: tuple[Param, ...] = (
     P("cop.peer_support", 0.5, 0.0, 2.0, unit="share",
       description="Rise in burnout recovery in the weeks after attending a meeting "
       "(kept small: demand dominates, see the brief's caution)"),
+    P("cop.stress_buffering", 1.0, 0.0, 5.0, unit="1/demand",
+      description="Extra peer-support relief per unit of demand above 1: support helps "
+      "more under pressure; 0 turns the channel off", source=COHEN_WILLS),
+    P("cop.embeddedness", 0.15, 0.0, 0.9, unit="share",
+      description="Reduction in a CoP member's leaving hazard (fit, and what leaving would "
+      "sacrifice); 0 turns the channel off", source=MITCHELL),
     # --- knowledge ------------------------------------------------------------------------
     P("knowledge.own_domain", 0.8, 0.0, 1.0, unit="0-1", mutable=False,
       description="Experienced practitioner's knowledge of their own agency's domain"),
@@ -301,8 +350,9 @@ PARAMS: tuple[Param, ...] = (
     P("nurture.protected_time", 0.5, 0.0, 1.0, unit="0-1",
       description="Managers' protection of time to attend the CoP, shielding attendance "
       "from caseload pressure"),
-    P("nurture.manager_support", 0.5, 0.0, 1.0, unit="0-1",
-      description="Managers' supervision and recognition, relieving burnout"),
+    P("nurture.manager_support", 0.5, 0.0, 1.0, unit="share of gap",
+      description="Nurture of managers who back the CoP: in each agency with a CoP member "
+      "in post, manager support rises this share of the way to 1"),
     P("nurture.manager_effect", 0.25, 0.0, 2.0, unit="share",
       description="Rise in burnout recovery at full manager support (kept small: demand "
       "dominates, see the brief's caution)"),
@@ -324,7 +374,17 @@ PARAMS: tuple[Param, ...] = (
     P("workforce.crisis_weight", 0.1, 0.0, 5.0, unit="demand",
       description="Demand added by one crisis of a key-worked person in a week"),
     P("workforce.initial_burnout", 0.3, 0.0, 1.0, unit="0-1", mutable=False,
-      description="Mean burnout at the start"),
+      description="Burnout of a new hire, and mean burnout at the start of burn-in"),
+    P("workforce.resilience_spread", 0.5, 0.0, 1.5, unit="sd of log", mutable=False,
+      description="Spread of practitioners' resilience (a lognormal multiplier of burnout "
+      "recovery, mean 1, drawn at hire); 0 makes everyone equally resilient"),
+    P("workforce.sector_differences", 1.0, 0.0, 1.0, unit="0-1",
+      description="Weight of sector-specific leaving rates (drugs and alcohol lower, adult "
+      "social care higher; domains.SECTOR_TURNOVER); 0 gives every sector the same rate",
+      source=DA_CENSUS + "; " + SFC),
+    P("workforce.embeddedness_ties", 0.05, 0.0, 0.5, unit="1/tie",
+      description="Leaving hazard falls by the factor exp(-this x cross-agency ties) "
+      "(links to people); 0 turns the channel off", source=MITCHELL),
     P("workforce.turnover_at_zero_burnout", 0.14, 0.0, 0.95, unit="share/year",
       description="Annual leaving probability of a practitioner with no burnout",
       source="calibrated (docs/calibration.md) so the no-CoP site matches " + SFC),
@@ -344,13 +404,16 @@ PARAMS: tuple[Param, ...] = (
       description="Programme cost of an hour of backfilled (protected) attendance"),
     P("commissioner.insight_rate", 0.1, 0.0, 1.0, unit="share of gap",
       description="Insight a fully engaged commissioner gains from one CoP meeting"),
+    P("commissioner.perception_noise", 1.0, 0.0, 3.0, unit="sd of log",
+      description="Error of the commissioner's view of each agency's unmet need with no "
+      "insight (lognormal); it falls in proportion to insight"),
     P("commissioner.insight_decay", 0.02, 0.0, 1.0, unit="1/week",
       description="Weekly loss of commissioner insight"),
     P("commissioner.review_weeks", 13, 1, 156, unit="weeks",
       description="Weeks between the commissioner's funding reviews"),
     P("commissioner.move_share", 0.1, 0.0, 0.5, unit="share",
-      description="Share of total agency budget moved at a review at full insight, "
-      "towards the agencies whose referrals fail most"),
+      description="Share of total agency budget moved at a review by a fully engaged "
+      "commissioner, towards the agencies with the most unmet need as they perceive it"),
 )
 # fmt: on
 

@@ -21,6 +21,9 @@ NEVER = -(10**6)
 SEVERITY_HISTORY = 13
 """Weeks of severity history kept to judge maintenance (a quarter)."""
 
+SETTLE_EXPONENT = 1.6
+"""Selection on resilience of the staff in post at the start (see staff_resilience)."""
+
 # Posts per agency are reserved for up to this many times the typical establishment, so
 # that budget rises and commissioner moves can fund posts without reallocating arrays.
 POST_HEADROOM = 2.5
@@ -32,25 +35,33 @@ class Agencies:
 
     Attributes:
         domain: Need domain the agency serves (index into DOMAINS).
-        budget_share: Relative budget set by commissioning (mean 1 across agencies).
+        size: Posts the agency funds at a budget of 1 and a typical share (its
+            establishment); sizes differ (``site.agency_size_spread``).
+        budget_share: Relative budget set by commissioning (mean 1, weighted by size).
         funded: Funded posts this week.
         first_post: Index of the agency's first post; its posts are contiguous.
-        n_posts: Posts reserved for the agency.
-        failed_referrals: Failed referrals into the agency since the last funding review.
+        n_posts: Posts reserved for each agency (one block size for all, so that every
+            agency's block is contiguous and of the same length).
+        manager_base: The support its managers give without the programme (0-1).
+        manager_support: Its managers' support this week: the base, raised by nurture while
+            the agency takes part in the CoP (refreshed weekly by workforce).
         capacity: Share of referrals the agency can take on this week (1 = no limit),
             refreshed weekly by casework.
     """
 
     domain: np.ndarray
+    size: np.ndarray
     budget_share: np.ndarray
     funded: np.ndarray
     first_post: np.ndarray
     n_posts: int
-    failed_referrals: np.ndarray
+    manager_base: np.ndarray
+    manager_support: np.ndarray = field(default=None)
     capacity: np.ndarray = field(default=None)
 
     def __post_init__(self) -> None:
         self.capacity = np.ones(len(self.domain))
+        self.manager_support = self.manager_base.copy()
 
     def __len__(self) -> int:
         return len(self.domain)
@@ -103,6 +114,7 @@ class Posts:
     member: np.ndarray
     missed: np.ndarray
     last_attended: np.ndarray
+    resilience: np.ndarray
     caseload: np.ndarray = field(default=None)  # people key-worked, refreshed weekly
     pressure: np.ndarray = field(default=None)  # caseload over the standard, refreshed weekly
     failed_week: np.ndarray = field(default=None)
@@ -121,7 +133,13 @@ class Posts:
 
 @dataclass
 class People:
-    """Per-person arrays for the cohort of people with multiple needs."""
+    """Per-place arrays for the people with multiple needs (an open cohort).
+
+    Each row is a place; when its person leaves, the next referral takes it (a new person,
+    see :mod:`copsim.model.mechanisms.cohort`). ``proneness`` is the person's crisis
+    proneness (mean 1); ``entered`` the week they were referred in; ``followed_from`` their
+    severity when follow-up began (week 0, or entry if later).
+    """
 
     needs: np.ndarray
     engagement: np.ndarray
@@ -131,28 +149,43 @@ class People:
     excluded_until: np.ndarray
     last_crisis: np.ndarray
     severity_history: np.ndarray
-    initial_severity: np.ndarray
     state: np.ndarray
     crisis_count: np.ndarray
     severity: np.ndarray
+    proneness: np.ndarray
+    entered: np.ndarray
+    followed_from: np.ndarray
 
     def __len__(self) -> int:
         return len(self.engagement)
 
 
-def build_agencies(p: Parameters) -> Agencies:
+def agency_sizes(per: int, spread: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Establishments spread evenly from (1 - spread) to (1 + spread) x ``per``, shuffled.
+
+    The sizes keep the mean (up to rounding) so the site's total staff hardly depends on
+    the spread; each is at least one post.
+    """
+    factors = np.linspace(1.0 - spread, 1.0 + spread, n) if n > 1 else np.ones(1)
+    return np.maximum(1, np.rint(per * rng.permutation(factors))).astype(np.int64)
+
+
+def build_agencies(p: Parameters, rng: np.random.Generator) -> Agencies:
     """Create the site's agencies: ``site.agencies_per_type`` of each type."""
     n_types = len(DOMAINS)
     domain = np.tile(np.arange(n_types), p.site.agencies_per_type)
     n = len(domain)
-    n_posts = int(np.ceil(p.site.practitioners_per_agency * POST_HEADROOM))
+    size = agency_sizes(p.site.practitioners_per_agency, p.site.agency_size_spread, n, rng)
+    n_posts = int(np.ceil(size.max() * POST_HEADROOM))
+    spread = p.site.manager_support_spread * (2.0 * rng.random(n) - 1.0)
     return Agencies(
         domain=domain,
+        size=size,
         budget_share=np.ones(n),
-        funded=np.full(n, p.site.practitioners_per_agency, dtype=np.int64),
+        funded=size.copy(),
         first_post=np.arange(n) * n_posts,
         n_posts=n_posts,
-        failed_referrals=np.zeros(n),
+        manager_base=np.clip(p.site.manager_support + spread, 0.0, 1.0),
     )
 
 
@@ -163,14 +196,38 @@ def new_knowledge(p: Parameters, domain: np.ndarray, scale: float = 1.0) -> np.n
     return k
 
 
+def resilience(spread: float, z: np.ndarray) -> np.ndarray:
+    """Lognormal resilience with mean 1 from standard normals: ``exp(s z - s^2 / 2)``."""
+    return np.exp(spread * z - spread**2 / 2.0)
+
+
+def staff_resilience(p: Parameters, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Resilience of staff already in post at the start of burn-in.
+
+    Less resilient practitioners burn out and leave sooner, so staff in post are more
+    resilient than hires. Hires' draws are resampled with weight ``(1 + (ratio - 1)
+    B*(R))^-SETTLE_EXPONENT``, where ``B*(R) = f / (f + r R S)`` is the burnout at which
+    a unit of demand balances recovery (``S`` with the mean manager support). The exponent
+    is empirical: it matches the mean resilience in post after ten years of burn-in at the
+    defaults (1.10, against 1.06 with exponent 1, the time in post alone), so that burn-in
+    starts close to the steady state it then settles.
+    """
+    w = p.workforce
+    draws = resilience(w.resilience_spread, rng.standard_normal(n))
+    support = 1.0 + p.nurture.manager_effect * p.site.manager_support
+    settled = w.burnout_fill / (w.burnout_fill + w.burnout_recovery * draws * support)
+    weight = (1.0 + (w.burnout_leave_ratio - 1.0) * settled) ** -SETTLE_EXPONENT
+    return draws[rng.choice(n, size=n, p=weight / weight.sum())]
+
+
 def build_posts(p: Parameters, agencies: Agencies, rng: np.random.Generator) -> Posts:
-    """Create every post; the first ``practitioners_per_agency`` of each agency are filled."""
+    """Create every post; the first ``size`` posts of each agency are filled."""
     n_ag, per = len(agencies), agencies.n_posts
     agency = np.repeat(np.arange(n_ag), per)
-    occupied = np.tile(np.arange(per) < p.site.practitioners_per_agency, n_ag)
+    occupied = np.tile(np.arange(per), n_ag) < agencies.size[agency]
     n = len(agency)
-    # Experienced staff have spent varied time in post: tenure uniform over 0-5 years.
-    tenure = rng.integers(0, 5 * 52, size=n)
+    # Time in post: geometric at a 30%/yr leaving rate, near the steady state's spread.
+    tenure = rng.geometric(1.0 - 0.7 ** (1 / 52), size=n) - 1
     burnout = np.clip(rng.normal(p.workforce.initial_burnout, 0.1, size=n), 0.0, 1.0)
     return Posts(
         agency=agency,
@@ -182,16 +239,27 @@ def build_posts(p: Parameters, agencies: Agencies, rng: np.random.Generator) -> 
         member=np.zeros(n, dtype=bool),
         missed=np.zeros(n, dtype=np.int64),
         last_attended=np.full(n, NEVER, dtype=np.int64),
+        resilience=staff_resilience(p, n, rng),
     )
 
 
-def build_people(
-    p: Parameters, agencies: Agencies, posts: Posts, rng: np.random.Generator
-) -> People:
-    """Create the cohort: needs, engagement, home agencies, and a key worker each."""
-    n, n_dom = p.site.people, len(DOMAINS)
-    # Each domain is active with a probability proportional to its weight, scaled so the
-    # expected number of active domains is needs.domains_per_person; at least one is.
+def crisis_proneness(cv: float, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Gamma-distributed proneness with mean 1 and coefficient of variation ``cv``."""
+    if cv <= 0:
+        return np.ones(n)
+    shape = 1.0 / cv**2
+    return rng.gamma(shape, 1.0 / shape, size=n)
+
+
+def entry_profile(
+    p: Parameters, agencies: Agencies, n: int, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Needs, engagement, home agencies and crisis proneness of ``n`` people referred in.
+
+    Each domain is active with a probability proportional to its weight, scaled so the
+    expected number of active domains is needs.domains_per_person; at least one is.
+    """
+    n_dom = len(DOMAINS)
     prob = np.clip(DOMAIN_WEIGHTS * p.needs.domains_per_person / DOMAIN_WEIGHTS.sum(), 0, 1)
     active = rng.random((n, n_dom)) < prob
     none = ~active.any(axis=1)
@@ -199,26 +267,33 @@ def build_people(
     spread = 1.0 - p.needs.initial_level
     level = p.needs.initial_level + spread * (rng.beta(4, 4, size=(n, n_dom)) - 0.5)
     quiet = rng.uniform(0, p.needs.threshold * 0.8, size=(n, n_dom))
-    needs = np.clip(np.where(active, level, quiet), 0.0, 1.0)
-    engagement = rng.uniform(0.3, 0.8, size=n)
     # The person's local agency for each domain: one of the agencies of that type.
     per_type = len(agencies) // n_dom
-    home = rng.integers(0, per_type, size=(n, n_dom)) * n_dom + np.arange(n_dom)
-    people = People(
-        needs=needs,
-        engagement=engagement,
+    return {
+        "needs": np.clip(np.where(active, level, quiet), 0.0, 1.0),
+        "engagement": rng.uniform(0.3, 0.8, size=n),
+        "home_agency": rng.integers(0, per_type, size=(n, n_dom)) * n_dom + np.arange(n_dom),
+        "proneness": crisis_proneness(p.needs.crisis_proneness_cv, rng, n),
+    }
+
+
+def build_people(p: Parameters, agencies: Agencies, rng: np.random.Generator) -> People:
+    """Create the people in the site's places at the start of burn-in."""
+    n, n_dom = p.site.people, len(DOMAINS)
+    profile = entry_profile(p, agencies, n, rng)
+    return People(
+        **profile,
         key_worker=np.full(n, -1, dtype=np.int64),
-        home_agency=home,
         supported_until=np.full((n, n_dom), NEVER, dtype=np.int64),
         excluded_until=np.full((n, n_dom), NEVER, dtype=np.int64),
         last_crisis=np.full(n, NEVER, dtype=np.int64),
         severity_history=np.zeros((n, SEVERITY_HISTORY)),
-        initial_severity=np.zeros(n),
         state=np.zeros(n, dtype=np.int8),
         crisis_count=np.zeros(n, dtype=np.int64),
         severity=np.zeros(n),
+        entered=np.full(n, NEVER, dtype=np.int64),
+        followed_from=np.zeros(n),
     )
-    return people
 
 
 def build_initial_ties(

@@ -23,6 +23,10 @@ STREAMS: tuple[str, ...] = (
     "meetings",
     "workforce",
     "hiring",
+    "resilience",
+    "cohort",
+    "referrals",
+    "commissioner",
 )
 """Every stream a run may use; each mechanism names the one it draws from."""
 

@@ -15,11 +15,14 @@ import numpy as np
 import pandas as pd
 
 from copsim.model.agents import PersonState
-from copsim.model.mechanisms import economics, knowledge, needs
+from copsim.model.mechanisms import cohort, economics, knowledge, needs
 from copsim.model.site import NEVER
 
 if TYPE_CHECKING:
     from copsim.model.cop_model import CopModel
+
+BURNOUT_AT_RISK = 0.5
+"""Burnout above which a practitioner counts as 'at risk of burnout' (Homeless Link)."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def weekly(unit: str, kind: str = "level") -> Callable[[Callable], Callable]:
 
 @weekly("week")
 def week(m: CopModel) -> int:
-    """Week of the run; 0 is the state at the start."""
+    """Week of the run; 0 is the state at the end of burn-in."""
     return m.steps
 
 
@@ -94,6 +97,13 @@ def burnout_mean(m: CopModel) -> float:
     """Mean burnout of practitioners in post."""
     on = m.posts.occupied
     return float(m.posts.burnout[on].mean()) if on.any() else 0.0
+
+
+@weekly("share")
+def share_at_risk_of_burnout(m: CopModel) -> float:
+    """Share of practitioners in post with burnout above 0.5 ('at risk of burnout')."""
+    on = m.posts.occupied
+    return float((m.posts.burnout[on] > BURNOUT_AT_RISK).mean()) if on.any() else 0.0
 
 
 @weekly("ties")
@@ -198,6 +208,36 @@ def people_unallocated(m: CopModel) -> int:
     return int((m.people.key_worker < 0).sum())
 
 
+@weekly("people", "cumulative")
+def people_referred_in(m: CopModel) -> int:
+    """People referred in, each taking a place someone left."""
+    return m.totals.referrals_in
+
+
+@weekly("people", "cumulative")
+def people_discharged(m: CopModel) -> int:
+    """People who left housed and discharged."""
+    return m.totals.left_discharged
+
+
+@weekly("people", "cumulative")
+def people_moved_on(m: CopModel) -> int:
+    """People who left services disengaged (moved on)."""
+    return m.totals.left_moved_on
+
+
+@weekly("people", "cumulative")
+def people_to_prison(m: CopModel) -> int:
+    """People who left for prison."""
+    return m.totals.left_prison
+
+
+@weekly("people", "cumulative")
+def people_died(m: CopModel) -> int:
+    """People who died."""
+    return m.totals.left_died
+
+
 @weekly("events", "cumulative")
 def crisis_events(m: CopModel) -> int:
     """Crisis events of all kinds."""
@@ -258,21 +298,30 @@ WEEKLY: tuple[Output, ...] = tuple(_WEEKLY)
 # fmt: off
 SUMMARY: tuple[Output, ...] = (
     Output("turnover_rate", "share/year", "summary",
-           "Leavers a year over mean staff in post"),
+           "Leavers a year over mean staff in post (weeks 1 to the end, as every summary "
+           "over the run)"),
     Output("retention", "share", "summary",
            "Share of the practitioners in post at the start still in post at the end"),
     Output("vacancy_rate", "share", "summary", "Mean share of funded posts vacant"),
     Output("burnout_mean", "0-1", "summary", "Mean burnout over the run"),
-    Output("crises_per_person_year", "events", "summary", "Crisis events per person-year"),
+    Output("crises_per_person_year", "events", "summary",
+           "Crisis events per person-year followed (places are always full)"),
     Output("share_in_crisis", "share", "summary", "Share of people in crisis at the end"),
     Output("share_unstable", "share", "summary", "Share of people unstable at the end"),
     Output("share_stable", "share", "summary",
            "Share of people stable (maintained) at the end"),
     Output("share_recovered", "share", "summary", "Share of people recovered at the end"),
+    Output("people_followed", "people", "summary",
+           "People followed: those in place at week 0 and everyone referred in after"),
     Output("share_maintained", "share", "summary",
-           "Share of people whose severity at the end is no higher than at the start"),
+           "Share of people followed whose severity when follow-up ended (they left, or "
+           "the run ended) was no higher than when it began (week 0, or their referral); "
+           "leaving for prison or by death counts as not maintained"),
+    Output("share_recovered_followed", "share", "summary",
+           "Share of people followed at or below needs.recovered_severity when follow-up "
+           "ended (prison and death count as not recovered)"),
     Output("severity_change", "NDT points", "summary",
-           "Mean change in severity from start to end"),
+           "Mean change in severity of a person over their follow-up"),
     Output("cross_agency_ties", "ties", "summary", "Cross-agency ties at the end"),
     Output("cross_agency_trust", "0-1", "summary", "Mean cross-agency trust at the end"),
     Output("knowledge_breadth_gain", "0-1", "summary",
@@ -329,10 +378,10 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
     first, last = weekly.iloc[0], weekly.iloc[-1]
     funded = weekly["funded_posts"].to_numpy(float)[1:]
     starters_left = int((model.posts.starter & model.posts.occupied).sum())
-    sev_change = model.people.severity - model.people.initial_severity
+    followed, maintained, recovered, sev_change = cohort.follow_up(model)
     t = model.totals
     out = {
-        "turnover_rate": t.leavers / max(weekly["staff_in_post"].mean(), 1e-9) / years,
+        "turnover_rate": t.leavers / max(weekly["staff_in_post"].iloc[1:].mean(), 1e-9) / years,
         "retention": starters_left / max(model.initial_staff, 1),
         "vacancy_rate": float(np.mean(weekly["vacancies"].to_numpy(float)[1:] / funded)),
         "burnout_mean": float(weekly["burnout_mean"].iloc[1:].mean()),
@@ -341,8 +390,10 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
         "share_unstable": last["people_unstable"] / people,
         "share_stable": last["people_stable"] / people,
         "share_recovered": last["people_recovered"] / people,
-        "share_maintained": float(np.mean(sev_change <= 0)) if len(sev_change) else 0.0,
-        "severity_change": float(sev_change.mean()) if len(sev_change) else 0.0,
+        "people_followed": followed,
+        "share_maintained": maintained / followed if followed else 0.0,
+        "share_recovered_followed": recovered / followed if followed else 0.0,
+        "severity_change": sev_change / followed if followed else 0.0,
         "cross_agency_ties": int(last["cross_agency_ties"]),
         "cross_agency_trust": float(last["cross_agency_trust"]),
         "knowledge_breadth_gain": float(last["knowledge_breadth"] - first["knowledge_breadth"]),

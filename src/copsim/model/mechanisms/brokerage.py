@@ -51,7 +51,8 @@ def introduce(model: CopModel, n: int) -> None:
 
     Each unit recruits with probability equal to the share of staff outside the CoP, and
     otherwise brokers a joint case review that strengthens a member's ties to other
-    members (see :func:`strengthen`). Recruiting introduces someone outside the
+    members (see :func:`strengthen`); when no two members are tied there is no review to
+    broker, and the unit recruits instead. Recruiting introduces someone outside the
     CoP to a practitioner in another agency, favouring agencies with few members so the
     CoP spans disciplines; both become members.
     """
@@ -74,7 +75,7 @@ def introduce(model: CopModel, n: int) -> None:
         )
         w = 1.0 / (1.0 + members[posts.agency[others]])
         y = others[np.searchsorted(np.cumsum(w), rng.random() * w.sum(), side="right")]
-        model.ties.add(np.array([x]), np.array([y]), trust0, model.steps)
+        model.ties.add(np.array([x]), np.array([y]), trust0, model.week)
         posts.member[[x, y]] = True
         posts.missed[[x, y]] = 0
         model.broker.introductions += 1
@@ -83,8 +84,8 @@ def introduce(model: CopModel, n: int) -> None:
 def strengthen(model: CopModel, rng: np.random.Generator) -> bool:
     """Broker a joint case review between a member and their tied members elsewhere.
 
-    Every tie between a randomly chosen member and other members counts one successful
-    interaction. Returns False if no two members are tied.
+    A member is chosen uniformly among those tied to another member; every such tie of
+    theirs counts one successful interaction. Returns False if no two members are tied.
     """
     posts = model.posts
     a, b, tr, used = model.ties.view()
@@ -92,9 +93,10 @@ def strengthen(model: CopModel, rng: np.random.Generator) -> bool:
     if not member_tie.any():
         return False
     cand = np.flatnonzero(member_tie)
-    x = a[cand[rng.integers(len(cand))]]
+    tied = np.unique(np.concatenate([a[cand], b[cand]]))
+    x = tied[rng.integers(len(tied))]
     mine = cand[(a[cand] == x) | (b[cand] == x)]
     tr[mine] = trust_rules.gain(tr[mine], model.p.trust.gain)
-    used[mine] = model.steps
+    used[mine] = model.week
     model.broker.reviews += 1
     return True

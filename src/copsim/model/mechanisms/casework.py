@@ -44,8 +44,8 @@ def exclusion_probability(severity: np.ndarray, risk: float, severity_max: float
 def refresh_caseloads(model: CopModel) -> None:
     """Recompute caseloads, agency capacity and each practitioner's caseload pressure.
 
-    An agency's load is its ordinary cases (``background_caseload`` per typical post: its
-    demand, which a budget does not change, held by whoever is in post) plus
+    An agency's load is its ordinary cases (``background_caseload`` per post of its
+    establishment: its demand, which a budget does not change, held by whoever is in post) plus
     ``complex_case_weight`` per person it key-works or supports on referral. Capacity is
     ``min(1, staff * standard / load)``; a practitioner's pressure is their share of the
     load over the standard caseload.
@@ -54,12 +54,12 @@ def refresh_caseloads(model: CopModel) -> None:
     n_ag = len(agencies)
     kw = people.key_worker
     posts.caseload = np.bincount(kw[kw >= 0], minlength=len(posts))
-    active = people.supported_until > model.steps
+    active = people.supported_until > model.week
     episodes = np.bincount(people.home_agency[active], minlength=n_ag)
     in_post = agencies.in_post(posts)
     keyworked = np.bincount(posts.agency, posts.caseload, n_ag)
     w = p.casework.complex_case_weight
-    ordinary = p.workforce.background_caseload * p.site.practitioners_per_agency
+    ordinary = p.workforce.background_caseload * agencies.size
     load = ordinary + w * (keyworked + episodes)
     room = in_post * p.workforce.caseload_standard
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -70,11 +70,23 @@ def refresh_caseloads(model: CopModel) -> None:
     posts.pressure = np.where(posts.occupied, pressure, 0.0)
 
 
+def least_loaded(staff: np.ndarray, load: np.ndarray, k: int) -> np.ndarray:
+    """Posts for ``k`` newcomers, each to whoever is least loaded at the time.
+
+    Greedy water-filling, vectorised: each practitioner offers slots at loads ``L, L+1,
+    ...``; the ``k`` lowest slots (ties to the lower post) are taken.
+    """
+    offers = load[staff][:, None] + np.arange(k)[None, :]
+    who = np.repeat(staff, k)
+    order = np.lexsort((who, offers.ravel()))[:k]
+    return who[order]
+
+
 def allocate_key_workers(model: CopModel) -> None:
     """Give each unallocated person a key worker at the agency of their greatest need.
 
-    The least loaded practitioner in post there takes them; if nobody is in post the
-    person waits, unallocated, until next week.
+    Each goes to the practitioner in post there with the fewest people key-worked at the
+    time (ties to the lower post); if nobody is in post the person waits until next week.
     """
     people, posts = model.people, model.posts
     waiting = np.flatnonzero(people.key_worker < 0)
@@ -88,9 +100,7 @@ def allocate_key_workers(model: CopModel) -> None:
         if len(staff) == 0:
             continue
         who = waiting[target == agency]
-        # Fill up the least loaded first: repeat the staff list in load order.
-        order = staff[np.lexsort((staff, load[staff]))]
-        slots = np.concatenate([order] * (len(who) // len(order) + 1))[: len(who)]
+        slots = least_loaded(staff, load, len(who))
         people.key_worker[who] = slots
         np.add.at(load, slots, 1)
 
@@ -98,7 +108,7 @@ def allocate_key_workers(model: CopModel) -> None:
 def step(model: CopModel) -> None:
     """Each key worker seeks help for unmet needs; referrals succeed, bounce or exclude."""
     p, people, posts, ties = model.p, model.people, model.posts, model.ties
-    week = model.steps
+    week = model.week
     rng = model.streams["casework"]
     u_try, u_ok, u_excl, u_tie = rng.random((4, *people.needs.shape))
     kw = people.key_worker
@@ -149,8 +159,8 @@ def step(model: CopModel) -> None:
             people.severity[fw], p.casework.exclusion_risk, severity_max
         )
         people.excluded_until[fw[excl], fd[excl]] = week + p.casework.exclusion_weeks
-        np.subtract.at(people.engagement, fw, p.casework.bounce_loss)
+        # A bounced person loses engagement; an excluded one is barred instead.
+        np.subtract.at(people.engagement, fw[~excl], p.casework.bounce_loss)
         np.clip(people.engagement, 0.0, 1.0, out=people.engagement)
         posts.failed_week += np.bincount(src[fail], minlength=len(posts))
-        model.agencies.failed_referrals += np.bincount(target[fail], minlength=len(model.agencies))
         model.totals.exclusions += int(excl.sum())

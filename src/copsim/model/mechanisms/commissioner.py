@@ -1,10 +1,14 @@
-"""Commissioning: insight from the CoP turns into funding moves.
+"""Commissioning: what the commissioner perceives of unmet need moves the funding.
 
-The commissioner's insight grows at each CoP meeting (see :mod:`copsim.model.mechanisms.cop`)
-in proportion to their engagement, and fades at ``insight_decay`` a week. At each funding
-review a share ``move_share * insight`` of the total agency budget is re-allocated in
-proportion to where referrals have failed since the last review: money follows the gaps
-the front line has surfaced. Moves are budget-neutral; without insight nothing moves.
+Every ``commissioner.review_weeks`` weeks the commissioner looks at each agency's unmet
+need ``g_a`` (active needs of its local people that no agency supports) through noise:
+``g~_a = g_a exp(sigma z_a - sigma^2 / 2)``, ``z_a ~ N(0, 1)``, with ``sigma =
+commissioner.perception_noise x (1 - I)``. Insight ``I`` comes from the CoP: it grows at
+each meeting in proportion to the commissioner's engagement
+(:mod:`copsim.model.mechanisms.cop`) and fades at ``insight_decay`` a week. A share
+``m = move_share x engagement`` of the budget then moves towards the perceived gaps:
+funding follows what the commissioner perceives, and only insight makes that the truth.
+Moves keep the total budget, and so the funded posts (:mod:`copsim.model.mechanisms.funding`).
 """
 
 from __future__ import annotations
@@ -13,34 +17,55 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from copsim.model.mechanisms.needs import supported
+
 if TYPE_CHECKING:
     from copsim.model.cop_model import CopModel
 
 MAX_SHARE = 2.0
-"""No agency's commissioned share exceeds twice the typical share."""
+"""No agency's commissioned share exceeds twice its typical share."""
 
 
-def reallocate(share: np.ndarray, gaps: np.ndarray, moved: float) -> np.ndarray:
+def reallocate(share: np.ndarray, gaps: np.ndarray, moved: float, size=None) -> np.ndarray:
     """Move a fraction ``moved`` of the budget towards the gaps, keeping the total.
 
-    ``share' = (1 - m) share + m * n * gaps / sum(gaps)``, capped at MAX_SHARE and
-    renormalised so that shares still average 1.
+    With budgets in posts ``w = size x share`` and ``W`` their total:
+    ``w' = (1 - m) w + m W gaps / sum(gaps)``, capped at MAX_SHARE x size and rescaled to
+    ``W``; returns ``w' / size``.
     """
+    size = np.ones(len(share)) if size is None else np.asarray(size, dtype=float)
     if moved <= 0 or gaps.sum() <= 0:
         return share
-    new = (1.0 - moved) * share + moved * len(share) * gaps / gaps.sum()
-    new = np.minimum(new, MAX_SHARE)
-    return new * len(share) / new.sum()
+    w = size * share
+    total = w.sum()
+    new = (1.0 - moved) * w + moved * total * gaps / gaps.sum()
+    new = np.minimum(new, MAX_SHARE * size)
+    return new * total / new.sum() / size
+
+
+def perceived(gaps: np.ndarray, z: np.ndarray, noise: float, insight: float) -> np.ndarray:
+    """The gaps as the commissioner sees them: ``g exp(sigma z - sigma^2/2)``."""
+    sigma = noise * (1.0 - insight)
+    return gaps * np.exp(sigma * z - sigma**2 / 2.0)
+
+
+def unmet_by_agency(model: CopModel) -> np.ndarray:
+    """Active needs no agency supports, counted at each person's local agency for them."""
+    people = model.people
+    gap = (people.needs > model.p.needs.threshold) & ~supported(model)
+    return np.bincount(people.home_agency[gap], minlength=len(model.agencies)).astype(float)
 
 
 def step(model: CopModel) -> None:
-    """Fade insight; at a review, move funding where referrals fail."""
+    """Fade insight; at a review, move funding towards the perceived gaps."""
     p, c, agencies = model.p, model.commissioner, model.agencies
     c.insight *= 1.0 - p.commissioner.insight_decay
-    if model.steps % p.commissioner.review_weeks:
+    if model.week % p.commissioner.review_weeks:
         return
-    moved = p.commissioner.move_share * c.insight
+    z = model.streams["commissioner"].standard_normal(len(agencies))
+    seen = perceived(unmet_by_agency(model), z, p.commissioner.perception_noise, c.insight)
+    moved = p.commissioner.move_share * p.nurture.commissioner_engagement
     before = agencies.budget_share.copy()
-    agencies.budget_share = reallocate(before, agencies.failed_referrals, moved)
-    c.funding_moved += float(np.abs(agencies.budget_share - before).sum() / 2.0)
-    agencies.failed_referrals[:] = 0.0
+    agencies.budget_share = reallocate(before, seen, moved, agencies.size)
+    shift = np.abs((agencies.budget_share - before) * agencies.size).sum() / 2.0
+    c.funding_moved += float(shift / agencies.size.mean())

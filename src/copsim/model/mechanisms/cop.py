@@ -78,7 +78,7 @@ def step(model: CopModel) -> None:
     p, broker, cop = model.p, model.broker, model.cop
     if cop.established:
         cop.weeks_established += 1
-    if not meeting_due(model.steps, p.brokerage.setup_weeks, p.brokerage.meeting_interval):
+    if not meeting_due(model.week, p.brokerage.setup_weeks, p.brokerage.meeting_interval):
         return
     need = p.brokerage.hours_per_meeting
     if broker.bank >= need - 1e-9:
@@ -94,7 +94,7 @@ def hold_meeting(model: CopModel) -> None:
     """Run one meeting: attendance, trust, ties, learning, recruitment, establishment."""
     p, posts, ties, cop = model.p, model.posts, model.ties, model.cop
     rng = model.streams["meetings"]
-    week, n_posts = model.steps, len(posts)
+    week, n_posts = model.week, len(posts)
     baseline = p.site.joint_working_history
     cop.meetings += 1
     model.totals.meetings += 1

@@ -1,7 +1,8 @@
 """Crises: emergency department attendance, admission, arrest or custody, eviction.
 
-The weekly probability of each kind of crisis rises with the needs that drive it and falls
-with the share of a person's active needs that are supported (coordinated casework).
+The weekly probability of each kind of crisis rises with the needs that drive it and the
+person's crisis proneness (gamma, mean 1: a minority has most crises), and falls with the
+share of a person's active needs that are supported (coordinated casework).
 """
 
 from __future__ import annotations
@@ -40,14 +41,18 @@ def coverage(needs: np.ndarray, is_supported: np.ndarray, threshold: float) -> n
 
 
 def weekly_probability(
-    needs: np.ndarray, cover: np.ndarray, annual_rates: np.ndarray, protection: float
+    needs: np.ndarray,
+    cover: np.ndarray,
+    annual_rates: np.ndarray,
+    protection: float,
+    proneness: np.ndarray | float = 1.0,
 ) -> np.ndarray:
     """Probability of each kind of crisis this week, shape (people, kinds).
 
-    ``h = rate/52 * (drivers . needs) / 0.5 * (1 - protection * coverage)`` and
-    ``p = 1 - exp(-h)``.
+    ``h = rate/52 * (drivers . needs) / 0.5 * proneness * (1 - protection * coverage)``
+    and ``p = 1 - exp(-h)``.
     """
-    risk = (needs @ CRISIS_DRIVERS.T) / MID_NEED
+    risk = (needs @ CRISIS_DRIVERS.T) / MID_NEED * np.reshape(proneness, (-1, 1))
     hazard = annual_rates / 52.0 * risk * (1.0 - protection * cover)[:, None]
     return 1.0 - np.exp(-hazard)
 
@@ -56,7 +61,9 @@ def step(model: CopModel) -> None:
     """Draw this week's crises, charge their costs, and raise the needs behind them."""
     p, people, posts = model.p, model.people, model.posts
     cover = coverage(people.needs, supported(model), p.needs.threshold)
-    prob = weekly_probability(people.needs, cover, rates(p), p.needs.support_protection)
+    prob = weekly_probability(
+        people.needs, cover, rates(p), p.needs.support_protection, people.proneness
+    )
     events = model.streams["crises"].random(prob.shape) < prob
     per_person = events.sum(axis=1)
     if not per_person.any():
@@ -65,7 +72,7 @@ def step(model: CopModel) -> None:
     people.needs = np.clip(
         people.needs + p.needs.crisis_shock * (events @ (CRISIS_DRIVERS > 0)), 0.0, 1.0
     )
-    people.last_crisis[hit] = model.steps
+    people.last_crisis[hit] = model.week
     people.crisis_count += per_person
     kw = people.key_worker
     with_kw = hit & (kw >= 0)

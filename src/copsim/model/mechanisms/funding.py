@@ -1,10 +1,13 @@
 """Funding: agency budgets set how many posts are funded.
 
-An agency's budget is the policy level ``funding.agency_budget`` times its commissioned
-share (moved by :mod:`copsim.model.mechanisms.commissioner`). It funds
-``round(practitioners_per_agency * budget)`` posts, at least one. A cut freezes posts: no
-one is made redundant, but leavers are not replaced until staff fall to the funded level.
-The programme's own funding (broker and backfill) is charged where it is spent.
+Agency a's budget, in posts, is ``w_a = funding.agency_budget x size_a x share_a`` (its
+establishment times its commissioned share, moved by
+:mod:`copsim.model.mechanisms.commissioner`). The site funds ``round(sum_a w_a)`` posts,
+apportioned to agencies by largest remainder, so a budget-neutral move of shares keeps the
+total number of funded posts exactly; each agency funds at least one post and at most its
+reserved posts. A cut freezes posts: no one is made redundant, but leavers are not
+replaced until staff fall to the funded level. The programme's own funding (broker and
+backfill) is charged where it is spent.
 """
 
 from __future__ import annotations
@@ -17,13 +20,23 @@ if TYPE_CHECKING:
     from copsim.model.cop_model import CopModel
 
 
-def funded_posts(typical: int, budget: np.ndarray, reserved: int) -> np.ndarray:
-    """Posts funded at each budget: ``clip(round(typical * budget), 1, reserved)``."""
-    return np.clip(np.rint(typical * budget).astype(np.int64), 1, reserved)
+def funded_posts(budget_posts: np.ndarray, reserved: int) -> np.ndarray:
+    """Whole posts from budgets in posts.
+
+    The rounded total is apportioned by largest remainder, then ``clip(., 1, reserved)``.
+    """
+    w = np.asarray(budget_posts, dtype=float)
+    total = int(np.rint(w.sum()))
+    posts = np.floor(w).astype(np.int64)
+    extra = total - int(posts.sum())
+    if extra > 0:
+        order = np.argsort(-(w - posts), kind="stable")
+        posts[order[:extra]] += 1
+    return np.clip(posts, 1, reserved)
 
 
 def step(model: CopModel) -> None:
     """Set this week's funded posts from the budgets."""
     p, agencies = model.p, model.agencies
-    budget = p.funding.agency_budget * agencies.budget_share
-    agencies.funded = funded_posts(p.site.practitioners_per_agency, budget, agencies.n_posts)
+    budget = p.funding.agency_budget * agencies.size * agencies.budget_share
+    agencies.funded = funded_posts(budget, agencies.n_posts)

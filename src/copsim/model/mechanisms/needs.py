@@ -46,7 +46,7 @@ def severity(needs: np.ndarray, engagement: np.ndarray) -> np.ndarray:
 def supported(model: CopModel) -> np.ndarray:
     """Which needs are supported this week: by an accepted referral or the key worker."""
     people = model.people
-    sup = people.supported_until > model.steps
+    sup = people.supported_until > model.week
     kw = people.key_worker
     has = kw >= 0
     own = model.agencies.domain[model.posts.agency[kw[has]]]

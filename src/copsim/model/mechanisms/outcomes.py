@@ -44,10 +44,10 @@ def step(model: CopModel) -> None:
     people = model.people
     people.severity = severity(people.needs, people.engagement)
     hist = people.severity_history
-    slot = model.steps % hist.shape[1]
+    slot = model.week % hist.shape[1]
     quarter_ago = hist[:, slot].copy()
     hist[:, slot] = people.severity
-    in_crisis = model.steps - people.last_crisis < CRISIS_WEEKS
+    in_crisis = model.week - people.last_crisis < CRISIS_WEEKS
     people.state = classify(
         people.severity, quarter_ago, in_crisis, model.p.needs.recovered_severity
     )

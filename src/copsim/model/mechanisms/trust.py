@@ -43,7 +43,7 @@ def record_joint_work(model: CopModel, edges: np.ndarray, success: np.ndarray) -
     tr[touched] = loss(
         gain(tr[touched], model.p.trust.gain, wins[touched]), model.p.trust.loss, losses[touched]
     )
-    used[touched] = model.steps
+    used[touched] = model.week
 
 
 def step(model: CopModel) -> None:
@@ -52,6 +52,6 @@ def step(model: CopModel) -> None:
     if len(ties) == 0:
         return
     _, _, tr, used = ties.view()
-    idle = used < model.steps
+    idle = used < model.week
     tr[idle] = decay(tr[idle], p.site.joint_working_history, p.trust.decay)
-    ties.keep(model.steps - used < p.trust.forget_weeks)
+    ties.keep(model.week - used < p.trust.forget_weeks)

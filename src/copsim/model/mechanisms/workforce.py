@@ -1,13 +1,21 @@
 """Workforce: burnout as a stock, leaving, vacancies and hiring.
 
-Burnout (Homer 1985) fills with demand (caseload pressure, failed referrals, clients'
-crises) and drains with recovery, which manager support and recent CoP attendance raise a
-little (demand dominates, as the brief cautions). The weekly leaving probability follows
-from an annual figure, ``1 - (1 - p_year)^(1/52)``, times the burnout and new-starter
-multipliers. A post left empty is filled after a geometric wait with mean
-``hiring_lag_weeks`` if the budget still funds it; the new hire starts with less
-knowledge, no cross-agency ties, and outside the CoP. People key-worked by a leaver lose
-continuity (engagement) and wait for a new key worker.
+Burnout (Homer 1985) fills with demand ``D`` (caseload pressure, failed referrals, clients'
+crises) and drains with recovery ``r x R x S``: ``R`` the practitioner's resilience and
+``S = 1 + m_eff x M_a + peer x A x (1 + buffering x max(0, D - 1))`` the support of their
+agency's managers ``M_a`` and, for ``A`` = 1 in the weeks after attending a CoP meeting,
+of peers, which helps more under pressure (stress buffering, Cohen and Wills 1985).
+Support is kept small: demand dominates, as the brief cautions. In an agency with a CoP
+member in post, ``M_a`` is its base raised ``nurture.manager_support`` of the way to 1.
+
+The weekly leaving probability follows from the sector's annual figure,
+``1 - (1 - p_year)^(1/52)``, times the burnout and new-starter multipliers and the job
+embeddedness factor ``exp(-k_ties x ties) x (1 - k_cop x member)`` (Mitchell et al.
+2001: links to people, fit and what leaving would sacrifice). A post left empty is filled
+after a geometric wait with mean ``hiring_lag_weeks`` if the budget still funds it; the
+new hire starts with less knowledge, no cross-agency ties, outside the CoP, and a
+resilience of their own. People key-worked by a leaver lose continuity (engagement) and
+wait for a new key worker.
 """
 
 from __future__ import annotations
@@ -16,7 +24,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from copsim.model.site import NEVER, new_knowledge
+from copsim.model.domains import SECTOR_TURNOVER
+from copsim.model.site import NEVER, new_knowledge, resilience
 
 if TYPE_CHECKING:
     from copsim.model.cop_model import CopModel
@@ -38,17 +47,57 @@ def burnout_next(
     return np.clip(burnout + fill * demand * (1.0 - burnout) - recovery * support * burnout, 0, 1)
 
 
+def support(
+    manager: np.ndarray,
+    attended: np.ndarray,
+    demand: np.ndarray,
+    manager_effect: float,
+    peer: float,
+    buffering: float,
+) -> np.ndarray:
+    """``S = 1 + m_eff M + peer A (1 + buffering max(0, D - 1))`` (stress buffering)."""
+    return (
+        1.0
+        + manager_effect * manager
+        + peer * attended * (1.0 + buffering * np.maximum(0.0, demand - 1.0))
+    )
+
+
+def sector_turnover(p_year: float, domain: np.ndarray, weight: float) -> np.ndarray:
+    """Annual leaving probability at zero burnout of each sector's staff.
+
+    ``p_year x (1 + w (T_d / mean(T) - 1))`` with ``T`` the reported sector turnover.
+    """
+    ratio = SECTOR_TURNOVER / SECTOR_TURNOVER.mean()
+    return np.minimum(0.99, p_year * (1.0 + weight * (ratio[domain] - 1.0)))
+
+
+def embeddedness(ties: np.ndarray, member: np.ndarray, k_ties: float, k_cop: float):
+    """Job embeddedness factor on the leaving hazard: ``exp(-k_ties n) (1 - k_cop m)``."""
+    return np.exp(-k_ties * ties) * (1.0 - k_cop * member)
+
+
 def leaving_probability(
     burnout: np.ndarray,
     tenure: np.ndarray,
-    p_year: float,
+    p_year: float | np.ndarray,
     burnout_ratio: float,
     starter_ratio: float,
+    embedded: float | np.ndarray = 1.0,
 ) -> np.ndarray:
-    """Weekly chance of leaving: ``h0 (1 + (ratio - 1) B) * (starter ratio if < 1 year)``."""
+    """Weekly chance of leaving: ``h0 (1 + (ratio - 1) B) (starter ratio if < 1 year) E``."""
     base = weekly_from_annual(p_year)
     multiplier = (1.0 + (burnout_ratio - 1.0) * burnout) * np.where(tenure < 52, starter_ratio, 1.0)
-    return np.minimum(1.0, base * multiplier)
+    return np.minimum(1.0, base * multiplier * embedded)
+
+
+def refresh_manager_support(model: CopModel) -> None:
+    """Each agency's manager support this week: its base, raised where it takes part."""
+    agencies, posts = model.agencies, model.posts
+    taking_part = np.bincount(posts.agency[posts.member & posts.occupied], minlength=len(agencies))
+    base = agencies.manager_base
+    raise_ = model.p.nurture.manager_support * (1.0 - base) * (taking_part > 0)
+    agencies.manager_support = base + raise_
 
 
 def step(model: CopModel) -> None:
@@ -60,14 +109,24 @@ def step(model: CopModel) -> None:
         + p.workforce.failed_referral_weight * posts.failed_week
         + p.workforce.crisis_weight * posts.crises_week
     )
-    recent = model.steps - posts.last_attended <= p.brokerage.meeting_interval
-    support = (
-        1.0 + p.nurture.manager_effect * p.nurture.manager_support + p.cop.peer_support * recent
+    recent = model.week - posts.last_attended <= p.brokerage.meeting_interval
+    refresh_manager_support(model)
+    s = support(
+        model.agencies.manager_support[posts.agency],
+        recent,
+        demand,
+        p.nurture.manager_effect,
+        p.cop.peer_support,
+        p.cop.stress_buffering,
     )
     posts.burnout = np.where(
         on,
         burnout_next(
-            posts.burnout, demand, support, p.workforce.burnout_fill, p.workforce.burnout_recovery
+            posts.burnout,
+            demand,
+            s * posts.resilience,
+            p.workforce.burnout_fill,
+            p.workforce.burnout_recovery,
         ),
         0.0,
     )
@@ -75,12 +134,21 @@ def step(model: CopModel) -> None:
     posts.crises_week[:] = 0.0
     posts.tenure[on] += 1
 
+    domain = model.agencies.domain[posts.agency]
     prob = leaving_probability(
         posts.burnout,
         posts.tenure,
-        p.workforce.turnover_at_zero_burnout,
+        sector_turnover(
+            p.workforce.turnover_at_zero_burnout, domain, p.workforce.sector_differences
+        ),
         p.workforce.burnout_leave_ratio,
         p.workforce.new_starter_leave_ratio,
+        embeddedness(
+            model.ties.degree(len(posts)),
+            posts.member,
+            p.workforce.embeddedness_ties,
+            p.cop.embeddedness,
+        ),
     )
     leavers = np.flatnonzero(on & (model.streams["workforce"].random(len(posts)) < prob))
     if len(leavers):
@@ -109,6 +177,7 @@ def hire(model: CopModel) -> None:
     """Fill funded vacancies, each empty post with weekly chance ``1 / hiring_lag_weeks``."""
     p, posts, agencies = model.p, model.posts, model.agencies
     u = model.streams["hiring"].random(len(posts))
+    z = model.streams["resilience"].standard_normal(len(posts))
     # Each vacancy is filled this week with chance 1 / hiring_lag_weeks (a geometric wait).
     vacant = agencies.vacant_posts(posts)
     hired = vacant[u[vacant] < 1.0 / p.workforce.hiring_lag_weeks]
@@ -124,5 +193,6 @@ def hire(model: CopModel) -> None:
     posts.member[hired] = False
     posts.missed[hired] = 0
     posts.last_attended[hired] = NEVER
+    posts.resilience[hired] = resilience(p.workforce.resilience_spread, z[hired])
     model.totals.hires += len(hired)
     model.practitioners.fill(hired)

@@ -1,0 +1,161 @@
+"""Burn-in: the site run with no CoP until it is stationary, computed once and shared.
+
+Outputs are read from a steady state (an ABM's spin-up, as in Covasim's and Starsim's
+practice): before week 0 the site runs ``burn_in_weeks`` weeks with no broker, numbered
+``-burn_in_weeks + 1 .. 0`` so that every week stamp stays comparable. A run and its
+no-CoP twin (and every programme setting of one site and seed) then continue from the
+same burned-in state and the same random streams.
+
+The burned-in state depends only on the parameters that can act before week 0: the
+programme's settings (:func:`inert`) cannot, since there is no CoP, no member and no
+meeting, and costs are not counted. The state is computed with those at their defaults,
+cached in-process keyed by the rest, and each model gets a deep copy, so a run's results
+are the same whether its burn-in was computed or reused.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from copsim.model.domains import SEVERITY_MAX
+from copsim.model.parameters import Parameters
+from copsim.model.schema import PARAMS
+from copsim.model.site import (
+    Agencies,
+    People,
+    Posts,
+    build_agencies,
+    build_initial_ties,
+    build_people,
+    build_posts,
+)
+from copsim.model.streams import RandomStreams
+from copsim.model.ties import TieTable
+
+INERT_GROUPS = ("brokerage", "cop")
+"""Parameter groups that cannot act before week 0 (no broker, no CoP)."""
+INERT = (
+    "weeks",
+    "nurture.protected_time",
+    "nurture.manager_support",
+    "commissioner.insight_rate",
+    "trust.meeting_gain",
+    "funding.backfill_hourly_cost",
+    "workforce.replacement_cost",
+    *(p.name for p in PARAMS if p.group == "crises" and p.name.endswith("_cost")),
+)
+"""Other parameters that cannot act before week 0: the programme's, and unit costs."""
+
+CACHE_SIZE = 64
+_cache: OrderedDict[str, SiteState] = OrderedDict()
+
+
+def inert(name: str) -> bool:
+    """Whether parameter ``name`` cannot act during burn-in."""
+    return name in INERT or name.partition(".")[0] in INERT_GROUPS
+
+
+@dataclass
+class SiteState:
+    """Everything of a site that carries over from burn-in to week 0."""
+
+    agencies: Agencies
+    posts: Posts
+    people: People
+    ties: TieTable
+    streams: RandomStreams
+
+
+class _NoAgents:
+    """Stands in for the agent registries while burning in (agents come at week 0)."""
+
+    def fill(self, posts: Iterable[int]) -> None:
+        """No agents to create."""
+
+    def vacate(self, posts: Iterable[int]) -> None:
+        """No agents to remove."""
+
+    def replace(self, places: Iterable[int]) -> None:
+        """No agents to replace."""
+
+
+class BurnIn:
+    """The site without a CoP, stepped through the week's mechanisms before week 0.
+
+    Args:
+        p: The burn-in parameters (:func:`burn_in_values`).
+    """
+
+    def __init__(self, p: Parameters):
+        from copsim.model.cop_model import Tally  # the model imports this module
+        from copsim.model.mechanisms import casework, funding, needs, outcomes
+        from copsim.model.mechanisms.cop import CopState
+        from copsim.model.mechanisms.economics import Ledger
+
+        self.p = p
+        self.week = -p.burn_in_weeks
+        self.severity_max = SEVERITY_MAX
+        self.streams = RandomStreams(p.seed)
+        site_rng = self.streams["site"]
+        self.agencies = build_agencies(p, site_rng)
+        self.posts = build_posts(p, self.agencies, site_rng)
+        self.ties = build_initial_ties(p, self.posts, self.week, site_rng)
+        self.people = build_people(p, self.agencies, self.streams["people"])
+        self.practitioners = self.people_registry = _NoAgents()
+        self.totals, self.ledger, self.cop = Tally(), Ledger(), CopState()
+        self.broker = SimpleNamespace(bank=0.0, intro_credit=0.0, in_setup=False)
+        self.commissioner = SimpleNamespace(insight=0.0, funding_moved=0.0, engagement=0.0)
+
+        funding.step(self)
+        casework.allocate_key_workers(self)
+        casework.refresh_caseloads(self)
+        people = self.people
+        people.severity = needs.severity(people.needs, people.engagement)
+        people.severity_history[:] = people.severity[:, None]
+        people.entered[:] = self.week
+        people.followed_from = people.severity.copy()
+        outcomes.step(self)
+
+    def run(self) -> SiteState:
+        """Run every burn-in week (all of the week's steps but policy events)."""
+        from copsim.model.cop_model import WEEK
+
+        steps = [step for name, step in WEEK if name != "policy events"]
+        while self.week < 0:
+            self.week += 1
+            for step in steps:
+                step(self)
+        return SiteState(self.agencies, self.posts, self.people, self.ties, self.streams)
+
+
+def burn_in_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The configuration burn-in runs: no broker, and inert parameters at their defaults."""
+    out = {k: v for k, v in values.items() if k != "events" and not inert(k)}
+    out["brokerage.hours_per_week"] = 0.0
+    return out
+
+
+def burned_in(p: Parameters) -> SiteState:
+    """A fresh deep copy of the burned-in state of ``p``'s site and seed (cached)."""
+    values = burn_in_values(p.as_dict())
+    key = json.dumps(values, sort_keys=True)
+    state = _cache.get(key)
+    if state is None:
+        state = BurnIn(Parameters(values)).run()
+        _cache[key] = state
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    else:
+        _cache.move_to_end(key)
+    return copy.deepcopy(state)
+
+
+def clear_cache() -> None:
+    """Forget every cached burn-in (tests use it to force recomputation)."""
+    _cache.clear()

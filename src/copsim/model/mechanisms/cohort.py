@@ -1,0 +1,130 @@
+"""The open cohort: people leave services and new referrals take their places.
+
+Each week a person leaves by one of four routes, with yearly hazards
+
+* moved on: ``cohort.moved_on_rate x (1 - e)`` (the disengaged drift away);
+* housed and discharged: ``cohort.discharge_rate x coverage`` (coverage: the share of
+  their active needs that are supported, 1 with none active);
+* prison: ``cohort.prison_rate x n_offending / 0.5``;
+* death: ``cohort.death_rate``;
+
+so ``p = 1 - exp(-H / 52)`` with ``H`` their sum, the route drawn in proportion to its
+hazard. Services work at capacity, so a place freed is taken at once by the next referral,
+drawn from the entry profile (:func:`copsim.model.site.entry_profile`): the caseload stays
+``site.people`` and, without a CoP, its mix is stationary after burn-in.
+
+Each person is followed from week 0 (or their referral, if later) until they leave or the
+run ends; at that point they count as *maintained* if their severity is no higher than
+when follow-up began and *recovered* if it is at or below ``needs.recovered_severity``.
+Leaving for prison or by death counts as neither.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from copsim.model.domains import DOMAINS
+from copsim.model.mechanisms.crises import MID_NEED, coverage
+from copsim.model.mechanisms.needs import severity, supported
+from copsim.model.site import NEVER, entry_profile
+
+if TYPE_CHECKING:
+    from copsim.model.cop_model import CopModel
+
+ROUTES = ("moved_on", "discharged", "prison", "died")
+"""Ways of leaving, in the column order of :func:`exit_hazards`."""
+OFFENDING = DOMAINS.index("offending")
+
+
+def exit_hazards(engagement: np.ndarray, cover: np.ndarray, offending: np.ndarray, p) -> np.ndarray:
+    """Yearly hazard of each route (columns as :data:`ROUTES`), one row a person."""
+    c = p.cohort
+    return np.column_stack(
+        [
+            c.moved_on_rate * (1.0 - engagement),
+            c.discharge_rate * cover,
+            c.prison_rate * offending / MID_NEED,
+            np.full(len(engagement), c.death_rate),
+        ]
+    )
+
+
+def choose_exits(hazards: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Who leaves this week (indices) and by which route, from one uniform each.
+
+    ``u < p`` leaves; ``u / p`` then falls in a route's share of the total hazard.
+    """
+    total = hazards.sum(axis=1)
+    prob = 1.0 - np.exp(-total / 52.0)
+    leave = np.flatnonzero(u < prob)
+    if len(leave) == 0:
+        return leave, leave
+    position = u[leave] / prob[leave] * total[leave]
+    route = (np.cumsum(hazards[leave], axis=1) < position[:, None]).sum(axis=1)
+    return leave, np.minimum(route, len(ROUTES) - 1)
+
+
+def end_follow_up(model: CopModel, who: np.ndarray, route: np.ndarray | None = None) -> None:
+    """Count the follow-up outcomes of people whose follow-up ends (leaving, or the end)."""
+    people, t = model.people, model.totals
+    sev = people.severity[who]
+    good = np.ones(len(who), dtype=bool) if route is None else route < ROUTES.index("prison")
+    t.followed += len(who)
+    t.maintained += int((good & (sev <= people.followed_from[who])).sum())
+    t.recovered += int((good & (sev <= model.p.needs.recovered_severity)).sum())
+    t.severity_change += float((sev - people.followed_from[who]).sum())
+
+
+def admit(model: CopModel, places: np.ndarray) -> None:
+    """New referrals take the given places: a new person each, not yet key-worked."""
+    people, week = model.people, model.week
+    profile = entry_profile(model.p, model.agencies, len(places), model.streams["referrals"])
+    for name, values in profile.items():
+        getattr(people, name)[places] = values
+    people.key_worker[places] = -1
+    people.supported_until[places] = NEVER
+    people.excluded_until[places] = NEVER
+    people.last_crisis[places] = NEVER
+    people.crisis_count[places] = 0
+    sev = severity(people.needs[places], people.engagement[places])
+    people.severity[places] = sev
+    # Until a quarter has passed, a newcomer is compared with their severity at entry.
+    people.severity_history[places] = sev[:, None]
+    people.entered[places] = week
+    people.followed_from[places] = sev
+    model.totals.referrals_in += len(places)
+    model.people_registry.replace(places)
+
+
+def step(model: CopModel) -> None:
+    """People leave by the four routes; referrals take their places."""
+    p, people = model.p, model.people
+    if len(people) == 0:
+        return
+    cover = coverage(people.needs, supported(model), p.needs.threshold)
+    hazards = exit_hazards(people.engagement, cover, people.needs[:, OFFENDING], p)
+    leave, route = choose_exits(hazards, model.streams["cohort"].random(len(people)))
+    if len(leave) == 0:
+        return
+    end_follow_up(model, leave, route)
+    counts = np.bincount(route, minlength=len(ROUTES))
+    for name, k in zip(ROUTES, counts, strict=True):
+        setattr(model.totals, f"left_{name}", getattr(model.totals, f"left_{name}") + int(k))
+    admit(model, leave)
+
+
+def follow_up(model: CopModel) -> tuple[int, int, int, float]:
+    """People followed, maintained, recovered, and their total severity change.
+
+    Those still in place count as if their follow-up ended now (the totals are unchanged).
+    """
+    people, t = model.people, model.totals
+    sev, start = people.severity, people.followed_from
+    return (
+        t.followed + len(sev),
+        t.maintained + int((sev <= start).sum()),
+        t.recovered + int((sev <= model.p.needs.recovered_severity).sum()),
+        t.severity_change + float((sev - start).sum()),
+    )
