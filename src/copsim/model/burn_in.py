@@ -18,12 +18,15 @@ from __future__ import annotations
 import copy
 import json
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 from copsim.model.domains import SEVERITY_MAX
+from copsim.model.mechanisms import casework, funding, needs, outcomes
+from copsim.model.mechanisms.cop import CopState
+from copsim.model.mechanisms.economics import Ledger
 from copsim.model.parameters import Parameters
 from copsim.model.schema import PARAMS
 from copsim.model.site import (
@@ -36,7 +39,11 @@ from copsim.model.site import (
     build_posts,
 )
 from copsim.model.streams import RandomStreams
+from copsim.model.tally import Tally
 from copsim.model.ties import TieTable
+
+NO_COP = {"brokerage.hours_per_week": 0.0}
+"""What makes a site have no CoP (burn-in; a run's twin): no broker."""
 
 INERT_GROUPS = ("brokerage", "cop")
 """Parameter groups that cannot act before week 0 (no broker, no CoP)."""
@@ -93,11 +100,6 @@ class BurnIn:
     """
 
     def __init__(self, p: Parameters):
-        from copsim.model.cop_model import Tally  # the model imports this module
-        from copsim.model.mechanisms import casework, funding, needs, outcomes
-        from copsim.model.mechanisms.cop import CopState
-        from copsim.model.mechanisms.economics import Ledger
-
         self.p = p
         self.week = -p.burn_in_weeks
         self.severity_max = SEVERITY_MAX
@@ -122,11 +124,9 @@ class BurnIn:
         people.followed_from = people.severity.copy()
         outcomes.step(self)
 
-    def run(self) -> SiteState:
-        """Run every burn-in week (all of the week's steps but policy events)."""
-        from copsim.model.cop_model import WEEK
-
-        steps = [step for name, step in WEEK if name != "policy events"]
+    def run(self, week: Iterable[tuple[str, Callable]]) -> SiteState:
+        """Run every burn-in week: the steps of ``week`` (the model's WEEK) but policy events."""
+        steps = [step for name, step in week if name != "policy events"]
         while self.week < 0:
             self.week += 1
             for step in steps:
@@ -137,17 +137,21 @@ class BurnIn:
 def burn_in_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """The configuration burn-in runs: no broker, and inert parameters at their defaults."""
     out = {k: v for k, v in values.items() if k != "events" and not inert(k)}
-    out["brokerage.hours_per_week"] = 0.0
-    return out
+    return {**out, **NO_COP}
 
 
-def burned_in(p: Parameters) -> SiteState:
-    """A fresh deep copy of the burned-in state of ``p``'s site and seed (cached)."""
+def burned_in(p: Parameters, week: Iterable[tuple[str, Callable]]) -> SiteState:
+    """A fresh deep copy of the burned-in state of ``p``'s site and seed (cached).
+
+    Args:
+        p: The run's parameters.
+        week: The steps of a week, in order (the model's WEEK).
+    """
     values = burn_in_values(p.as_dict())
     key = json.dumps(values, sort_keys=True)
     state = _cache.get(key)
     if state is None:
-        state = BurnIn(Parameters(values)).run()
+        state = BurnIn(Parameters(values)).run(week)
         _cache[key] = state
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import mesa
@@ -32,6 +31,7 @@ from copsim.model.mechanisms import (
 from copsim.model.mechanisms.cop import CopState
 from copsim.model.mechanisms.economics import Ledger
 from copsim.model.parameters import Parameters
+from copsim.model.tally import Tally
 from copsim.runs.outputs import WEEKLY
 
 WEEK: tuple[tuple[str, Callable[[CopModel], None]], ...] = (
@@ -52,29 +52,6 @@ WEEK: tuple[tuple[str, Callable[[CopModel], None]], ...] = (
     ("outcomes", outcomes.step),
 )
 """The order of the steps inside one week. :meth:`CopModel.step` runs exactly this."""
-
-
-@dataclass
-class Tally:
-    """Cumulative counts of one run."""
-
-    leavers: int = 0
-    hires: int = 0
-    crisis_events: int = 0
-    exclusions: int = 0
-    referrals: int = 0
-    referrals_accepted: int = 0
-    meetings: int = 0
-    broker_hours: float = 0.0
-    referrals_in: int = 0
-    left_moved_on: int = 0
-    left_discharged: int = 0
-    left_prison: int = 0
-    left_died: int = 0
-    followed: int = 0
-    maintained: int = 0
-    recovered: int = 0
-    severity_change: float = 0.0
 
 
 class CopModel(mesa.Model):
@@ -110,7 +87,7 @@ class CopModel(mesa.Model):
         self.event_log: list[PolicyEvent] = []
         self.severity_max = SEVERITY_MAX
 
-        state = burned_in(self.p)
+        state = burned_in(self.p, WEEK)
         self.agencies, self.posts, self.people = state.agencies, state.posts, state.people
         self.ties, self.streams = state.ties, state.streams
 

@@ -11,12 +11,12 @@ from typing import Any, Protocol
 import pandas as pd
 
 from copsim.config import compose, values_from_config
+from copsim.model.burn_in import NO_COP
 from copsim.model.cop_model import CopModel
 from copsim.model.schema import SCHEMA, ConfigError
 from copsim.runs.outputs import TwinOutcome, summarise, twin_outcome
 
-NO_COP = {"brokerage.hours_per_week": 0.0}
-"""What makes a configuration's twin: the same site and seed with no broker."""
+__all__ = ["NO_COP", "RunResult", "run", "run_values", "twin_values"]
 
 
 @dataclass
@@ -24,7 +24,7 @@ class RunResult:
     """Everything one run produces.
 
     Attributes:
-        weekly: One row a week (week 0 is the start), columns as in docs/outputs.md.
+        weekly: One row a week (week 0 is the end of burn-in), columns as in docs/outputs.md.
         summary: The run summary, keys as in docs/outputs.md.
         values: The validated configuration (flat parameter names, plus ``events``).
         events: Policy events applied, as dicts with week, set and label.
