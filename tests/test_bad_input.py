@@ -303,6 +303,38 @@ CLI: list[Bad] = [
     B("docs outside repo", "docs", expect="not a copsim checkout"),
     B("docs bad flag", "docs", "--bogus", expect="--bogus"),
     B("docs read-only", "docs", "--out", RO, expect="cannot write"),
+    # --- credible dynamics (issue 10): every new parameter --------------------------------
+    B("burn_in_weeks<0", "run", "burn_in_weeks=-1", expect="burn_in_weeks"),
+    B("burn_in_weeks=1.5", "run", "burn_in_weeks=1.5", expect="whole number"),
+    B("size spread", "run", "site.agency_size_spread=1", expect="from 0 to 0.9"),
+    B("manager support", "run", "site.manager_support=2", expect="site.manager_support"),
+    B(
+        "manager spread",
+        "run",
+        "site.manager_support_spread=-0.1",
+        expect="site.manager_support_spread",
+    ),
+    B("proneness", "run", "needs.crisis_proneness_cv=x", expect="needs.crisis_proneness_cv"),
+    B("moved on", "run", "cohort.moved_on_rate=-1", expect="cohort.moved_on_rate"),
+    B("discharge", "run", "cohort.discharge_rate=11", expect="cohort.discharge_rate"),
+    B("prison", "run", "cohort.prison_rate=-0.5", expect="cohort.prison_rate"),
+    B("death", "run", "cohort.death_rate=0.6", expect="cohort.death_rate"),
+    B("buffering", "run", "cop.stress_buffering=6", expect="cop.stress_buffering"),
+    B("cop embeddedness", "run", "cop.embeddedness=1", expect="cop.embeddedness"),
+    B("resilience", "run", "workforce.resilience_spread=2", expect="workforce.resilience_spread"),
+    B("sectors", "run", "workforce.sector_differences=1.5", expect="workforce.sector_differences"),
+    B(
+        "tie embeddedness",
+        "run",
+        "workforce.embeddedness_ties=-1",
+        expect="workforce.embeddedness_ties",
+    ),
+    B(
+        "perception",
+        "run",
+        "commissioner.perception_noise=4",
+        expect="commissioner.perception_noise",
+    ),
 ]
 
 EXPERIMENT_OK = "configurations: {a: [scenario=cop], b: [scenario=no_cop]}\nreplicates: 2\n"

@@ -330,10 +330,10 @@ PARAMS: tuple[Param, ...] = (
     P("cop.peer_support", 0.5, 0.0, 2.0, unit="share",
       description="Rise in burnout recovery in the weeks after attending a meeting "
       "(kept small: demand dominates, see the brief's caution)"),
-    P("cop.stress_buffering", 1.0, 0.0, 5.0, unit="1/demand",
+    P("cop.stress_buffering", 0.5, 0.0, 5.0, unit="1/demand",
       description="Extra peer-support relief per unit of demand above 1: support helps "
       "more under pressure; 0 turns the channel off", source=COHEN_WILLS),
-    P("cop.embeddedness", 0.15, 0.0, 0.9, unit="share",
+    P("cop.embeddedness", 0.1, 0.0, 0.9, unit="share",
       description="Reduction in a CoP member's leaving hazard (fit, and what leaving would "
       "sacrifice); 0 turns the channel off", source=MITCHELL),
     # --- knowledge ------------------------------------------------------------------------
@@ -382,7 +382,7 @@ PARAMS: tuple[Param, ...] = (
       description="Weight of sector-specific leaving rates (drugs and alcohol lower, adult "
       "social care higher; domains.SECTOR_TURNOVER); 0 gives every sector the same rate",
       source=DA_CENSUS + "; " + SFC),
-    P("workforce.embeddedness_ties", 0.05, 0.0, 0.5, unit="1/tie",
+    P("workforce.embeddedness_ties", 0.03, 0.0, 0.5, unit="1/tie",
       description="Leaving hazard falls by the factor exp(-this x cross-agency ties) "
       "(links to people); 0 turns the channel off", source=MITCHELL),
     P("workforce.turnover_at_zero_burnout", 0.14, 0.0, 0.95, unit="share/year",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -347,12 +347,26 @@ SUMMARY: tuple[Output, ...] = (
            "Crisis events of the no-CoP twin (same seed) less this run's (prevention)"),
     Output("leavers_avoided", "people", "summary",
            "Leavers of the no-CoP twin (same seed) less this run's"),
+    Output("turnover_avoided", "share/year", "summary",
+           "The no-CoP twin's turnover_rate less this run's"),
+    Output("burnout_avoided", "0-1", "summary",
+           "The no-CoP twin's burnout_mean less this run's"),
+    Output("unmet_need_avoided", "share", "summary",
+           "The no-CoP twin's unmet_need_share less this run's"),
     Output("net_benefit", "GBP", "summary",
            "Crisis and turnover costs avoided against the twin, less the programme cost"),
     Output("roi", "GBP per GBP", "summary",
            "Net benefit per GBP of programme cost (null without a programme cost)"),
 )
 # fmt: on
+
+
+TWIN_MEANS = {
+    "turnover_avoided": "turnover_rate",
+    "burnout_avoided": "burnout_mean",
+    "unmet_need_avoided": "unmet_need_share",
+}
+"""Summary keys that compare a run with its twin, and the value of each they compare."""
 
 
 @dataclass(frozen=True)
@@ -362,12 +376,27 @@ class TwinOutcome:
     ledger: economics.Ledger
     crisis_events: int
     leavers: int
+    means: dict[str, float] = field(default_factory=dict)
 
 
-def twin_outcome(model: CopModel) -> TwinOutcome:
+def _means(model: CopModel, weekly: pd.DataFrame) -> dict[str, float]:
+    """Turnover, mean burnout and mean unmet need over weeks 1 to the end."""
+    staff = max(weekly["staff_in_post"].iloc[1:].mean(), 1e-9)
+    return {
+        "turnover_rate": model.totals.leavers / staff / (model.p.weeks / 52.0),
+        "burnout_mean": float(weekly["burnout_mean"].iloc[1:].mean()),
+        "unmet_need_share": float(weekly["unmet_need_share"].iloc[1:].mean()),
+    }
+
+
+def twin_outcome(model: CopModel, weekly: pd.DataFrame | None = None) -> TwinOutcome:
     """The parts of a finished run that serve as another run's twin."""
+    weekly = model.weekly_table() if weekly is None else weekly
     return TwinOutcome(
-        economics.Ledger(**vars(model.ledger)), model.totals.crisis_events, model.totals.leavers
+        economics.Ledger(**vars(model.ledger)),
+        model.totals.crisis_events,
+        model.totals.leavers,
+        _means(model, weekly),
     )
 
 
@@ -380,11 +409,12 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
     starters_left = int((model.posts.starter & model.posts.occupied).sum())
     followed, maintained, recovered, sev_change = cohort.follow_up(model)
     t = model.totals
+    means = _means(model, weekly)
     out = {
-        "turnover_rate": t.leavers / max(weekly["staff_in_post"].iloc[1:].mean(), 1e-9) / years,
+        "turnover_rate": means["turnover_rate"],
         "retention": starters_left / max(model.initial_staff, 1),
         "vacancy_rate": float(np.mean(weekly["vacancies"].to_numpy(float)[1:] / funded)),
-        "burnout_mean": float(weekly["burnout_mean"].iloc[1:].mean()),
+        "burnout_mean": means["burnout_mean"],
         "crises_per_person_year": t.crisis_events / people / years,
         "share_in_crisis": last["people_in_crisis"] / people,
         "share_unstable": last["people_unstable"] / people,
@@ -399,7 +429,7 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
         "knowledge_breadth_gain": float(last["knowledge_breadth"] - first["knowledge_breadth"]),
         "knowledge_breadth_participants": float(last["knowledge_breadth_participants"]),
         "knowledge_breadth_others": float(last["knowledge_breadth_others"]),
-        "unmet_need_share": float(weekly["unmet_need_share"].iloc[1:].mean()),
+        "unmet_need_share": means["unmet_need_share"],
         "cop_established": int(model.cop.established),
         "cop_established_week": model.cop.first_established,
         "weeks_established": model.cop.weeks_established,
@@ -412,6 +442,10 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
         "turnover_cost": model.ledger.turnover_cost,
         "crises_avoided": twin.crisis_events - t.crisis_events,
         "leavers_avoided": twin.leavers - t.leavers,
+        **{
+            key: twin.means[k] - means[k] if k in twin.means else None
+            for key, k in TWIN_MEANS.items()
+        },
         "net_benefit": economics.net_benefit(model.ledger, twin.ledger),
         "roi": economics.roi(model.ledger, twin.ledger),
     }

@@ -47,7 +47,12 @@ class TwinCache:
 
         try:
             data = json.loads(path.read_text())
-            return TwinOutcome(Ledger(**data["ledger"]), data["crisis_events"], data["leavers"])
+            return TwinOutcome(
+                Ledger(**data["ledger"]),
+                data["crisis_events"],
+                data["leavers"],
+                data.get("means", {}),
+            )
         except FileNotFoundError:
             return None
         except (ValueError, KeyError, TypeError) as err:  # cut short or not a twin record
@@ -96,4 +101,5 @@ def _twin_record(outcome: TwinOutcome) -> dict[str, Any]:
         "ledger": {k: float(v) for k, v in vars(outcome.ledger).items()},
         "crisis_events": int(outcome.crisis_events),
         "leavers": int(outcome.leavers),
+        "means": {k: float(v) for k, v in outcome.means.items()},
     }

@@ -62,7 +62,7 @@ def choose_exits(hazards: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.nda
     if len(leave) == 0:
         return leave, leave
     position = u[leave] / prob[leave] * total[leave]
-    route = (np.cumsum(hazards[leave], axis=1) < position[:, None]).sum(axis=1)
+    route = (np.cumsum(hazards[leave], axis=1) <= position[:, None]).sum(axis=1)
     return leave, np.minimum(route, len(ROUTES) - 1)
 
 
