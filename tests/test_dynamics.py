@@ -203,3 +203,14 @@ def test_sector_rates_keep_their_mean_and_order():
     rates = workforce.sector_turnover(0.2, domain, 1.0)
     assert rates.mean() == pytest.approx(0.2)
     assert rates[1] < rates[5]  # drugs and alcohol below adult social care
+
+
+def test_a_place_admits_the_same_referrals_whatever_the_timing():
+    """Each place's k-th newcomer is the same person in any run of the site and seed."""
+    a = CopModel(SHORT)
+    b = CopModel({**SHORT, "brokerage.hours_per_week": 0.0})
+    places = np.array([3, 7])
+    first = a.people.queue.next(a, places)
+    b.people.queue.next(b, np.array([7]))  # place 7 moves on first in b
+    again = b.people.queue.next(b, np.array([3]))
+    assert np.array_equal(first["needs"][0], again["needs"][0])

@@ -12,6 +12,8 @@ def test_experiment_loads(name):
     experiment = Experiment.load(name)
     assert experiment.title and experiment.configurations
     assert experiment.baseline in experiment.configurations
+    if experiment.expect:  # a pattern names the result that would falsify it
+        assert experiment.falsified_if
 
 
 def test_derived_outputs():
@@ -25,7 +27,7 @@ def test_derived_outputs():
             "cop_attendance@13-30",
             "established_within@20",
             "establishment_week",
-            "share_maintained minus share_recovered",
+            "share_maintained minus share_recovered_followed",
         ],
     )
     s = runs.summary
@@ -34,8 +36,8 @@ def test_derived_outputs():
     assert s["cop_attendance@13-30"][0] == pytest.approx(weekly.loc[13:30, "cop_attendance"].mean())
     assert set(s["established_within@20"]) <= {0.0, 1.0}
     assert (s["establishment_week"] <= 31).all()
-    assert s["share_maintained minus share_recovered"][0] == pytest.approx(
-        s["share_maintained"][0] - s["share_recovered"][0]
+    assert s["share_maintained minus share_recovered_followed"][0] == pytest.approx(
+        s["share_maintained"][0] - s["share_recovered_followed"][0]
     )
     with pytest.raises(ConfigError):
         add_derived(runs, ["nonsense"])

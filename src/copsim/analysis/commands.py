@@ -229,6 +229,9 @@ def experiment_command(args: list[str]) -> None:
                 f"  {verdict}: {row.config}: {row.output} - {row.against} "
                 f"{row.sign} ({row.mean:.4g}, 95% interval {row.low:.4g} to {row.high:.4g})"
             )
+        falsified_if = Experiment.load(name).falsified_if
+        if falsified_if:
+            print(f"  falsified if: {falsified_if}")
 
 
 def calibrate_command(args: list[str]) -> None:

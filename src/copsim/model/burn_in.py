@@ -25,6 +25,7 @@ from typing import Any
 
 from copsim.model.domains import SEVERITY_MAX
 from copsim.model.mechanisms import casework, funding, needs, outcomes
+from copsim.model.mechanisms.cohort import ReferralQueue
 from copsim.model.mechanisms.cop import CopState
 from copsim.model.mechanisms.economics import Ledger
 from copsim.model.parameters import Parameters
@@ -109,6 +110,7 @@ class BurnIn:
         self.posts = build_posts(p, self.agencies, site_rng)
         self.ties = build_initial_ties(p, self.posts, self.week, site_rng)
         self.people = build_people(p, self.agencies, self.streams["people"])
+        self.people.queue = ReferralQueue(len(self.people))
         self.practitioners = self.people_registry = _NoAgents()
         self.totals, self.ledger, self.cop = Tally(), Ledger(), CopState()
         self.broker = SimpleNamespace(bank=0.0, intro_credit=0.0, in_setup=False)

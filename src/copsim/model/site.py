@@ -8,6 +8,7 @@ be inspected, visualised and tested on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -155,6 +156,7 @@ class People:
     proneness: np.ndarray
     entered: np.ndarray
     followed_from: np.ndarray
+    queue: Any = None  # each place's future referrals (cohort.ReferralQueue)
 
     def __len__(self) -> int:
         return len(self.engagement)

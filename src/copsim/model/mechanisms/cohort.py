@@ -11,7 +11,10 @@ Each week a person leaves by one of four routes, with yearly hazards
 so ``p = 1 - exp(-H / 52)`` with ``H`` their sum, the route drawn in proportion to its
 hazard. Services work at capacity, so a place freed is taken at once by the next referral,
 drawn from the entry profile (:func:`copsim.model.site.entry_profile`): the caseload stays
-``site.people`` and, without a CoP, its mix is stationary after burn-in.
+``site.people`` and, without a CoP, its mix is stationary after burn-in. Each place has its
+own queue of referrals (its k-th newcomer is drawn from a generator keyed by the place and
+k, :class:`ReferralQueue`), so a run and its twin admit the same people to a place even
+when they leave at different times (common random numbers).
 
 Each person is followed from week 0 (or their referral, if later) until they leave or the
 run ends; at that point they count as *maintained* if their severity is no higher than
@@ -77,11 +80,46 @@ def end_follow_up(model: CopModel, who: np.ndarray, route: np.ndarray | None = N
     t.severity_change += float((sev - people.followed_from[who]).sum())
 
 
+class ReferralQueue:
+    """Each place's future referrals, drawn in blocks keyed by (place, block).
+
+    Args:
+        places: Number of places.
+    """
+
+    BLOCK = 8
+
+    def __init__(self, places: int):
+        self.arrivals = np.zeros(places, dtype=np.int64)
+        self.block = np.full(places, -1, dtype=np.int64)
+        self.profiles: dict[str, np.ndarray] = {}
+
+    def next(self, model: CopModel, places: np.ndarray) -> dict[str, np.ndarray]:
+        """The profiles of the next referral of each given place (distinct places)."""
+        k = self.arrivals[places]
+        block = k // self.BLOCK
+        for place, b in zip(
+            places[block != self.block[places]], block[block != self.block[places]], strict=True
+        ):
+            rng = model.streams.keyed("referrals", place, b)
+            drawn = entry_profile(model.p, model.agencies, self.BLOCK, rng)
+            if not self.profiles:
+                n = len(self.arrivals)
+                self.profiles = {
+                    name: np.zeros((n, *v.shape), dtype=v.dtype) for name, v in drawn.items()
+                }
+            for name, values in drawn.items():
+                self.profiles[name][place] = values
+            self.block[place] = b
+        self.arrivals[places] += 1
+        row = k % self.BLOCK
+        return {name: v[places, row] for name, v in self.profiles.items()}
+
+
 def admit(model: CopModel, places: np.ndarray) -> None:
     """New referrals take the given places: a new person each, not yet key-worked."""
     people, week = model.people, model.week
-    profile = entry_profile(model.p, model.agencies, len(places), model.streams["referrals"])
-    for name, values in profile.items():
+    for name, values in people.queue.next(model, places).items():
         getattr(people, name)[places] = values
     people.key_worker[places] = -1
     people.supported_until[places] = NEVER
