@@ -24,7 +24,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from copsim.model.domains import SEVERITY_MAX
-from copsim.model.mechanisms import casework, funding, needs, outcomes
+from copsim.model.mechanisms import casework, commissioner, funding, needs, outcomes
 from copsim.model.mechanisms.cohort import ReferralQueue
 from copsim.model.mechanisms.cop import CopState
 from copsim.model.mechanisms.economics import Ledger
@@ -129,11 +129,34 @@ class BurnIn:
     def run(self, week: Iterable[tuple[str, Callable]]) -> SiteState:
         """Run every burn-in week: the steps of ``week`` (the model's WEEK) but policy events."""
         steps = [step for name, step in week if name != "policy events"]
+        settle = self.week + SETTLE_WEEKS
         while self.week < 0:
             self.week += 1
             for step in steps:
                 step(self)
+            if self.week == settle:
+                self._recommission()
         return SiteState(self.agencies, self.posts, self.people, self.ties, self.streams)
+
+    def _recommission(self) -> None:
+        """Set an engaged commissioner's budgets to the unmet need, once.
+
+        Commissioning converges slowly (a share ``move_share x engagement`` a review, years
+        per time constant) to the allocation where budgets follow the gaps, whatever the
+        engagement. Historical budgets already follow need: doing the whole move once,
+        early in burn-in, keeps that slow convergence out of the run.
+        """
+        if self.p.nurture.commissioner_engagement <= 0:
+            return
+        gaps = commissioner.unmet_by_agency(self)
+        agencies = self.agencies
+        agencies.budget_share = commissioner.reallocate(
+            agencies.budget_share, gaps, 1.0, agencies.size
+        )
+
+
+SETTLE_WEEKS = 26
+"""Weeks into burn-in at which an engaged commissioner's budgets are set to the gaps once."""
 
 
 def burn_in_values(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -168,7 +168,7 @@ PARAMS: tuple[Param, ...] = (
       source="Model brief: weekly steps over three years"),
     P("seed", 0, 0, 2**31 - 1, unit="", mutable=False,
       description="Seed from which every random stream of the run is spawned"),
-    P("burn_in_weeks", 156, 0, 1040, unit="weeks", mutable=False,
+    P("burn_in_weeks", 260, 0, 1040, unit="weeks", mutable=False,
       description="Weeks run with no CoP before week 0, so that outputs start from the "
       "no-CoP steady state (week 0 is the end of burn-in)", source=SPINUP),
     # --- the site -------------------------------------------------------------------------
