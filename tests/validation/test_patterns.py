@@ -13,6 +13,13 @@ from copsim.analysis.experiment import Experiment, available, check
 
 WITH_EXPECTATIONS = [n for n in available() if Experiment.load(n).expect]
 
+NO_LONGER_HOLD = {
+    ("pattern8_value_for_money", "brokerage.hours_per_week=20 site.joint_working_history=0.5"),
+    ("pattern8_value_for_money", "brokerage.hours_per_week=2 site.joint_working_history=0.2"),
+}
+"""Expectations that no longer hold since credible dynamics (issue 10); docs/results.md says
+why, with figures. They must still fail: if one holds again, the docs are stale."""
+
 
 def test_every_pattern_of_the_brief_has_an_experiment():
     patterns = {Experiment.load(n).pattern for n in available()}
@@ -25,5 +32,8 @@ def test_pattern_holds(name):
     experiment = Experiment.load(name)
     runs = experiment.run(workers=2)
     checks = check(experiment, runs)
-    failing = checks[~checks["holds"]]
+    known = checks["config"].map(lambda c: (name, c) in NO_LONGER_HOLD)
+    failing = checks[~checks["holds"] & ~known]
     assert failing.empty, failing.to_string()
+    holding_again = checks[checks["holds"] & known]
+    assert holding_again.empty, "holds again, update docs/results.md: " + holding_again.to_string()

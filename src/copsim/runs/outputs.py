@@ -476,7 +476,7 @@ def summary_text(s: dict[str, Any]) -> str:
             f"  crises {s['crises_per_person_year']:.2f} per person-year "
             f"({s['crises_avoided']} avoided against no CoP); at the end stable "
             f"{s['share_stable']:.0%}, recovered {s['share_recovered']:.0%}; "
-            f"{s['share_maintained']:.0%} no worse than at the start",
+            f"{s['share_maintained']:.0%} of people followed no worse than when follow-up began",
             f"  programme cost GBP {s['programme_cost']:,.0f}; net benefit GBP "
             f"{s['net_benefit']:,.0f} (ROI {roi})",
         ]
