@@ -47,10 +47,11 @@ def test_hires_fill_funded_vacancies_only_and_start_with_less_knowledge():
     m = CopModel({"workforce.hiring_lag_weeks": 1.0})
     staff = np.flatnonzero(m.posts.occupied & (m.posts.agency == 0))
     workforce.depart(m, staff[:4])
-    m.agencies.funded[0] = 8  # a cut: only two of the four posts are still funded
+    stay = len(staff) - 4
+    m.agencies.funded[0] = stay + 2  # a cut: only two of the four posts are still funded
     workforce.hire(m)
     new = np.flatnonzero(m.posts.occupied & (m.posts.agency == 0))
-    assert len(new) == 8
+    assert len(new) == stay + 2
     hired = np.setdiff1d(new, staff[4:])
     assert np.all(m.posts.knowledge[hired, 0] < m.p.knowledge.own_domain)
     assert not m.posts.member[hired].any()
