@@ -218,10 +218,11 @@ def runs_legend_html(demo: DemoModel) -> str:
         )
         parts.append(f"<b>{escape(run.title)}</b> ({styles[i]}{escape(changed)})")
     runs = " · ".join(parts)
-    v = demo.runs[0].values
+    v, agencies = demo.runs[0].values, demo.runs[0].model.agencies
+    # Agencies differ in size (site.agency_size_spread): say the site's total, not a product.
     size = (
         f"seed {demo.seed} · {v['weeks']} weeks · {v['site.people']} people · "
-        f"{6 * v['site.agencies_per_type']} agencies × {v['site.practitioners_per_agency']} posts"
+        f"{len(agencies)} agencies · {int(agencies.funded.sum())} funded posts"
     )
     return f'<div class="copsim-runs" style="font-size:13px">{runs}<br>{size}</div>'
 
