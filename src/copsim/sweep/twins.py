@@ -47,7 +47,10 @@ class TwinCache:
 
         try:
             data = json.loads(path.read_text())
-            return TwinOutcome(Ledger(**data["ledger"]), data["crisis_events"], data["leavers"])
+            # A record without accounts predates the appraisal: computed again.
+            return TwinOutcome(
+                Ledger(**data["ledger"]), data["crisis_events"], data["leavers"], data["accounts"]
+            )
         except FileNotFoundError:
             return None
         except (ValueError, KeyError, TypeError) as err:  # cut short or not a twin record
@@ -96,4 +99,5 @@ def _twin_record(outcome: TwinOutcome) -> dict[str, Any]:
         "ledger": {k: float(v) for k, v in vars(outcome.ledger).items()},
         "crisis_events": int(outcome.crisis_events),
         "leavers": int(outcome.leavers),
+        "accounts": {k: float(v) for k, v in outcome.accounts.items()},
     }
