@@ -126,6 +126,7 @@ def sensitivity_command(args: list[str]) -> None:
     from copsim.analysis.sensitivity import (
         DEFAULT_FACTORS,
         analyse,
+        analyse_effects,
         check_design,
         factors_from,
         plot,
@@ -161,26 +162,50 @@ def sensitivity_command(args: list[str]) -> None:
     parser.add_argument("--replicates", type=at_least(1), default=4, help="seeds per sample")
     parser.add_argument("--workers", type=at_least(1), help="processes (default: every core)")
     parser.add_argument("--out", help="output folder (default: results/sensitivity/<time>)")
-    opts = parser.parse_args(args)
-    names = opts.params.split(",") if opts.params else list(DEFAULT_FACTORS)
-    factors = factors_from(names, opts.range)
-    check_design(opts.method, opts.samples, opts.replicates)
-    folder = _out_folder("sensitivity", opts.out)
-    result = analyse(
-        factors,
-        opts.output,
-        opts.method,
-        opts.samples,
-        opts.replicates,
-        opts.overrides,
-        opts.workers,
+    parser.add_argument(
+        "--effects",
+        action="store_true",
+        help="Sobol indices of the CoP's effects (leavers avoided, net benefit, established "
+        "within a year) over the schema's distributions; --params picks among the uncertain "
+        "parameters (default: all)",
     )
+    opts = parser.parse_args(args)
+    check_design("sobol" if opts.effects else opts.method, opts.samples, opts.replicates)
+    if opts.effects:
+        names = opts.params.split(",") if opts.params else None
+        folder = _out_folder("sensitivity", opts.out)
+        results = analyse_effects(
+            opts.samples, opts.replicates, opts.overrides, names, opts.workers
+        )
+    else:
+        names = opts.params.split(",") if opts.params else list(DEFAULT_FACTORS)
+        factors = factors_from(names, opts.range)
+        folder = _out_folder("sensitivity", opts.out)
+        results = [
+            analyse(
+                factors,
+                opts.output,
+                opts.method,
+                opts.samples,
+                opts.replicates,
+                opts.overrides,
+                opts.workers,
+            )
+        ]
     folder.mkdir(parents=True, exist_ok=True)
-    atomic_write(folder / "indices.csv", lambda p: result.indices.to_csv(p, index=False))
-    atomic_write(folder / "samples.csv", lambda p: result.samples.to_csv(p, index=False))
-    fig = plot(result)
-    atomic_write(folder / "indices.png", lambda p: save(fig, str(p)))
-    print(result.indices.to_string(index=False))
+    for result in results:
+        tail = f"_{result.output}" if opts.effects else ""
+        atomic_write(
+            folder / f"indices{tail}.csv", lambda p, r=result: r.indices.to_csv(p, index=False)
+        )
+        atomic_write(
+            folder / f"samples{tail}.csv", lambda p, r=result: r.samples.to_csv(p, index=False)
+        )
+        fig = plot(result)
+        atomic_write(folder / f"indices{tail}.png", lambda p, f=fig: save(f, str(p)))
+        if opts.effects:
+            print(f"{result.output}:")
+        print(result.indices.to_string(index=False))
     print(f"copsim: sensitivity written to {folder}")
 
 

@@ -157,6 +157,7 @@ def run(
         [
             "-m",
             "hydra/sweeper=copsim_points",
+            "hydra/hydra_logging=disabled",  # not a line per job: progress says how far
             f"hydra.sweeper.points={(folder / 'points.json').resolve()}",
             f"hydra.sweep.dir={(folder / 'sweep').resolve()}",
             f"replicates={replicates}",
