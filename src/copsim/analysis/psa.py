@@ -24,9 +24,10 @@ from scipy.stats import qmc
 
 from copsim.config import check_overrides, compose, values_from_config
 from copsim.errors import UsageError
+from copsim.files import write_json
 from copsim.model.schema import validate
 from copsim.model.uncertainty import UNCERTAINTY, Distribution
-from copsim.sweep.store import SweepTables, point_hash, write_json
+from copsim.sweep.store import SweepTables, point_hash
 
 PSA_SEED = 20140301
 """Seed of the Latin hypercube, so the same command draws the same parameter sets."""

@@ -22,10 +22,10 @@ from matplotlib.figure import Figure
 
 from copsim.analysis import break_even, evppi
 from copsim.analysis.psa import BREAK_EVEN_GRID, Point
+from copsim.files import atomic_write, write_json
 from copsim.model.uncertainty import GROUPS, UNCERTAINTY
 from copsim.runs.appraisal import HORIZON_YEARS, PERSPECTIVES
 from copsim.runs.plotting import save
-from copsim.sweep.store import atomic_write, write_json
 
 NB = "net_benefit_pv"
 HORIZONS = {**{f"{n} year{'s' * (n > 1)}": f"{NB}_y{n}" for n in HORIZON_YEARS}, "whole run": NB}
