@@ -122,3 +122,14 @@ def test_psa_killed_then_rerun_redoes_no_finished_run(tmp_path):
     jobs = [json.loads(p.read_text()) for p in (out / "sweep" / "jobs").glob("*.json")]
     assert sum(j["skipped"] for j in jobs) >= len(finished)
     assert (out / "psa.json").exists()
+
+
+@pytest.mark.slow
+def test_psa_runs_on_another_hydra_launcher(tmp_path):
+    out = tmp_path / "psa"
+    args = ["psa", "draws=2", "replicates=1", "weeks=20", "site.people=40", "--out", str(out)]
+    done = run_cli(*args, "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    jobs = [json.loads(p.read_text()) for p in (out / "sweep" / "jobs").glob("*.json")]
+    assert len({j["pid"] for j in jobs}) > 1  # the jobs ran in the launcher's workers
+    assert len(pd.read_parquet(out / "psa.parquet")) == 2

@@ -288,7 +288,7 @@ def psa_command(args: list[str]) -> None:
     parser.add_argument("items", nargs="*", help="draws=N replicates=R [overrides]")
     parser.add_argument("--out", help="output folder (default: results/psa/<time>)")
     parser.add_argument("--seed", type=int, default=psa.PSA_SEED, help="Latin hypercube seed")
-    opts = parser.parse_args(args)
+    opts = parser.parse_intermixed_args(args)
     draws, replicates, model, hydra = psa.split_args(opts.items)
     folder = _out_folder("psa", opts.out)
     runs = psa.run(folder, draws, replicates, model, hydra, seed=opts.seed)
