@@ -22,7 +22,7 @@ from SALib.sample import sobol as sobol_sample
 from copsim.analysis.replicates import run_many
 from copsim.config import compose, values_from_config
 from copsim.model.schema import ConfigError, sampling_range
-from copsim.runs.outputs import SUMMARY
+from copsim.runs.outputs import SUMMARY, established_within
 
 DEFAULT_FACTORS = (
     "brokerage.hours_per_week",
@@ -207,11 +207,10 @@ EFFECTS = {
 
 def effect_values(summary: dict) -> dict[str, float]:
     """The CoP's effects in one run's summary (paired with its twin by the runner)."""
-    week = summary["cop_established_week"]
     return {
         "leavers_avoided": float(summary["leavers_avoided"]),
         "net_benefit_pv": float(summary["net_benefit_pv"]),
-        "established_within_year": float(week is not None and week <= 52),
+        "established_within_year": established_within(summary["cop_established_week"], 52),
     }
 
 
