@@ -149,12 +149,15 @@ def run(
         extras: Also run the base case, one-way ranges and break-even grid.
         seed: Seed of the Latin hypercube.
     """
-    from copsim.cli import run_command  # the sweep is exactly `copsim run -m`
+    from copsim.config import run_hydra
+    from copsim.sweep.job import run_job  # the task of every `copsim run -m` job
 
     folder.mkdir(parents=True, exist_ok=True)
     points = plan(draws, base_overrides, seed, extras)
     write_points(points, folder / "points.json")
-    run_command(
+    run_hydra(
+        "config",
+        run_job,
         [
             "-m",
             "hydra/sweeper=copsim_points",
