@@ -167,7 +167,7 @@ def run(
             f"replicates={replicates}",
             *base_overrides,
             *hydra_overrides,
-        ]
+        ],
     )
     return labelled_runs(folder / "sweep", points, base_overrides)
 
