@@ -30,6 +30,7 @@ USAGE = """usage: copsim run [--traceback] [HYDRA_OVERRIDE ...]
        copsim collect SWEEP_DIR
        copsim compare [SWEEP_DIR | OVERRIDES ...] [replicates=N] [--baseline CONFIG]
        copsim sensitivity [OVERRIDES ...] [--method morris|sobol] [--output NAME]
+       copsim psa draws=N [replicates=R] [OVERRIDES ...] [--out DIR]   (docs/economics.md)
        copsim experiment [all | NAME ...] [--replicates N]   (the programme's lessons)
        copsim calibrate [hydra.sweeper.n_trials=N] [replicates=N]   (docs/calibration.md)
        copsim demo [--port N] [--host HOST] [--no-open]
@@ -243,6 +244,7 @@ def main(argv: list[str] | None = None) -> None:
         "compare": _analysis("compare_command"),
         "sensitivity": _analysis("sensitivity_command"),
         "experiment": _analysis("experiment_command"),
+        "psa": _analysis("psa_command"),
         "calibrate": _analysis("calibrate_command"),
     }
     if "--quiet" in rest:

@@ -64,3 +64,24 @@ def test_ema_adapter_with_the_workbench_evaluator_and_prim():
 def test_ema_outcome_names_are_checked():
     with pytest.raises(ConfigError, match="outcomes"):
         copsim_model(uncertainties=["trust.gain"], outcomes=["turnover"])
+
+
+def test_sobol_indices_of_the_cops_effects_over_the_distributions():
+    from copsim.analysis.sensitivity import EFFECTS, analyse_effects
+
+    names = ["needs.support_protection", "economics.setup_cost"]
+    results = analyse_effects(
+        samples=8, replicates=2, overrides=["weeks=60", "site.people=80"], names=names, workers=1
+    )
+    assert [r.output for r in results] == list(EFFECTS)
+    by_effect = {r.output: r for r in results}
+    nb = by_effect["net_benefit_pv"]
+    assert nb.indices["parameter"].tolist() == names
+    assert nb.indices[["S1", "ST", "S1_conf", "ST_conf"]].notna().all().all()
+    # the set-up cost changes no event: it cannot explain leavers avoided
+    leavers = by_effect["leavers_avoided"].indices.set_index("parameter")
+    assert abs(leavers.loc["economics.setup_cost", "ST"]) < 0.05
+    # drawn from the distribution, not a uniform range
+    assert nb.samples["needs.support_protection"].between(0, 0.9).all()
+    with pytest.raises(ConfigError):
+        analyse_effects(samples=8, names=["weeks"])

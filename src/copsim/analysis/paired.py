@@ -48,6 +48,11 @@ class Difference:
     n: int
 
 
+def resample_indices(n: int, resamples: int = RESAMPLES) -> np.ndarray:
+    """Bootstrap indices into ``n`` replicates, shape (resamples, n), from the fixed seed."""
+    return np.random.default_rng(BOOTSTRAP_SEED).integers(0, n, size=(resamples, n))
+
+
 def _ratio(num: float, den: float) -> float:
     if den > 0:
         return num / den
@@ -109,8 +114,7 @@ def describe(runs: Runs, outputs: Sequence[str] | None = None) -> pd.DataFrame:
             v = v[~np.isnan(v)]
             if len(v) == 0:
                 continue
-            rng = np.random.default_rng(BOOTSTRAP_SEED)
-            boot = v[rng.integers(0, len(v), size=(RESAMPLES, len(v)))].mean(axis=1)
+            boot = v[resample_indices(len(v))].mean(axis=1)
             lo, hi = np.percentile(v, [2.5, 97.5])
             mlo, mhi = np.percentile(boot, [2.5, 97.5])
             rows.append(

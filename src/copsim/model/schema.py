@@ -48,6 +48,11 @@ MITCHELL = (
 )
 SPINUP = "burn-in practice of ABMs (Covasim, Starsim); length measured, docs/calibration.md"
 ASSUMPTION = "assumption"
+GREEN_BOOK = "HM Treasury Green Book (2022): discount at 3.5% a year, state a perspective"
+PSSRU = (
+    "PSSRU Unit Costs of Health and Social Care 2023 (Jones et al. 2024): cost per working "
+    "hour of social care support and social work staff, order of magnitude"
+)
 
 
 class ConfigError(CopsimError, ValueError):
@@ -414,6 +419,28 @@ PARAMS: tuple[Param, ...] = (
     P("commissioner.move_share", 0.1, 0.0, 0.5, unit="share",
       description="Share of total agency budget moved at a review by a fully engaged "
       "commissioner, towards the agencies with the most unmet need as they perceive it"),
+    # --- economics: the appraisal's conventions and costs (docs/economics.md) ---------------
+    P("economics.price_year", "2024/25", unit="financial year", mutable=False,
+      choices=("2012/13", "2013/14", "2014/15", "2015/16", "2016/17", "2017/18", "2018/19",
+               "2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25"),
+      description="Price year of the appraisal; every unit cost is moved to it with the "
+      "GDP deflator (copsim.model.prices)",
+      source="HM Treasury GDP deflators at market prices"),
+    P("economics.discount_rate", 0.035, 0.0, 0.2, unit="share/year", mutable=False,
+      description="Discount rate of costs and savings, by year of the appraisal (year 1 "
+      "undiscounted)", source=GREEN_BOOK),
+    P("economics.perspective", "public_sector", unit="", mutable=False,
+      choices=("nhs_la", "public_sector"),
+      description="Whose costs count: nhs_la (NHS and local authority: ED, admissions, "
+      "evictions and rough sleeping, staff) or public_sector (adding criminal justice)",
+      source=GREEN_BOOK),
+    P("economics.practitioner_hourly_cost", 40.0, 0.0, 500.0, unit="GBP/hour", mutable=False,
+      description="Opportunity cost of a practitioner's hour in a meeting that is not "
+      "backfilled (casework forgone); backfilled hours cost funding.backfill_hourly_cost",
+      source=PSSRU),
+    P("economics.setup_cost", 2000.0, 0.0, 100000.0, unit="GBP", mutable=False,
+      description="One-off cost of setting up a CoP (recruiting the broker, venue, "
+      "materials), in week 1 of a run with broker hours"),
 )
 # fmt: on
 

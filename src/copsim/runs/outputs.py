@@ -17,6 +17,7 @@ import pandas as pd
 from copsim.model.agents import PersonState
 from copsim.model.mechanisms import cohort, economics, knowledge, needs
 from copsim.model.site import NEVER
+from copsim.runs import appraisal
 
 if TYPE_CHECKING:
     from copsim.model.cop_model import CopModel
@@ -292,6 +293,51 @@ def turnover_cost(m: CopModel) -> float:
     return m.ledger.turnover_cost
 
 
+# Cost items for the appraisal (copsim.runs.appraisal), each at its unit cost's price year.
+
+
+@weekly("GBP", "cumulative")
+def broker_cost(m: CopModel) -> float:
+    """Cost of broker hours."""
+    return m.ledger.broker_cost
+
+
+@weekly("GBP", "cumulative")
+def backfill_cost(m: CopModel) -> float:
+    """Cost of backfilling protected attendance."""
+    return m.ledger.backfill_cost
+
+
+@weekly("hours", "cumulative")
+def staff_time_unbackfilled(m: CopModel) -> float:
+    """Practitioners' hours in meetings that were not backfilled."""
+    return m.ledger.unbackfilled_hours
+
+
+@weekly("GBP", "cumulative")
+def crisis_cost_ed_attendance(m: CopModel) -> float:
+    """Cost of emergency department attendances."""
+    return m.ledger.ed_attendance_cost
+
+
+@weekly("GBP", "cumulative")
+def crisis_cost_hospital_admission(m: CopModel) -> float:
+    """Cost of emergency hospital admissions."""
+    return m.ledger.hospital_admission_cost
+
+
+@weekly("GBP", "cumulative")
+def crisis_cost_arrest_custody(m: CopModel) -> float:
+    """Cost of arrests and custody episodes."""
+    return m.ledger.arrest_custody_cost
+
+
+@weekly("GBP", "cumulative")
+def crisis_cost_eviction_rough_sleeping(m: CopModel) -> float:
+    """Cost of evictions and episodes of rough sleeping."""
+    return m.ledger.eviction_rough_sleeping_cost
+
+
 WEEKLY: tuple[Output, ...] = tuple(_WEEKLY)
 """The weekly table's columns, in order."""
 
@@ -357,6 +403,35 @@ SUMMARY: tuple[Output, ...] = (
            "Crisis and turnover costs avoided against the twin, less the programme cost"),
     Output("roi", "GBP per GBP", "summary",
            "Net benefit per GBP of programme cost (null without a programme cost)"),
+    # The appraisal (docs/economics.md): present values in economics.price_year prices,
+    # discounted at economics.discount_rate, against the twin, from economics.perspective.
+    Output("horizon_weeks", "weeks", "summary", "Weeks the appraisal covers (the run)"),
+    Output("programme_cost_pv", "GBP", "summary",
+           "Discounted cost of brokerage, backfill and set-up"),
+    Output("staff_time_cost_pv", "GBP", "summary",
+           "Discounted opportunity cost of practitioners' unbackfilled meeting time"),
+    Output("incremental_cost_pv", "GBP", "summary",
+           "Discounted programme cost plus staff time: the CoP's incremental cost"),
+    Output("savings_crises_pv", "GBP", "summary",
+           "Discounted crisis costs avoided, of the bodies the perspective counts"),
+    Output("savings_crises_health_pv", "GBP", "summary",
+           "Discounted NHS crisis costs avoided (ED attendances, admissions)"),
+    Output("savings_crises_housing_pv", "GBP", "summary",
+           "Discounted local authority crisis costs avoided (evictions, rough sleeping)"),
+    Output("savings_crises_justice_pv", "GBP", "summary",
+           "Discounted criminal justice costs avoided (counted only by public_sector)"),
+    Output("savings_turnover_pv", "GBP", "summary", "Discounted replacement costs avoided"),
+    Output("savings_pv", "GBP", "summary", "Discounted savings counted: crises and turnover"),
+    Output("net_benefit_pv", "GBP", "summary",
+           "Discounted savings less discounted incremental cost, over the whole run"),
+    Output("roi_pv", "GBP per GBP", "summary",
+           "net_benefit_pv per GBP of incremental cost (null without a cost)"),
+    Output("net_benefit_pv_y1", "GBP", "summary",
+           "net_benefit_pv over the first year (null if the run is shorter)"),
+    Output("net_benefit_pv_y2", "GBP", "summary",
+           "net_benefit_pv over the first two years (null if the run is shorter)"),
+    Output("net_benefit_pv_y3", "GBP", "summary",
+           "net_benefit_pv over the first three years (null if the run is shorter)"),
 )
 # fmt: on
 
@@ -377,6 +452,7 @@ class TwinOutcome:
     crisis_events: int
     leavers: int
     means: dict[str, float] = field(default_factory=dict)
+    accounts: dict[str, float] = field(default_factory=dict)
 
 
 def _means(model: CopModel, weekly: pd.DataFrame) -> dict[str, float]:
@@ -397,6 +473,7 @@ def twin_outcome(model: CopModel, weekly: pd.DataFrame | None = None) -> TwinOut
         model.totals.crisis_events,
         model.totals.leavers,
         _means(model, weekly),
+        appraisal.accounts(weekly, model.p.as_dict()),
     )
 
 
@@ -449,6 +526,8 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
         "net_benefit": economics.net_benefit(model.ledger, twin.ledger),
         "roi": economics.roi(model.ledger, twin.ledger),
     }
+    run_accounts = appraisal.accounts(weekly, model.p.as_dict())
+    out.update(appraisal.appraise(run_accounts, twin.accounts, model.p.as_dict()))
     return {k: _plain(v) for k, v in out.items()}
 
 

@@ -22,9 +22,16 @@ from copsim.sweep.store import SweepStore, stamp
 BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
 
 
+POINTS_SWEEPER = "hydra_plugins.copsim_points_sweeper.points_sweeper.PointsSweeper"
+
+
 def sweep_size(config: DictConfig) -> tuple[int, int] | None:
-    """Jobs and runs a multirun will launch, when the basic sweeper decides (else None)."""
-    if OmegaConf.select(config, "hydra.sweeper._target_") != BASIC_SWEEPER:
+    """Jobs and runs a multirun will launch, when the basic or points sweeper decides."""
+    target = OmegaConf.select(config, "hydra.sweeper._target_")
+    if target == POINTS_SWEEPER:
+        points = json.loads(Path(config.hydra.sweeper.points).read_text())
+        return len(points), len(points) * int(OmegaConf.select(config, "replicates", default=1))
+    if target != BASIC_SWEEPER:
         return None
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
@@ -50,15 +57,17 @@ def sweep_size(config: DictConfig) -> tuple[int, int] | None:
 class Progress:
     """Jobs done out of the total and the time left, printed while a sweep runs.
 
-    A job counts as done when its record in ``jobs/`` is new or rewritten since the
-    sweep started (records of an earlier sweep into the same folder do not count). The
-    runs of each finished job are read here, while the others run, so that collecting at
-    the end has only to merge them (:attr:`read`).
+    Progress lines go to stderr while the sweep runs only when it is a terminal (``shown``);
+    the last line is printed at the end either way. A job counts as done when its record in
+    ``jobs/`` is new or rewritten since the sweep started (records of an earlier sweep into
+    the same folder do not count). The runs of each finished job are read here, while the
+    others run, so that collecting at the end has only to merge them (:attr:`read`).
     """
 
     store: SweepStore
     size: tuple[int, int] | None
     every: float = 2.0
+    shown: bool = field(default_factory=lambda: sys.stderr.isatty())
     started: float = field(default_factory=time.perf_counter)
     before: dict[Path, tuple[int, int] | None] = field(default_factory=dict)
     read: dict[Path, tuple[dict[str, Any], Any]] = field(default_factory=dict)
@@ -130,6 +139,8 @@ class Progress:
             self._read_runs(jobs)
             key = (len(jobs), sum(j["done"] for j in jobs))
             now = time.perf_counter()
+            if not self.shown:
+                continue
             if key != self._shown and now - last >= self.every:
                 print(self.line(jobs), file=sys.stderr, flush=True)
                 self._shown, last = key, now

@@ -47,11 +47,13 @@ class TwinCache:
 
         try:
             data = json.loads(path.read_text())
+            # A record without accounts predates the appraisal: computed again.
             return TwinOutcome(
                 Ledger(**data["ledger"]),
                 data["crisis_events"],
                 data["leavers"],
                 data.get("means", {}),
+                data["accounts"],
             )
         except FileNotFoundError:
             return None
@@ -102,4 +104,5 @@ def _twin_record(outcome: TwinOutcome) -> dict[str, Any]:
         "crisis_events": int(outcome.crisis_events),
         "leavers": int(outcome.leavers),
         "means": {k: float(v) for k, v in outcome.means.items()},
+        "accounts": {k: float(v) for k, v in outcome.accounts.items()},
     }

@@ -34,7 +34,7 @@ def step(model: CopModel) -> None:
     hours = p.brokerage.hours_per_week
     if hours <= 0:
         return
-    model.ledger.programme_cost += hours * p.brokerage.hourly_cost
+    model.ledger.charge_broker(hours * p.brokerage.hourly_cost)
     model.totals.broker_hours += hours
     to_meetings, to_intros = split_hours(
         hours, broker.in_setup, p.brokerage.hours_per_meeting, p.brokerage.meeting_interval

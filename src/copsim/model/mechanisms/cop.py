@@ -115,8 +115,8 @@ def hold_meeting(model: CopModel) -> None:
     posts.missed[att] = 0
     posts.missed[absent] += 1
     posts.member[absent[posts.missed[absent] >= p.cop.lapse_meetings]] = False
-    model.ledger.programme_cost += (
-        len(att) * p.cop.meeting_hours * p.nurture.protected_time * p.funding.backfill_hourly_cost
+    model.ledger.charge_attendance(
+        len(att) * p.cop.meeting_hours, p.nurture.protected_time, p.funding.backfill_hourly_cost
     )
 
     in_room = np.zeros(n_posts, dtype=bool)

@@ -78,4 +78,4 @@ def step(model: CopModel) -> None:
     with_kw = hit & (kw >= 0)
     posts.crises_week += np.bincount(kw[with_kw], per_person[with_kw], len(posts))
     model.totals.crisis_events += int(per_person.sum())
-    model.ledger.crisis_cost += float(events.sum(axis=0) @ unit_costs(p))
+    model.ledger.charge_crises(events.sum(axis=0), unit_costs(p))

@@ -10,14 +10,52 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
+from copsim.model.domains import CRISIS_KINDS
+
 
 @dataclass
 class Ledger:
-    """Cumulative costs of one run, in GBP."""
+    """Cumulative costs of one run, in GBP at each unit cost's own price year.
+
+    ``programme_cost`` is broker hours plus backfill; the items after ``turnover_cost``
+    break the totals down for the appraisal (:mod:`copsim.runs.appraisal`), which moves
+    each to one price year and discounts it.
+    """
 
     programme_cost: float = 0.0
     crisis_cost: float = 0.0
     turnover_cost: float = 0.0
+    broker_cost: float = 0.0
+    backfill_cost: float = 0.0
+    unbackfilled_hours: float = 0.0
+    ed_attendance_cost: float = 0.0
+    hospital_admission_cost: float = 0.0
+    arrest_custody_cost: float = 0.0
+    eviction_rough_sleeping_cost: float = 0.0
+
+    def charge_broker(self, cost: float) -> None:
+        """Charge a week of broker hours to the programme."""
+        self.programme_cost += cost
+        self.broker_cost += cost
+
+    def charge_attendance(self, hours: float, protected: float, backfill_rate: float) -> None:
+        """Charge attended meeting hours: the protected share is backfilled by the programme.
+
+        The rest is practitioners' own time, an opportunity cost the appraisal values at
+        ``economics.practitioner_hourly_cost``.
+        """
+        backfill = hours * protected * backfill_rate
+        self.programme_cost += backfill
+        self.backfill_cost += backfill
+        self.unbackfilled_hours += hours * (1.0 - protected)
+
+    def charge_crises(self, events: np.ndarray, unit_costs: np.ndarray) -> None:
+        """Charge this week's crisis events (counts by kind, in CRISIS_KINDS order)."""
+        self.crisis_cost += float(events @ unit_costs)
+        for kind, cost in zip(CRISIS_KINDS, events * unit_costs, strict=True):
+            setattr(self, f"{kind}_cost", getattr(self, f"{kind}_cost") + float(cost))
 
 
 def net_benefit(run: Ledger, twin: Ledger) -> float:

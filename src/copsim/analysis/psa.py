@@ -1,0 +1,216 @@
+"""Probabilistic sensitivity analysis: parameter draws run through the sweep machinery.
+
+``draws`` parameter sets are sampled from the schema's distributions
+(:data:`copsim.model.uncertainty.UNCERTAINTY`) by a seeded Latin hypercube. Each set is a
+point of a sweep and runs over ``replicates`` seeds with its no-CoP twin, as every copsim
+sweep does. Besides the draws the same sweep runs the points the report needs: the base
+case, each uncertain parameter at the 2.5th and 97.5th percentiles of its distribution
+(one-way ranges for the tornado) and a grid of ``needs.support_protection`` (break-even).
+The points are listed in ``points.json`` and launched by the points sweeper
+(``hydra/sweeper=copsim_points``) through ``copsim run -m``, so a PSA runs on any Hydra
+launcher and resumes after a kill without redoing a finished run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from scipy.stats import qmc
+
+from copsim.config import check_overrides, compose, values_from_config
+from copsim.errors import UsageError
+from copsim.files import write_json
+from copsim.model.schema import validate
+from copsim.model.uncertainty import UNCERTAINTY, Distribution
+from copsim.sweep.store import SweepTables, point_hash
+
+PSA_SEED = 20140301
+"""Seed of the Latin hypercube, so the same command draws the same parameter sets."""
+
+ONE_WAY_QUANTILES = (0.025, 0.975)
+"""Where each parameter is set for the tornado's one-way ranges."""
+
+BREAK_EVEN_GRID: dict[str, tuple[float, ...]] = {
+    "needs.support_protection": (0.0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9),
+}
+"""Values at which break-even parameters are run (others break even analytically)."""
+
+
+@dataclass(frozen=True)
+class Point:
+    """One configuration of the PSA's sweep.
+
+    Attributes:
+        label: ``draw-7``, ``base``, ``low:trust.gain``, ``grid:needs.support_protection=0.3``.
+        kind: ``draw``, ``base``, ``one_way`` or ``grid``.
+        overrides: Parameter values set on top of the base configuration.
+    """
+
+    label: str
+    kind: str
+    overrides: dict[str, float]
+
+
+def uncertain(base_overrides: Sequence[str]) -> dict[str, Distribution]:
+    """The distributions to draw from: every uncertain parameter the overrides leave free."""
+    fixed = {o.partition("=")[0] for o in base_overrides}
+    return {k: d for k, d in UNCERTAINTY.items() if k not in fixed}
+
+
+def sample(dists: Mapping[str, Distribution], draws: int, seed: int = PSA_SEED) -> pd.DataFrame:
+    """A Latin hypercube of ``draws`` parameter sets, one column per parameter."""
+    u = qmc.LatinHypercube(d=len(dists), seed=seed).random(draws)
+    return pd.DataFrame({name: d.ppf(u[:, j]) for j, (name, d) in enumerate(dists.items())})
+
+
+def plan(
+    draws: int, base_overrides: Sequence[str] = (), seed: int = PSA_SEED, extras: bool = True
+) -> list[Point]:
+    """Every point of a PSA: the draws, then (with ``extras``) base, one-way and grid."""
+    dists = uncertain(base_overrides)
+    table = sample(dists, draws, seed)
+    points = [
+        Point(f"draw-{i}", "draw", {k: float(v) for k, v in row.items()})
+        for i, row in enumerate(table.to_dict("records"))
+    ]
+    if not extras:
+        return points
+    points.append(Point("base", "base", {}))
+    for name, d in dists.items():
+        for side, q in zip(("low", "high"), ONE_WAY_QUANTILES, strict=True):
+            points.append(Point(f"{side}:{name}", "one_way", {name: float(d.ppf(q))}))
+    fixed = {o.partition("=")[0] for o in base_overrides}
+    for name, grid in BREAK_EVEN_GRID.items():
+        if name not in fixed:
+            points += [Point(f"grid:{name}={v:g}", "grid", {name: float(v)}) for v in grid]
+    return points
+
+
+def write_points(points: Sequence[Point], path: Path) -> None:
+    """Write the points file the points sweeper reads."""
+    write_json(path, [vars(p) for p in points])
+
+
+def split_args(items: Sequence[str]) -> tuple[int, int, list[str], list[str]]:
+    """Split ``copsim psa`` items into draws, replicates, model and Hydra overrides.
+
+    Raises:
+        UsageError: For a missing or bad ``draws=`` or ``replicates=``.
+        ConfigError: For a bad model override.
+    """
+    counts = {"draws": None, "replicates": 4}
+    model, hydra = [], []
+    for item in items:
+        key, eq, value = item.partition("=")
+        if key in counts:
+            try:
+                counts[key] = int(value)
+            except ValueError:
+                raise UsageError(
+                    f"invalid value for {key}: {value!r} (allowed: 1 or more)"
+                ) from None
+            if counts[key] < 1:
+                raise UsageError(f"invalid value for {key}: {value!r} (allowed: 1 or more)")
+        elif key.startswith("hydra"):
+            hydra.append(item)
+        elif eq:
+            model.append(item)
+        else:
+            raise UsageError(f"unexpected argument {item!r} (allowed: NAME=VALUE)")
+    if counts["draws"] is None:
+        raise UsageError("missing draws=N (the parameter sets to sample)")
+    check_overrides(model)
+    return counts["draws"], counts["replicates"], model, hydra
+
+
+def run(
+    folder: Path,
+    draws: int,
+    replicates: int,
+    base_overrides: Sequence[str] = (),
+    hydra_overrides: Sequence[str] = (),
+    extras: bool = True,
+    seed: int = PSA_SEED,
+) -> pd.DataFrame:
+    """Run (or resume) a PSA into ``folder``; return the runs of every point, labelled.
+
+    Args:
+        folder: Output folder; its ``sweep/`` is the sweep folder.
+        draws: Parameter sets to sample.
+        replicates: Seeds per point.
+        base_overrides: Overrides of the base case (a fixed uncertain parameter is not
+            drawn).
+        hydra_overrides: Launcher and other ``hydra.*`` overrides.
+        extras: Also run the base case, one-way ranges and break-even grid.
+        seed: Seed of the Latin hypercube.
+    """
+    from copsim.config import run_hydra
+    from copsim.sweep.job import run_job  # the task of every `copsim run -m` job
+
+    folder.mkdir(parents=True, exist_ok=True)
+    points = plan(draws, base_overrides, seed, extras)
+    write_points(points, folder / "points.json")
+    run_hydra(
+        "config",
+        run_job,
+        [
+            "-m",
+            "hydra/sweeper=copsim_points",
+            "hydra/hydra_logging=disabled",  # not a line per job: progress says how far
+            f"hydra.sweeper.points={(folder / 'points.json').resolve()}",
+            f"hydra.sweep.dir={(folder / 'sweep').resolve()}",
+            f"replicates={replicates}",
+            *base_overrides,
+            *hydra_overrides,
+        ],
+    )
+    return labelled_runs(folder / "sweep", points, base_overrides)
+
+
+def labelled_runs(
+    sweep: Path, points: Sequence[Point], base_overrides: Sequence[str]
+) -> pd.DataFrame:
+    """The sweep's summary rows, one per point and seed, with ``label`` and ``kind``.
+
+    A run belongs to every point with its configuration (the base case and a grid value
+    equal to it share runs).
+    """
+    base = values_from_config(compose(list(base_overrides)))
+    by_hash: dict[str, list[Point]] = {}
+    for p in points:
+        values = {**validate({**_plain(base), **p.overrides}), "events": base["events"]}
+        by_hash.setdefault(point_hash(values), []).append(p)
+    summary = SweepTables.load(sweep).summary
+    rows = []
+    for record in summary.to_dict("records"):
+        for p in by_hash.get(record["point"], []):
+            rows.append({"label": p.label, "kind": p.kind, **record})
+    return pd.DataFrame(rows)
+
+
+def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k != "events"}
+
+
+def draws_table(runs: pd.DataFrame, points: Sequence[Point]) -> pd.DataFrame:
+    """``psa.parquet``: one row per draw and seed, the drawn values, every summary output."""
+    from copsim.runs.outputs import SUMMARY
+
+    drawn = pd.DataFrame([{"label": p.label, **p.overrides} for p in points if p.kind == "draw"])
+    sub = runs[runs["kind"] == "draw"]
+    outputs = [o.name for o in SUMMARY]
+    table = sub[["label", "seed", *outputs]].merge(drawn, on="label", how="left")
+    table.insert(0, "draw", table.pop("label").str.removeprefix("draw-").astype(int))
+    names = [c for c in drawn.columns if c != "label"]
+    table = table[["draw", "seed", *names, *outputs]]
+    return table.sort_values(["draw", "seed"], kind="stable").reset_index(drop=True)
+
+
+def read_points(folder: Path) -> list[Point]:
+    """The points of a PSA folder."""
+    return [Point(**p) for p in json.loads((folder / "points.json").read_text())]

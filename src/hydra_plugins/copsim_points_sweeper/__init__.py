@@ -1,0 +1,1 @@
+"""The points sweeper of copsim for Hydra (see points_sweeper.py)."""

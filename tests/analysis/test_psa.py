@@ -1,0 +1,135 @@
+"""copsim psa end to end at tiny size: table, report, recomputable probability, resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from copsim.analysis import break_even, evppi
+from copsim.analysis.psa import plan, sample, split_args, uncertain
+from copsim.errors import CopsimError
+from copsim.model.uncertainty import UNCERTAINTY
+from tests.conftest import run_cli
+
+TINY = ["weeks=30", "site.practitioners_per_agency=4", "site.people=60"]
+
+
+def test_latin_hypercube_is_seeded_and_inside_the_distributions():
+    dists = uncertain([])
+    a, b = sample(dists, 20), sample(dists, 20)
+    pd.testing.assert_frame_equal(a, b)
+    for name, d in dists.items():
+        lo, hi = d.support()
+        assert a[name].between(lo, hi).all()
+        # one draw in each twentieth of the distribution (Latin hypercube)
+        u = np.sort(d._frozen.cdf(a[name]))
+        assert np.all((u >= np.arange(20) / 20 - 1e-9) & (u <= np.arange(1, 21) / 20 + 1e-9))
+
+
+def test_a_fixed_parameter_is_not_drawn():
+    points = plan(3, ["needs.support_protection=0.2"])
+    assert all("needs.support_protection" not in p.overrides for p in points)
+    assert {p.kind for p in points} == {"draw", "base", "one_way"}  # no grid for it
+
+
+def test_arguments_are_checked():
+    assert split_args(["draws=5", "replicates=2", "site=poor_history"])[:3] == (
+        5,
+        2,
+        ["site=poor_history"],
+    )
+    for bad in (["replicates=2"], ["draws=0"], ["draws=x"], ["draws=2", "trust.gian=1"]):
+        with pytest.raises(CopsimError):
+            split_args(bad)
+
+
+def test_evppi_finds_the_parameter_that_drives_net_benefit():
+    rng = np.random.default_rng(0)
+    x, noise = rng.normal(size=(400, 2)), rng.normal(size=400)
+    nb = 1000 * x[:, 0] + 10 * noise  # decision hangs on x0 only
+    assert evppi.evppi(nb, x[:, [0]]) == pytest.approx(evppi.evpi(nb), rel=0.05)
+    assert evppi.evppi(nb, x[:, [1]]) < 0.05 * evppi.evpi(nb)
+
+
+def test_break_even_on_a_grid_and_for_unit_costs():
+    grid = np.array([0.0, 0.5, 1.0])
+    nb = np.array([[-10.0, -12, -8], [0.0, 1, -1], [10, 12, 8]])
+    found = break_even.on_grid("p", grid, nb)
+    assert found.value == pytest.approx(0.5) and found.low <= 0.5 <= found.high
+    scale = break_even.unit_cost_scale("c", np.array([-50.0, -50]), np.array([100.0, 100]))
+    assert scale.value == pytest.approx(1.5)
+
+
+@pytest.mark.slow
+def test_psa_writes_table_report_and_a_recomputable_probability(tmp_path):
+    out = tmp_path / "psa"
+    done = run_cli("psa", "draws=6", "replicates=2", *TINY, "--out", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    for name in (
+        "psa.parquet",
+        "psa.json",
+        "report.md",
+        "ce_plane.png",
+        "acceptability.png",
+        "tornado.png",
+        "evppi.png",
+    ):
+        assert (out / name).exists(), name
+    table = pd.read_parquet(out / "psa.parquet")
+    assert len(table) == 6 * 2 and not table[["draw", "seed"]].duplicated().any()
+    assert set(UNCERTAINTY) <= set(table.columns) and "net_benefit_pv" in table
+    res = json.loads((out / "psa.json").read_text())
+    recomputed = float((table.groupby("draw")["net_benefit_pv"].mean() > 0).mean())
+    assert res["prob_net_benefit_positive"] == recomputed
+    report = (out / "report.md").read_text()
+    assert "needs.support_protection" in report and "EVPPI" in report
+    assert any(b["name"] == "needs.support_protection" for b in res["break_even"])
+
+
+@pytest.mark.slow
+def test_psa_killed_then_rerun_redoes_no_finished_run(tmp_path):
+    out = tmp_path / "psa"
+    args = ["psa", "draws=6", "replicates=2", *TINY, "--out", str(out)]
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "copsim", *args],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    runs = out / "sweep" / "runs"
+    deadline = time.monotonic() + 120
+    while len(list(runs.glob("*/seed-*.parquet"))) < 5 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in runs.glob("*/seed-*.parquet")}
+    assert len(finished) >= 5 and not (out / "psa.json").exists()
+
+    again = run_cli(*args, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    for path, (mtime, data) in finished.items():
+        assert path.stat().st_mtime_ns == mtime and path.read_bytes() == data
+    jobs = [json.loads(p.read_text()) for p in (out / "sweep" / "jobs").glob("*.json")]
+    assert sum(j["skipped"] for j in jobs) >= len(finished)
+    assert (out / "psa.json").exists()
+
+
+@pytest.mark.slow
+def test_psa_runs_on_another_hydra_launcher(tmp_path):
+    out = tmp_path / "psa"
+    args = ["psa", "draws=2", "replicates=1", "weeks=20", "site.people=40", "--out", str(out)]
+    done = run_cli(*args, "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    jobs = [json.loads(p.read_text()) for p in (out / "sweep" / "jobs").glob("*.json")]
+    assert len({j["pid"] for j in jobs}) > 1  # the jobs ran in the launcher's workers
+    assert len(pd.read_parquet(out / "psa.parquet")) == 2
