@@ -13,6 +13,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from copsim.model.domains import AGENCY_TYPES, DOMAINS
 
@@ -226,23 +227,24 @@ class Person(mesa.Agent):
 
 
 class Broker(mesa.Agent):
-    """The broker (facilitator) of the community of practice.
+    """The brokers (facilitators) of the communities of practice, one per locality.
 
     Attributes:
-        bank: Facilitation hours set aside towards the next meeting.
-        intro_credit: Fraction of an introduction carried to next week.
-        introductions: Introductions made so far.
-        reviews: Joint case reviews brokered so far.
+        bank: Facilitation hours set aside towards the next meeting, per locality.
+        intro_credit: Fraction of an introduction carried to next week (every broker has
+            the same hours, so the same credit).
+        introductions: Introductions made so far, per locality.
+        reviews: Joint case reviews brokered so far, per locality.
     """
 
     model: CopModel
 
-    def __init__(self, model: CopModel):
+    def __init__(self, model: CopModel, localities: int = 1):
         super().__init__(model)
-        self.bank = 0.0
+        self.bank = np.zeros(localities)
         self.intro_credit = 0.0
-        self.introductions = 0
-        self.reviews = 0
+        self.introductions = np.zeros(localities, dtype=np.int64)
+        self.reviews = np.zeros(localities, dtype=np.int64)
 
     @property
     def in_setup(self) -> bool:

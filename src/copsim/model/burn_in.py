@@ -23,6 +23,9 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
+
+from copsim.model.area import load_area
 from copsim.model.domains import SEVERITY_MAX
 from copsim.model.mechanisms import casework, commissioner, funding, needs, outcomes
 from copsim.model.mechanisms.cohort import ReferralQueue
@@ -40,7 +43,7 @@ from copsim.model.site import (
     build_posts,
 )
 from copsim.model.streams import RandomStreams
-from copsim.model.tally import Tally
+from copsim.model.tally import LocalityTally, Tally
 from copsim.model.ties import TieTable
 
 NO_COP = {"brokerage.hours_per_week": 0.0}
@@ -106,14 +109,17 @@ class BurnIn:
         self.severity_max = SEVERITY_MAX
         self.streams = RandomStreams(p.seed)
         site_rng = self.streams["site"]
-        self.agencies = build_agencies(p, site_rng)
+        self.area = load_area(p.site.file) if p.site.file else None
+        self.agencies = build_agencies(p, site_rng, self.area)
         self.posts = build_posts(p, self.agencies, site_rng)
         self.ties = build_initial_ties(p, self.posts, self.week, site_rng)
         self.people = build_people(p, self.agencies, self.streams["people"])
         self.people.queue = ReferralQueue(len(self.people))
         self.practitioners = self.people_registry = _NoAgents()
-        self.totals, self.ledger, self.cop = Tally(), Ledger(), CopState()
-        self.broker = SimpleNamespace(bank=0.0, intro_credit=0.0, in_setup=False)
+        n_loc = self.n_localities = self.agencies.n_localities
+        self.totals, self.ledger, self.cop = Tally(), Ledger(), CopState(n_loc)
+        self.locality_totals = LocalityTally(n_loc)
+        self.broker = SimpleNamespace(bank=np.zeros(n_loc), intro_credit=0.0, in_setup=False)
         self.commissioner = SimpleNamespace(insight=0.0, funding_moved=0.0, engagement=0.0)
 
         funding.step(self)
@@ -128,13 +134,16 @@ class BurnIn:
 
     def run(self, week: Iterable[tuple[str, Callable]]) -> SiteState:
         """Run every burn-in week: the steps of ``week`` (the model's WEEK) but policy events."""
-        steps = [step for name, step in week if name != "policy events"]
+        # An area file gives the funding as it is at week 0: its budgets are held during
+        # burn-in, so the funded posts at week 0 are the file's.
+        skip = {"policy events", "commissioning"} if self.area else {"policy events"}
+        steps = [step for name, step in week if name not in skip]
         settle = self.week + SETTLE_WEEKS
         while self.week < 0:
             self.week += 1
             for step in steps:
                 step(self)
-            if self.week == settle:
+            if self.week == settle and self.area is None:
                 self._recommission()
         return SiteState(self.agencies, self.posts, self.people, self.ties, self.streams)
 
@@ -173,7 +182,9 @@ def burned_in(p: Parameters, week: Iterable[tuple[str, Callable]]) -> SiteState:
         week: The steps of a week, in order (the model's WEEK).
     """
     values = burn_in_values(p.as_dict())
-    key = json.dumps(values, sort_keys=True)
+    # An area file is keyed by what it holds, not only its name.
+    digest = load_area(p.site.file).digest if p.site.file else ""
+    key = json.dumps({**values, "site.file": [p.site.file, digest]}, sort_keys=True)
     state = _cache.get(key)
     if state is None:
         state = BurnIn(Parameters(values)).run(week)

@@ -31,7 +31,7 @@ from copsim.model.mechanisms import (
 from copsim.model.mechanisms.cop import CopState
 from copsim.model.mechanisms.economics import Ledger
 from copsim.model.parameters import Parameters
-from copsim.model.tally import Tally
+from copsim.model.tally import LocalityTally, Tally
 from copsim.runs.outputs import WEEKLY
 
 WEEK: tuple[tuple[str, Callable[[CopModel], None]], ...] = (
@@ -95,16 +95,24 @@ class CopModel(mesa.Model):
         self.practitioners = Practitioners(self, len(self.posts))
         self.practitioners.fill(np.flatnonzero(self.posts.occupied))
         self.person_agents = self.people_registry = Persons(self, len(self.people))
-        self.broker = Broker(self)
+        self.n_localities = self.agencies.n_localities
+        self.broker = Broker(self, self.n_localities)
         self.commissioner = Commissioner(self)
         self.totals = Tally()
+        self.locality_totals = LocalityTally(self.n_localities)
         self.ledger = Ledger()
-        self.cop = CopState()
+        self.cop = CopState(self.n_localities)
 
         # Follow-up starts at week 0: the people in place and the staff in post.
         self.people.followed_from = self.people.severity.copy()
-        self.posts.starter = self.posts.occupied.copy()
-        self.initial_staff = int(self.posts.occupied.sum())
+        posts = self.posts
+        posts.starter = posts.occupied.copy()
+        posts.origin = np.where(posts.occupied, posts.locality, -1)
+        posts.locality_starter = posts.occupied.copy()
+        self.initial_staff = int(posts.occupied.sum())
+        self.initial_staff_by_locality = np.bincount(
+            posts.locality[posts.occupied], minlength=self.n_localities
+        )
 
         self.datacollector = mesa.DataCollector(
             model_reporters={o.name: o.reporter for o in WEEKLY}

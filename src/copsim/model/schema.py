@@ -202,6 +202,23 @@ PARAMS: tuple[Param, ...] = (
     P("site.cross_ties_per_practitioner", 3.0, 0.0, 20.0, unit="ties", mutable=False,
       description="Mean cross-agency ties per practitioner at the start where the history "
       "of joint working is 1 (scaled by the history)"),
+    P("site.file", "", unit="path", mutable=False,
+      description="An area file (YAML, or a CSV of agencies) describing your own site: its "
+      "agencies (name, type, posts, budget, manager support), people and history of joint "
+      "working (README 'Your own area'); empty means the presets' agencies"),
+    # --- the region -----------------------------------------------------------------------
+    P("region.localities", 1, 1, 50, unit="localities", mutable=False,
+      description="Copies of the site run as localities of one region: each its own "
+      "agencies, people, ties, CoP and broker; one commissioner over them all"),
+    P("region.move_rate", 0.0, 0.0, 1.0, unit="share",
+      description="Share of practitioners leaving an agency who stay in the sector and move "
+      "to a funded vacancy at another agency of the region (0 keeps every site as it was; "
+      "around 0.5 is suggested, see the source)",
+      source="assumption informed by Skills for Care (most of adult social care's starters "
+      "are recruited from within the sector)"),
+    P("region.tie_preference", 2.0, 0.0, 20.0, unit="1/tie",
+      description="A moving practitioner weighs each agency with a vacancy by (1 + this x "
+      "their cross-agency ties into it) times its vacancies; 0 ignores ties"),
     # --- needs and crises -----------------------------------------------------------------
     P("needs.domains_per_person", 3.0, 1.0, 6.0, unit="domains", mutable=False,
       description="Mean number of need domains active for a person at entry",
@@ -499,6 +516,10 @@ def validate(values: Mapping[str, Any]) -> dict[str, Any]:
     out = defaults()
     for name, value in values.items():
         out[name] = check_key(name).check(value)
+    if out["site.file"]:
+        from copsim.model.area import resolve  # reads the file: only when one is named
+
+        out = resolve(out)
     return out
 
 

@@ -8,13 +8,16 @@ be inspected, visualised and tested on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from copsim.model.domains import DOMAIN_WEIGHTS, DOMAINS
 from copsim.model.parameters import Parameters
 from copsim.model.ties import TieTable
+
+if TYPE_CHECKING:
+    from copsim.model.area import Area
 
 NEVER = -(10**6)
 """Week stamp meaning 'never happened'."""
@@ -48,6 +51,13 @@ class Agencies:
             the agency takes part in the CoP (refreshed weekly by workforce).
         capacity: Share of referrals the agency can take on this week (1 = no limit),
             refreshed weekly by casework.
+        locality: The locality of the region the agency belongs to (0 for a single site).
+        home_weight: Weight of the agency as a person's local agency for its domain among
+            the agencies of that type in its locality (1 each for the presets; its posts
+            for an area file).
+        need_share: Per domain, the share of people referred in with that need active
+            (an area file's ``people.needs``), or None for the presets' profile.
+        names: The agencies' names (an area file's; the type otherwise).
     """
 
     domain: np.ndarray
@@ -59,10 +69,51 @@ class Agencies:
     manager_base: np.ndarray
     manager_support: np.ndarray = field(default=None)
     capacity: np.ndarray = field(default=None)
+    locality: np.ndarray = field(default=None)
+    home_weight: np.ndarray = field(default=None)
+    need_share: np.ndarray | None = None
+    names: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.capacity = np.ones(len(self.domain))
+        n = len(self.domain)
+        self.capacity = np.ones(n)
         self.manager_support = self.manager_base.copy()
+        if self.locality is None:
+            self.locality = np.zeros(n, dtype=np.int64)
+        if self.home_weight is None:
+            self.home_weight = np.ones(n, dtype=np.int64)
+        if not self.names:
+            self.names = [DOMAINS[d] for d in self.domain]
+        self.n_localities = int(self.locality.max()) + 1 if n else 1
+        self._home_table()
+
+    def _home_table(self) -> None:
+        """Cumulative home weights of each locality's agencies of each type.
+
+        ``home_agency[l, d, k]`` is the k-th agency of type d in locality l (-1 past the
+        last), ``home_cum[l, d, k]`` the cumulative weight up to and including it and
+        ``home_total[l, d]`` their total (0 where no agency of the type is there).
+        """
+        n_loc, n_dom = self.n_localities, len(DOMAINS)
+        groups = [
+            [np.flatnonzero((self.locality == loc) & (self.domain == d)) for d in range(n_dom)]
+            for loc in range(n_loc)
+        ]
+        width = max(1, max(len(g) for row in groups for g in row))
+        self.home_agency = np.full((n_loc, n_dom, width), -1, dtype=np.int64)
+        self.home_cum = np.full((n_loc, n_dom, width), np.iinfo(np.int64).max, dtype=np.int64)
+        self.home_total = np.zeros((n_loc, n_dom), dtype=np.int64)
+        for loc, row in enumerate(groups):
+            for d, members in enumerate(row):
+                k = len(members)
+                self.home_agency[loc, d, :k] = members
+                self.home_cum[loc, d, :k] = np.cumsum(self.home_weight[members])
+                self.home_total[loc, d] = self.home_weight[members].sum()
+
+    @property
+    def served(self) -> np.ndarray:
+        """Whether each locality has an agency of each type, shape (localities, domains)."""
+        return self.home_total > 0
 
     def __len__(self) -> int:
         return len(self.domain)
@@ -120,6 +171,9 @@ class Posts:
     pressure: np.ndarray = field(default=None)  # caseload over the standard, refreshed weekly
     failed_week: np.ndarray = field(default=None)
     crises_week: np.ndarray = field(default=None)
+    locality: np.ndarray = field(default=None)  # the locality of each post's agency
+    origin: np.ndarray = field(default=None)  # locality in post at week 0 (-1: none)
+    locality_starter: np.ndarray = field(default=None)  # ... and in this locality since
 
     def __post_init__(self) -> None:
         n = len(self.agency)
@@ -127,6 +181,11 @@ class Posts:
         self.pressure = np.zeros(n)
         self.failed_week = np.zeros(n)
         self.crises_week = np.zeros(n)
+        if self.locality is None:
+            self.locality = np.zeros(n, dtype=np.int64)
+        self.origin = np.where(self.starter, self.locality, -1)
+        self.locality_starter = self.starter.copy()
+        self.n_localities = int(self.locality.max()) + 1 if n else 1
 
     def __len__(self) -> int:
         return len(self.agency)
@@ -156,6 +215,7 @@ class People:
     proneness: np.ndarray
     entered: np.ndarray
     followed_from: np.ndarray
+    locality: np.ndarray = None  # each place's locality in the region
     queue: Any = None  # each place's future referrals (cohort.ReferralQueue)
 
     def __len__(self) -> int:
@@ -172,22 +232,60 @@ def agency_sizes(per: int, spread: float, n: int, rng: np.random.Generator) -> n
     return np.maximum(1, np.rint(per * rng.permutation(factors))).astype(np.int64)
 
 
-def build_agencies(p: Parameters, rng: np.random.Generator) -> Agencies:
-    """Create the site's agencies: ``site.agencies_per_type`` of each type."""
-    n_types = len(DOMAINS)
-    domain = np.tile(np.arange(n_types), p.site.agencies_per_type)
-    n = len(domain)
-    size = agency_sizes(p.site.practitioners_per_agency, p.site.agency_size_spread, n, rng)
+def build_agencies(p: Parameters, rng: np.random.Generator, area: Area | None = None) -> Agencies:
+    """Create the region's agencies, locality by locality (one locality: a single site).
+
+    Each locality is a copy of the site: ``site.agencies_per_type`` of each type with
+    sizes spread as :func:`agency_sizes`, or the agencies of the area file ``area``.
+    """
+    n_loc = p.region.localities
+    if area is None:
+        per_locality = np.tile(np.arange(len(DOMAINS)), p.site.agencies_per_type)
+        n = len(per_locality)
+        size = np.concatenate(
+            [
+                agency_sizes(p.site.practitioners_per_agency, p.site.agency_size_spread, n, rng)
+                for _ in range(n_loc)
+            ]
+        )
+        budget, given, weight, names = np.ones(n * n_loc), None, None, []
+    else:
+        per_locality = np.array(area.domains, dtype=np.int64)
+        n = len(per_locality)
+        size = np.tile([a.posts for a in area.agencies], n_loc).astype(np.int64)
+        budget = np.tile([a.budget for a in area.agencies], n_loc).astype(float)
+        given = np.tile(
+            [np.nan if a.manager_support is None else a.manager_support for a in area.agencies],
+            n_loc,
+        )
+        weight = size.copy()
+        names = [a.name for a in area.agencies] * n_loc
+    domain = np.tile(per_locality, n_loc)
+    total = len(domain)
     n_posts = int(np.ceil(size.max() * POST_HEADROOM))
-    spread = p.site.manager_support_spread * (2.0 * rng.random(n) - 1.0)
+    spread = p.site.manager_support_spread * (2.0 * rng.random(total) - 1.0)
+    manager = np.clip(p.site.manager_support + spread, 0.0, 1.0)
+    if given is not None:
+        manager = np.where(np.isnan(given), manager, given)
+    if n_loc > 1:
+        names = [
+            f"{name} ({loc + 1})"
+            for name, loc in zip(
+                names or [DOMAINS[d] for d in domain], np.repeat(np.arange(n_loc), n), strict=True
+            )
+        ]
     return Agencies(
         domain=domain,
         size=size,
-        budget_share=np.ones(n),
+        budget_share=budget,
         funded=size.copy(),
-        first_post=np.arange(n) * n_posts,
+        first_post=np.arange(total) * n_posts,
         n_posts=n_posts,
-        manager_base=np.clip(p.site.manager_support + spread, 0.0, 1.0),
+        manager_base=manager,
+        locality=np.repeat(np.arange(n_loc), n),
+        home_weight=weight,
+        need_share=None if area is None or area.needs is None else np.array(area.needs),
+        names=names,
     )
 
 
@@ -242,6 +340,7 @@ def build_posts(p: Parameters, agencies: Agencies, rng: np.random.Generator) -> 
         missed=np.zeros(n, dtype=np.int64),
         last_attended=np.full(n, NEVER, dtype=np.int64),
         resilience=staff_resilience(p, n, rng),
+        locality=agencies.locality[agency],
     )
 
 
@@ -253,38 +352,76 @@ def crisis_proneness(cv: float, rng: np.random.Generator, n: int) -> np.ndarray:
     return rng.gamma(shape, 1.0 / shape, size=n)
 
 
+def home_agencies(agencies: Agencies, locality: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Each person's local agency for each domain, shape (people, domains).
+
+    One of the agencies of that type in the person's locality, with chance proportional to
+    its home weight (:class:`Agencies`); -1 where the locality has none of that type.
+    """
+    n_dom = len(DOMAINS)
+    total = agencies.home_total[locality]  # (n, domains)
+    # One draw per person and domain even where there is one agency (it is then 0).
+    slot = rng.integers(0, np.maximum(total, 1))
+    cum = agencies.home_cum[locality]  # (n, domains, width)
+    k = (cum <= slot[..., None]).sum(axis=-1)
+    k = np.minimum(k, agencies.home_agency.shape[2] - 1)
+    chosen = agencies.home_agency[locality[:, None], np.arange(n_dom)[None, :], k]
+    return np.where(total > 0, chosen, -1)
+
+
 def entry_profile(
-    p: Parameters, agencies: Agencies, n: int, rng: np.random.Generator
+    p: Parameters,
+    agencies: Agencies,
+    n: int,
+    rng: np.random.Generator,
+    locality: np.ndarray | int = 0,
 ) -> dict[str, np.ndarray]:
     """Needs, engagement, home agencies and crisis proneness of ``n`` people referred in.
 
     Each domain is active with a probability proportional to its weight, scaled so the
-    expected number of active domains is needs.domains_per_person; at least one is.
+    expected number of active domains is needs.domains_per_person (or, for an area file
+    that gives them, with the file's shares); at least one is.
+
+    Args:
+        p: The parameters.
+        agencies: The region's agencies.
+        n: How many people.
+        rng: The generator to draw from.
+        locality: The locality of each (or every) person.
     """
     n_dom = len(DOMAINS)
-    prob = np.clip(DOMAIN_WEIGHTS * p.needs.domains_per_person / DOMAIN_WEIGHTS.sum(), 0, 1)
+    if agencies.need_share is None:
+        weights = DOMAIN_WEIGHTS
+        prob = np.clip(DOMAIN_WEIGHTS * p.needs.domains_per_person / DOMAIN_WEIGHTS.sum(), 0, 1)
+    else:
+        weights = prob = agencies.need_share
     active = rng.random((n, n_dom)) < prob
     none = ~active.any(axis=1)
-    active[none, np.argmax(DOMAIN_WEIGHTS)] = True
+    active[none, np.argmax(weights)] = True
     spread = 1.0 - p.needs.initial_level
     level = p.needs.initial_level + spread * (rng.beta(4, 4, size=(n, n_dom)) - 0.5)
     quiet = rng.uniform(0, p.needs.threshold * 0.8, size=(n, n_dom))
-    # The person's local agency for each domain: one of the agencies of that type.
-    per_type = len(agencies) // n_dom
+    locality = np.broadcast_to(np.asarray(locality, dtype=np.int64), (n,))
     return {
         "needs": np.clip(np.where(active, level, quiet), 0.0, 1.0),
         "engagement": rng.uniform(0.3, 0.8, size=n),
-        "home_agency": rng.integers(0, per_type, size=(n, n_dom)) * n_dom + np.arange(n_dom),
+        "home_agency": home_agencies(agencies, locality, rng),
         "proneness": crisis_proneness(p.needs.crisis_proneness_cv, rng, n),
     }
 
 
 def build_people(p: Parameters, agencies: Agencies, rng: np.random.Generator) -> People:
-    """Create the people in the site's places at the start of burn-in."""
-    n, n_dom = p.site.people, len(DOMAINS)
-    profile = entry_profile(p, agencies, n, rng)
+    """Create the people in the region's places at the start of burn-in.
+
+    Each locality has ``site.people`` places, in locality order.
+    """
+    n_loc = agencies.n_localities
+    n, n_dom = p.site.people * n_loc, len(DOMAINS)
+    locality = np.repeat(np.arange(n_loc), p.site.people)
+    profile = entry_profile(p, agencies, n, rng, locality)
     return People(
         **profile,
+        locality=locality,
         key_worker=np.full(n, -1, dtype=np.int64),
         supported_until=np.full((n, n_dom), NEVER, dtype=np.int64),
         excluded_until=np.full((n, n_dom), NEVER, dtype=np.int64),
@@ -313,7 +450,13 @@ def build_initial_ties(
     history = p.site.joint_working_history
     k = rng.poisson(history * p.site.cross_ties_per_practitioner / 2, size=len(filled))
     src = np.repeat(filled, k)
-    dst = filled[rng.integers(0, len(filled), size=len(src))] if len(filled) else src
+    # Ties stay within a locality: each goes to a random practitioner of the same one
+    # (posts are in locality order, so a locality's filled posts are contiguous).
+    loc = posts.locality[filled]
+    count = np.bincount(loc, minlength=posts.n_localities)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    ls = posts.locality[src]
+    dst = filled[start[ls] + rng.integers(0, np.maximum(count[ls], 1))] if len(filled) else src
     cross = posts.agency[src] != posts.agency[dst]
     ties.add(src[cross], dst[cross], history, week)
     return ties

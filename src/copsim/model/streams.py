@@ -27,6 +27,7 @@ STREAMS: tuple[str, ...] = (
     "cohort",
     "referrals",
     "commissioner",
+    "moves",
 )
 """Every stream a run may use; each mechanism names the one it draws from."""
 

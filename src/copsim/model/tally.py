@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass
 class Tally:
     """Cumulative counts of one run."""
 
     leavers: int = 0
+    moved_in_region: int = 0
     hires: int = 0
     crisis_events: int = 0
     exclusions: int = 0
@@ -26,3 +29,20 @@ class Tally:
     maintained: int = 0
     recovered: int = 0
     severity_change: float = 0.0
+
+
+class LocalityTally:
+    """Cumulative counts of one run, per locality (arrays indexed by locality)."""
+
+    def __init__(self, localities: int):
+        n = localities
+        self.leavers = np.zeros(n, dtype=np.int64)  # left an agency of the locality
+        self.moved_in_region = np.zeros(n, dtype=np.int64)  # ... to another agency of the region
+        self.moved_out = np.zeros(n, dtype=np.int64)  # ... to another locality's agency
+        self.moved_in = np.zeros(n, dtype=np.int64)  # arrived from another locality
+        self.crisis_events = np.zeros(n, dtype=np.int64)
+        self.staff_weeks = np.zeros(n)  # staff in post, summed over weeks 1..
+        self.funded_weeks = np.zeros(n)
+        self.vacancy_share_weeks = np.zeros(n)  # vacancies over funded, summed over weeks
+        self.burnout_weeks = np.zeros(n)  # mean burnout in post, summed over weeks
+        self.unmet_weeks = np.zeros(n)  # share of active needs unmet, summed over weeks

@@ -87,6 +87,21 @@ class TieTable:
         self.keep(~gone)
         return int(gone.sum())
 
+    def move_posts(self, old: np.ndarray, new: np.ndarray, agency_of_post: np.ndarray) -> None:
+        """Practitioners moved from posts ``old`` to ``new``: their ties go with them.
+
+        Ties that join a mover to their new agency are no longer cross-agency and go.
+        """
+        if self.n == 0 or len(old) == 0:
+            return
+        where = np.full(len(agency_of_post), -1, dtype=np.int64)
+        where[old] = new
+        a, b, _, _ = self.view()
+        for end in (a, b):
+            moved = where[end] >= 0
+            end[moved] = where[end[moved]]
+        self.keep(agency_of_post[a] != agency_of_post[b])
+
     def best_into(
         self, posts: np.ndarray, agencies: np.ndarray, agency_of_post: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:

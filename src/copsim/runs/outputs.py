@@ -89,8 +89,20 @@ def vacancies(m: CopModel) -> int:
 
 @weekly("people", "cumulative")
 def leavers(m: CopModel) -> int:
-    """Practitioners who have left."""
+    """Practitioners who have left their agency (for another agency or the sector)."""
     return m.totals.leavers
+
+
+@weekly("people", "cumulative")
+def leavers_to_region(m: CopModel) -> int:
+    """Leavers who moved to another agency of the region (region.move_rate)."""
+    return m.totals.moved_in_region
+
+
+@weekly("people", "cumulative")
+def leavers_from_sector(m: CopModel) -> int:
+    """Leavers who left the region's sector (leavers less leavers_to_region)."""
+    return m.totals.leavers - m.totals.moved_in_region
 
 
 @weekly("0-1")
@@ -119,10 +131,10 @@ def cross_agency_trust(m: CopModel) -> float:
     return float(m.ties.view()[2].mean()) if len(m.ties) else 0.0
 
 
-@weekly("0/1", "flag")
+@weekly("localities", "level")
 def cop_established(m: CopModel) -> int:
-    """Whether the CoP is established (measured, see ODD)."""
-    return int(m.cop.established)
+    """Localities whose CoP is established (measured, see ODD); for one site 0 or 1."""
+    return m.cop.n_established
 
 
 @weekly("people")
@@ -133,8 +145,8 @@ def cop_members(m: CopModel) -> int:
 
 @weekly("people")
 def cop_attendance(m: CopModel) -> int:
-    """Attendees at the most recent CoP meeting."""
-    return m.cop.attendance
+    """Attendees at the most recent CoP meeting (of every locality's, in a region)."""
+    return int(m.cop.attendance.sum())
 
 
 @weekly("meetings", "cumulative")
@@ -344,10 +356,26 @@ WEEKLY: tuple[Output, ...] = tuple(_WEEKLY)
 # fmt: off
 SUMMARY: tuple[Output, ...] = (
     Output("turnover_rate", "share/year", "summary",
-           "Leavers a year over mean staff in post (weeks 1 to the end, as every summary "
-           "over the run)"),
+           "Agency turnover: leavers from their agency (to another agency of the region or "
+           "from the sector) a year over mean staff in post (weeks 1 to the end, as every "
+           "summary over the run)"),
     Output("retention", "share", "summary",
            "Share of the practitioners in post at the start still in post at the end"),
+    Output("leavers_to_region", "people", "summary",
+           "Leavers who moved to another agency of the region (region.move_rate)"),
+    Output("leavers_from_sector", "people", "summary",
+           "Leavers who left the region's sector; with leavers_to_region, every leaver"),
+    Output("locality_turnover_rate", "share/year", "summary",
+           "Locality turnover: leavers from a locality's workforce (from the sector, or to "
+           "another locality) a year over mean staff in post"),
+    Output("region_turnover_rate", "share/year", "summary",
+           "Region turnover: leavers from the sector a year over mean staff in post"),
+    Output("locality_retention", "share", "summary",
+           "Share of the practitioners in post at the start still in post in their "
+           "locality at the end (in any of its agencies)"),
+    Output("region_retention", "share", "summary",
+           "Share of the practitioners in post at the start still in post in the region "
+           "at the end (in any of its agencies)"),
     Output("vacancy_rate", "share", "summary", "Mean share of funded posts vacant"),
     Output("burnout_mean", "0-1", "summary", "Mean burnout over the run"),
     Output("crises_per_person_year", "events", "summary",
@@ -378,11 +406,13 @@ SUMMARY: tuple[Output, ...] = (
            "Knowledge breadth at the end of those in post who have never attended"),
     Output("unmet_need_share", "share", "summary",
            "Mean share of active needs unsupported over the run"),
-    Output("cop_established", "0/1", "summary", "Whether the CoP is established at the end"),
+    Output("cop_established", "localities", "summary",
+           "Localities whose CoP is established at the end (0 or 1 for one site)"),
     Output("cop_established_week", "week", "summary",
-           "First week the CoP was established (null if never)"),
-    Output("weeks_established", "weeks", "summary", "Weeks the CoP was established"),
-    Output("cop_meetings", "meetings", "summary", "CoP meetings held"),
+           "First week a CoP was established (null if never)"),
+    Output("weeks_established", "weeks", "summary",
+           "Weeks the CoP was established (summed over localities in a region)"),
+    Output("cop_meetings", "meetings", "summary", "CoP meetings held (in every locality)"),
     Output("referral_success", "share", "summary", "Share of referrals accepted"),
     Output("exclusions", "people", "summary", "Failed referrals that excluded the person"),
     Output("funding_moved", "budgets", "summary", "Agency budget moved by commissioning"),
@@ -483,13 +513,25 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
     people = max(len(model.people), 1)
     first, last = weekly.iloc[0], weekly.iloc[-1]
     funded = weekly["funded_posts"].to_numpy(float)[1:]
-    starters_left = int((model.posts.starter & model.posts.occupied).sum())
+    posts = model.posts
+    starters_left = int((posts.starter & posts.occupied).sum())
+    in_locality = int((posts.locality_starter & posts.occupied).sum())
+    in_region = int(((posts.origin >= 0) & posts.occupied).sum())
     followed, maintained, recovered, sev_change = cohort.follow_up(model)
-    t = model.totals
+    t, lt = model.totals, model.locality_totals
     means = _means(model, weekly)
+    staff = max(weekly["staff_in_post"].iloc[1:].mean(), 1e-9)
     out = {
         "turnover_rate": means["turnover_rate"],
         "retention": starters_left / max(model.initial_staff, 1),
+        "leavers_to_region": t.moved_in_region,
+        "leavers_from_sector": t.leavers - t.moved_in_region,
+        "locality_turnover_rate": (t.leavers - t.moved_in_region + int(lt.moved_out.sum()))
+        / staff
+        / years,
+        "region_turnover_rate": (t.leavers - t.moved_in_region) / staff / years,
+        "locality_retention": in_locality / max(model.initial_staff, 1),
+        "region_retention": in_region / max(model.initial_staff, 1),
         "vacancy_rate": float(np.mean(weekly["vacancies"].to_numpy(float)[1:] / funded)),
         "burnout_mean": means["burnout_mean"],
         "crises_per_person_year": t.crisis_events / people / years,
@@ -507,9 +549,9 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
         "knowledge_breadth_participants": float(last["knowledge_breadth_participants"]),
         "knowledge_breadth_others": float(last["knowledge_breadth_others"]),
         "unmet_need_share": means["unmet_need_share"],
-        "cop_established": int(model.cop.established),
-        "cop_established_week": model.cop.first_established,
-        "weeks_established": model.cop.weeks_established,
+        "cop_established": model.cop.n_established,
+        "cop_established_week": model.cop.first_week,
+        "weeks_established": int(model.cop.weeks_established.sum()),
         "cop_meetings": t.meetings,
         "referral_success": t.referrals_accepted / t.referrals if t.referrals else 0.0,
         "exclusions": t.exclusions,

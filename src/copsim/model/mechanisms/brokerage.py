@@ -29,13 +29,17 @@ def split_hours(hours: float, in_setup: bool, per_meeting: float, interval: int)
 
 
 def step(model: CopModel) -> None:
-    """Spend this week's broker hours and charge them to the programme."""
+    """Spend this week's broker hours, in every locality, and charge them to the programme.
+
+    Each locality of a region has a broker of its own with ``brokerage.hours_per_week``.
+    """
     p, broker = model.p, model.broker
     hours = p.brokerage.hours_per_week
     if hours <= 0:
         return
-    model.ledger.charge_broker(hours * p.brokerage.hourly_cost)
-    model.totals.broker_hours += hours
+    n_loc = len(broker.bank)
+    model.ledger.charge_broker(n_loc * hours * p.brokerage.hourly_cost)
+    model.totals.broker_hours += n_loc * hours
     to_meetings, to_intros = split_hours(
         hours, broker.in_setup, p.brokerage.hours_per_meeting, p.brokerage.meeting_interval
     )
@@ -43,11 +47,23 @@ def step(model: CopModel) -> None:
     broker.intro_credit += to_intros / p.brokerage.hours_per_introduction
     n = int(broker.intro_credit)
     broker.intro_credit -= n
-    introduce(model, n)
+    # Every broker makes the same number of introductions (the same hours); the loop is
+    # over localities' brokers, each acting on its own locality's posts.
+    for where in range(n_loc):
+        introduce(model, n, where)
 
 
-def introduce(model: CopModel, n: int) -> None:
-    """Spend ``n`` units of outreach: recruit across agencies, or strengthen a weak tie.
+def _locality_posts(model: CopModel, where: int) -> slice:
+    """The posts of a locality: contiguous, since agencies are in locality order."""
+    posts = model.posts
+    if posts.n_localities == 1:
+        return slice(0, len(posts))
+    lo, hi = np.searchsorted(posts.locality, [where, where + 1])
+    return slice(int(lo), int(hi))
+
+
+def introduce(model: CopModel, n: int, where: int = 0) -> None:
+    """Spend ``n`` units of outreach in locality ``where``.
 
     Each unit recruits with probability equal to the share of staff outside the CoP, and
     otherwise brokers a joint case review that strengthens a member's ties to other
@@ -58,12 +74,13 @@ def introduce(model: CopModel, n: int) -> None:
     """
     posts, rng, p = model.posts, model.streams["brokerage"], model.p
     trust0 = trust_rules.gain(p.site.joint_working_history, p.trust.gain)
+    mine = _locality_posts(model, where)
     for _ in range(n):
-        in_post = np.flatnonzero(posts.occupied)
+        in_post = np.flatnonzero(posts.occupied[mine]) + mine.start
         if len(in_post) < 2:
             return
         outside = in_post[~posts.member[in_post]]
-        if rng.random() >= len(outside) / len(in_post) and strengthen(model, rng):
+        if rng.random() >= len(outside) / len(in_post) and strengthen(model, rng, where):
             continue
         pool = outside if len(outside) else in_post
         x = pool[rng.integers(len(pool))]
@@ -78,18 +95,21 @@ def introduce(model: CopModel, n: int) -> None:
         model.ties.add(np.array([x]), np.array([y]), trust0, model.week)
         posts.member[[x, y]] = True
         posts.missed[[x, y]] = 0
-        model.broker.introductions += 1
+        model.broker.introductions[where] += 1
 
 
-def strengthen(model: CopModel, rng: np.random.Generator) -> bool:
+def strengthen(model: CopModel, rng: np.random.Generator, where: int = 0) -> bool:
     """Broker a joint case review between a member and their tied members elsewhere.
 
-    A member is chosen uniformly among those tied to another member; every such tie of
-    theirs counts one successful interaction. Returns False if no two members are tied.
+    A member of locality ``where`` is chosen uniformly among those tied to another member
+    there; every such tie of theirs counts one successful interaction. Returns False if no
+    two members there are tied.
     """
     posts = model.posts
     a, b, tr, used = model.ties.view()
     member_tie = posts.member[a] & posts.member[b]
+    if posts.n_localities > 1:
+        member_tie &= (posts.locality[a] == where) & (posts.locality[b] == where)
     if not member_tie.any():
         return False
     cand = np.flatnonzero(member_tie)
@@ -98,5 +118,5 @@ def strengthen(model: CopModel, rng: np.random.Generator) -> bool:
     mine = cand[(a[cand] == x) | (b[cand] == x)]
     tr[mine] = trust_rules.gain(tr[mine], model.p.trust.gain)
     used[mine] = model.week
-    model.broker.reviews += 1
+    model.broker.reviews[where] += 1
     return True

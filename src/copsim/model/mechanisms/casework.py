@@ -92,7 +92,9 @@ def allocate_key_workers(model: CopModel) -> None:
     waiting = np.flatnonzero(people.key_worker < 0)
     if len(waiting) == 0:
         return
-    primary = np.argmax(people.needs[waiting], axis=1)
+    # Among the domains an agency of their locality serves (all of them at the presets).
+    served = people.home_agency[waiting] >= 0
+    primary = np.argmax(np.where(served, people.needs[waiting], -1.0), axis=1)
     target = people.home_agency[waiting, primary]
     load = np.bincount(people.key_worker[people.key_worker >= 0], minlength=len(posts))
     for agency in np.unique(target):
@@ -120,6 +122,7 @@ def step(model: CopModel) -> None:
         & (people.excluded_until <= week)
         & (kw >= 0)[:, None]
         & (np.arange(people.needs.shape[1]) != own[:, None])
+        & (people.home_agency >= 0)  # no agency of that type in the locality: no referral
     )
     attempt = want & (u_try < p.casework.attempt_rate * people.engagement[:, None])
     who, dom = np.nonzero(attempt)

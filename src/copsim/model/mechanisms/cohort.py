@@ -102,7 +102,8 @@ class ReferralQueue:
             places[block != self.block[places]], block[block != self.block[places]], strict=True
         ):
             rng = model.streams.keyed("referrals", place, b)
-            drawn = entry_profile(model.p, model.agencies, self.BLOCK, rng)
+            locality = model.people.locality[place]
+            drawn = entry_profile(model.p, model.agencies, self.BLOCK, rng, locality)
             if not self.profiles:
                 n = len(self.arrivals)
                 self.profiles = {

@@ -52,7 +52,7 @@ def perceived(gaps: np.ndarray, z: np.ndarray, noise: float, insight: float) -> 
 def unmet_by_agency(model: CopModel) -> np.ndarray:
     """Active needs no agency supports, counted at each person's local agency for them."""
     people = model.people
-    gap = (people.needs > model.p.needs.threshold) & ~supported(model)
+    gap = (people.needs > model.p.needs.threshold) & ~supported(model) & (people.home_agency >= 0)
     return np.bincount(people.home_agency[gap], minlength=len(model.agencies)).astype(float)
 
 

@@ -14,7 +14,6 @@ hold enough trust; the same number of consecutive failing meetings ends it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,19 +24,40 @@ if TYPE_CHECKING:
     from copsim.model.cop_model import CopModel
 
 
-@dataclass
 class CopState:
-    """Measured state of the community of practice."""
+    """Measured state of each locality's community of practice (arrays, one per locality).
 
-    established: bool = False
-    first_established: int | None = None
-    weeks_established: int = 0
-    streak: int = 0
-    failing: int = 0
-    meetings: int = 0
-    attendance: int = 0
-    agencies_present: int = 0
-    room_trust: float = 0.0
+    Args:
+        localities: Localities of the region (1 for a single site).
+    """
+
+    def __init__(self, localities: int = 1):
+        n = localities
+        self.established = np.zeros(n, dtype=bool)
+        self.first_established = np.full(n, -1, dtype=np.int64)  # -1: never
+        self.weeks_established = np.zeros(n, dtype=np.int64)
+        self.streak = np.zeros(n, dtype=np.int64)
+        self.failing = np.zeros(n, dtype=np.int64)
+        self.meetings = np.zeros(n, dtype=np.int64)
+        self.attendance = np.zeros(n, dtype=np.int64)
+        self.agencies_present = np.zeros(n, dtype=np.int64)
+        self.room_trust = np.zeros(n)
+
+    @property
+    def n_established(self) -> int:
+        """Localities whose CoP is established now."""
+        return int(self.established.sum())
+
+    @property
+    def first_week(self) -> int | None:
+        """The first week any locality's CoP was established (None if never)."""
+        seen = self.first_established[self.first_established >= 0]
+        return int(seen.min()) if len(seen) else None
+
+    @property
+    def total_meetings(self) -> int:
+        """Meetings held, over every locality."""
+        return int(self.meetings.sum())
 
 
 def availability(pressure: np.ndarray, protected_time: float, sensitivity: float):
@@ -59,12 +79,15 @@ def attendance_probability(
     )
 
 
-def qualifies(attendees: int, agencies: int, room_trust: float, p) -> bool:
-    """Whether a meeting counts towards establishment (see the module docstring)."""
+def qualifies(attendees, agencies, room_trust, p):
+    """Whether a meeting counts towards establishment (see the module docstring).
+
+    Element-wise over localities when given arrays.
+    """
     return (
-        attendees >= p.cop.min_attendees
-        and agencies >= p.cop.min_agencies
-        and room_trust >= p.cop.trust_threshold
+        (np.asarray(attendees) >= p.cop.min_attendees)
+        & (np.asarray(agencies) >= p.cop.min_agencies)
+        & (np.asarray(room_trust) >= p.cop.trust_threshold)
     )
 
 
@@ -74,33 +97,35 @@ def meeting_due(week: int, setup_weeks: int, interval: int) -> bool:
 
 
 def step(model: CopModel) -> None:
-    """Hold this week's meeting if one is due and can be held."""
+    """Hold this week's meeting in each locality where one is due and can be held."""
     p, broker, cop = model.p, model.broker, model.cop
-    if cop.established:
-        cop.weeks_established += 1
+    cop.weeks_established += cop.established
     if not meeting_due(model.week, p.brokerage.setup_weeks, p.brokerage.meeting_interval):
         return
     need = p.brokerage.hours_per_meeting
-    if broker.bank >= need - 1e-9:
-        broker.bank -= need
-    elif cop.established:
-        broker.bank = 0.0
-    else:
-        return
-    hold_meeting(model)
+    paid = broker.bank >= need - 1e-9
+    broker.bank = np.where(paid, broker.bank - need, np.where(cop.established, 0.0, broker.bank))
+    held = paid | cop.established
+    if held.any():
+        hold_meeting(model, held)
 
 
-def hold_meeting(model: CopModel) -> None:
-    """Run one meeting: attendance, trust, ties, learning, recruitment, establishment."""
+def hold_meeting(model: CopModel, held: np.ndarray) -> None:
+    """Run one meeting in each locality where ``held``.
+
+    Attendance, trust, ties, learning, recruitment, establishment. Each locality's meeting is its own room: only its members attend, ties gain trust and
+    form between attendees of the same room, and they learn from the best in it.
+    """
     p, posts, ties, cop = model.p, model.posts, model.ties, model.cop
     rng = model.streams["meetings"]
     week, n_posts = model.week, len(posts)
     baseline = p.site.joint_working_history
-    cop.meetings += 1
-    model.totals.meetings += 1
+    cop.meetings += held
+    model.totals.meetings += int(held.sum())
+    loc = posts.locality
 
     u = rng.random(n_posts)
-    members = np.flatnonzero(posts.member & posts.occupied)
+    members = np.flatnonzero(posts.member & posts.occupied & held[loc])
     held_trust = ties.mean_trust_by_post(n_posts)[members]
     prob = attendance_probability(
         posts.pressure[members],
@@ -122,40 +147,56 @@ def hold_meeting(model: CopModel) -> None:
     in_room = np.zeros(n_posts, dtype=bool)
     in_room[att] = True
     a, b, tr, used = ties.view()
-    both = in_room[a] & in_room[b]
-    room_trust = float(tr[both].mean()) if both.any() else 0.0
+    same_room = loc[a] == loc[b]
+    both = in_room[a] & in_room[b] & same_room
+    n_loc = len(held)
+    room_trust = np.zeros(n_loc)
+    for where in np.flatnonzero(held):  # a few localities, in meeting weeks only
+        mine = both & (loc[a] == where) if n_loc > 1 else both
+        room_trust[where] = float(tr[mine].mean()) if mine.any() else 0.0
     tr[both] = trust_rules.gain(tr[both], p.trust.meeting_gain * p.trust.gain)
     used[both] = week
 
-    # Recruitment: an attendee brings in a tied colleague who is not yet a member.
+    # Recruitment: an attendee brings in a tied colleague of their locality not yet a member.
     for near, far in ((a, b), (b, a)):
-        cand = in_room[near] & ~posts.member[far] & posts.occupied[far]
+        cand = in_room[near] & ~posts.member[far] & posts.occupied[far] & same_room
         invited = cand & (rng.random(len(near)) < p.cop.invite_rate * tr)
         posts.member[far[invited]] = True
         posts.missed[far[invited]] = 0
 
     if len(att) >= 2:
-        partner = att[rng.integers(len(att), size=len(att))]
+        # Each attendee meets a random attendee of the same room (attendees are in post
+        # order, so each room's are contiguous).
+        room = loc[att]
+        count = np.bincount(room, minlength=n_loc)
+        start = np.concatenate([[0], np.cumsum(count)[:-1]])
+        partner = att[start[room] + rng.integers(0, count[room])]
         cross = posts.agency[att] != posts.agency[partner]
         form = cross & (rng.random(len(att)) < p.cop.tie_formation)
         ties.add(att[form], partner[form], baseline, week)
         k = posts.knowledge[att]
-        posts.knowledge[att] = k + p.cop.learning_rate * (k.max(axis=0) - k)
+        best = np.zeros((n_loc, k.shape[1]))
+        np.maximum.at(best, room, k)
+        posts.knowledge[att] = k + p.cop.learning_rate * (best[room] - k)
 
-    agencies_present = len(np.unique(posts.agency[att]))
-    cop.attendance, cop.agencies_present, cop.room_trust = len(att), agencies_present, room_trust
-    if qualifies(len(att), agencies_present, room_trust, p):
-        cop.streak, cop.failing = cop.streak + 1, 0
-    else:
-        cop.streak, cop.failing = 0, cop.failing + 1
-    if not cop.established and cop.streak >= p.cop.establish_meetings:
-        cop.established = True
-        if cop.first_established is None:
-            cop.first_established = week
-    elif cop.established and cop.failing >= p.cop.establish_meetings:
-        cop.established = False
+    attendance = np.bincount(loc[att], minlength=n_loc)
+    present_agencies = np.unique(posts.agency[att])
+    agencies_present = np.bincount(model.agencies.locality[present_agencies], minlength=n_loc)
+    cop.attendance = np.where(held, attendance, cop.attendance)
+    cop.agencies_present = np.where(held, agencies_present, cop.agencies_present)
+    cop.room_trust = np.where(held, room_trust, cop.room_trust)
+    ok = qualifies(attendance, agencies_present, room_trust, p)
+    cop.streak = np.where(held, np.where(ok, cop.streak + 1, 0), cop.streak)
+    cop.failing = np.where(held, np.where(ok, 0, cop.failing + 1), cop.failing)
+    start_ = held & ~cop.established & (cop.streak >= p.cop.establish_meetings)
+    end_ = held & cop.established & (cop.failing >= p.cop.establish_meetings)
+    cop.established = (cop.established | start_) & ~end_
+    cop.first_established = np.where(
+        start_ & (cop.first_established < 0), week, cop.first_established
+    )
 
-    # What the room surfaces reaches commissioning as far as the commissioner engages.
-    reach = min(1.0, len(att) / p.cop.min_attendees)
+    # What each room surfaces reaches commissioning as far as the commissioner engages.
     c = model.commissioner
-    c.insight += p.commissioner.insight_rate * c.engagement * reach * (1.0 - c.insight)
+    for where in np.flatnonzero(held):
+        reach = min(1.0, float(attendance[where]) / p.cop.min_attendees)
+        c.insight += p.commissioner.insight_rate * c.engagement * reach * (1.0 - c.insight)

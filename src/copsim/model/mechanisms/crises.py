@@ -78,4 +78,8 @@ def step(model: CopModel) -> None:
     with_kw = hit & (kw >= 0)
     posts.crises_week += np.bincount(kw[with_kw], per_person[with_kw], len(posts))
     model.totals.crisis_events += int(per_person.sum())
+    if model.n_localities > 1:
+        model.locality_totals.crisis_events += np.bincount(
+            people.locality, per_person, model.n_localities
+        ).astype(np.int64)
     model.ledger.charge_crises(events.sum(axis=0), unit_costs(p))

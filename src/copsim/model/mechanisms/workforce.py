@@ -156,21 +156,111 @@ def step(model: CopModel) -> None:
     hire(model)
 
 
+def choose_moves(model: CopModel, leavers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which leavers move to another agency of the region, and the post each takes.
+
+    A share ``region.move_rate`` of leavers stays in the sector. Each weighs every other
+    agency of the region by its funded vacancies times ``1 + region.tie_preference x``
+    their cross-agency ties into it, and picks one in proportion; where more pick an
+    agency than it has vacancies, the first (in post order) take them and the rest leave
+    the sector, as do those with no vacancy anywhere.
+
+    Returns:
+        ``(from_posts, to_posts)`` of the practitioners who move.
+    """
+    p, posts, agencies = model.p, model.posts, model.agencies
+    rng = model.streams["moves"]
+    none = np.empty(0, dtype=np.int64)
+    stay = leavers[rng.random(len(leavers)) < p.region.move_rate]
+    u = rng.random(len(stay))
+    if len(stay) == 0:
+        return none, none
+    n_ag = len(agencies)
+    vacant = agencies.vacant_posts(posts)
+    open_posts = np.bincount(posts.agency[vacant], minlength=n_ag)
+    row = np.full(len(posts), -1, dtype=np.int64)
+    row[stay] = np.arange(len(stay))
+    ties_into = np.zeros((len(stay), n_ag))
+    a, b, _, _ = model.ties.view()
+    for near, far in ((a, b), (b, a)):
+        mine = row[near] >= 0
+        np.add.at(ties_into, (row[near[mine]], posts.agency[far[mine]]), 1.0)
+    weight = open_posts[None, :] * (1.0 + p.region.tie_preference * ties_into)
+    weight[np.arange(len(stay)), posts.agency[stay]] = 0.0
+    total = weight.sum(axis=1)
+    cum = np.cumsum(weight, axis=1)
+    target = np.minimum((cum <= (u * total)[:, None]).sum(axis=1), n_ag - 1)
+    can = total > 0
+    stay, target = stay[can], target[can]
+    # The first movers into an agency take its vacancies, in post order.
+    order = np.argsort(target, kind="stable")
+    stay, target = stay[order], target[order]
+    rank = np.arange(len(target)) - np.searchsorted(target, target)
+    fits = rank < open_posts[target]
+    stay, target, rank = stay[fits], target[fits], rank[fits]
+    first = np.searchsorted(posts.agency[vacant], target)
+    return stay, vacant[first + rank]
+
+
 def depart(model: CopModel, leavers: np.ndarray) -> None:
-    """Practitioners leave: ties go, key-worked people lose continuity, costs are charged."""
+    """Practitioners leave their agency: to another agency of the region, or the sector.
+
+    Leavers from the sector take their ties with them; movers take theirs to their new
+    post (:func:`choose_moves`). Either way key-worked people lose continuity and the
+    agency pays to replace them.
+    """
     p, posts, people = model.p, model.posts, model.people
+    moved_from = moved_to = np.empty(0, dtype=np.int64)
+    if p.region.move_rate > 0 and len(model.agencies) > 1:
+        moved_from, moved_to = choose_moves(model, leavers)
+    if len(moved_from):
+        arrive(model, moved_from, moved_to)
+        exits = np.setdiff1d(leavers, moved_from, assume_unique=True)
+    else:
+        exits = leavers
     posts.occupied[leavers] = False
     posts.member[leavers] = False
     posts.burnout[leavers] = 0.0
-    model.ties.remove_posts(leavers)
+    model.ties.remove_posts(exits)
     orphaned = np.isin(people.key_worker, leavers)
     people.key_worker[orphaned] = -1
     people.engagement[orphaned] = np.maximum(
         0.0, people.engagement[orphaned] - p.casework.continuity_loss
     )
     model.totals.leavers += len(leavers)
+    model.totals.moved_in_region += len(moved_from)
     model.ledger.turnover_cost += len(leavers) * p.workforce.replacement_cost
+    if model.n_localities > 1:
+        n_loc, loc, t = model.n_localities, posts.locality, model.locality_totals
+        t.leavers += np.bincount(loc[leavers], minlength=n_loc)
+        t.moved_in_region += np.bincount(loc[moved_from], minlength=n_loc)
+        away = loc[moved_from] != loc[moved_to]
+        t.moved_out += np.bincount(loc[moved_from[away]], minlength=n_loc)
+        t.moved_in += np.bincount(loc[moved_to[away]], minlength=n_loc)
     model.practitioners.vacate(leavers)
+    model.practitioners.fill(moved_to)
+
+
+def arrive(model: CopModel, old: np.ndarray, new: np.ndarray) -> None:
+    """Movers take up their new posts with what they bring: burnout, knowledge, resilience.
+
+    They are new in post (tenure 0, so the new-starter hazard applies); they stay CoP
+    members, and starters of their locality, only if they stay in their locality.
+    """
+    posts = model.posts
+    same = posts.locality[old] == posts.locality[new]
+    posts.occupied[new] = True
+    posts.tenure[new] = 0
+    posts.burnout[new] = posts.burnout[old]
+    posts.knowledge[new] = posts.knowledge[old]
+    posts.resilience[new] = posts.resilience[old]
+    posts.starter[new] = False
+    posts.origin[new] = posts.origin[old]
+    posts.locality_starter[new] = posts.locality_starter[old] & same
+    posts.member[new] = posts.member[old] & same
+    posts.missed[new] = np.where(same, posts.missed[old], 0)
+    posts.last_attended[new] = np.where(same, posts.last_attended[old], NEVER)
+    model.ties.move_posts(old, new, posts.agency)
 
 
 def hire(model: CopModel) -> None:
@@ -190,6 +280,8 @@ def hire(model: CopModel) -> None:
         p, agencies.domain[posts.agency[hired]], p.knowledge.new_hire
     )
     posts.starter[hired] = False
+    posts.origin[hired] = -1
+    posts.locality_starter[hired] = False
     posts.member[hired] = False
     posts.missed[hired] = 0
     posts.last_attended[hired] = NEVER
