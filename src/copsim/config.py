@@ -130,6 +130,12 @@ def _check_sweep_values(name: str, values: list[Any]) -> None:
         for v in values:
             parse_events(v, SCHEMA["weeks"].high)
         return
+    if name == "site.file":
+        from copsim.model.area import load_area
+
+        for v in values:  # a file that cannot be read stops the sweep before it starts
+            if isinstance(v, str) and v:
+                load_area(v)
     param = REPLICATES if name == "replicates" else SCHEMA[name]
     # A value of the right type that is out of range fails only its own points: those are
     # recorded in the sweep folder and the rest run. A wrong type, or no good value at

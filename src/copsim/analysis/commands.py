@@ -69,6 +69,11 @@ def compare_command(args: list[str]) -> None:
     parser.add_argument("--outputs", help="comma-separated summary outputs to compare")
     parser.add_argument("--out", help="output folder (default: results/compare/<time>)")
     parser.add_argument("--workers", type=at_least(1), help="processes (default: every core)")
+    parser.add_argument(
+        "--locality",
+        type=at_least(0),
+        help="with a sweep folder of a region: compare this locality (0, 1, ...)",
+    )
     opts = parser.parse_args(args)
     items = [i for i in opts.items if not i.startswith("replicates=")]
     replicates = 20
@@ -100,7 +105,7 @@ def compare_command(args: list[str]) -> None:
     folder = _out_folder("compare", opts.out)
     if folders:
         try:
-            runs = load_sweep(folders[0])
+            runs = load_sweep(folders[0], opts.locality)
         except FileNotFoundError as err:
             raise UsageError(f"{err} (allowed: a sweep folder with finished runs)") from None
         fewest = int(runs.summary.groupby("config").size().min())
@@ -112,6 +117,10 @@ def compare_command(args: list[str]) -> None:
         if opts.baseline:
             runs.resolve(opts.baseline)
     else:
+        if opts.locality is not None:
+            raise UsageError(
+                "--locality needs a sweep folder (allowed: copsim compare SWEEP_DIR --locality N)"
+            )
         if opts.baseline:  # checked before the runs, not after
             resolve_config(opts.baseline, [label for label, _ in expand(items)])
         runs = run_configurations(

@@ -188,20 +188,37 @@ def run_configurations(
     return Runs(summary, weekly, pd.DataFrame(factors).set_index("config"), events)
 
 
-def load_sweep(folder: str | Path) -> Runs:
+def load_sweep(folder: str | Path, locality: int | None = None) -> Runs:
     """Load a collected sweep folder (``summary.parquet``, ``weekly.parquet``) as Runs.
 
     Configurations are told apart by the swept parameters, the columns that vary across
     the sweep's runs.
+
+    Args:
+        folder: The sweep folder.
+        locality: Compare this locality of a region (``localities.parquet``: its summary
+            in place of the region's, and no weekly rows) rather than the whole.
+
+    Raises:
+        UsageError: For a locality the sweep's runs do not have.
     """
     from copsim.sweep.store import SweepTables  # the sweep store's own reader
 
     tables = SweepTables.load(Path(folder))
     swept = tables.swept
     summary = tables.summary.copy()
+    if locality is not None:
+        local = tables.localities
+        have = [] if local is None else sorted(set(local["locality"]))
+        if locality not in have:
+            raise UsageError(
+                f"no locality {locality} in {folder} (allowed: "
+                f"{', '.join(map(str, have)) or 'none: collect the sweep again'})"
+            )
+        summary = local[local["locality"] == locality].reset_index(drop=True)
     summary["config"] = _labels(summary, swept)
     weekly = None
-    if tables.weekly is not None:
+    if tables.weekly is not None and locality is None:
         weekly = tables.weekly.copy()
         weekly["config"] = _labels(weekly, swept)
     factors = summary.drop_duplicates("config").set_index("config")[swept]

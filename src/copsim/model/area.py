@@ -54,7 +54,7 @@ class AreaError(ConfigError):
     def __init__(self, file: str, where: str, value: Any, allowed: str):
         self.key, self.value, self.allowed = f"site.file {where}", value, allowed
         shown = "missing" if value is _MISSING else repr(value)
-        ValueError.__init__(self, f"{file}: {where}: {shown} (allowed: {allowed})")
+        ValueError.__init__(self, f"site.file {file}: {where}: {shown} (allowed: {allowed})")
 
 
 _MISSING = object()
@@ -118,29 +118,31 @@ def _number(file: str, where: str, value: Any, low: float, high: float, whole: b
     return int(value) if whole else float(value)
 
 
-def _agency(file: str, where: str, row: Any) -> AgencySpec:
+def _agency(file: str, where: str, row: Any, sep: str = ".") -> AgencySpec:
     if not isinstance(row, dict):
         raise AreaError(file, where, row, "a mapping {name: ..., type: ..., posts: N}")
     for key in row:
         if key not in AGENCY_KEYS:
-            raise AreaError(file, f"{where}.{key}", row[key], "the keys " + ", ".join(AGENCY_KEYS))
+            raise AreaError(
+                file, f"{where}{sep}{key}", row[key], "the keys " + ", ".join(AGENCY_KEYS)
+            )
     for key in REQUIRED_AGENCY_KEYS:
         if row.get(key) in (None, ""):
-            raise AreaError(file, f"{where}.{key}", _MISSING, _describe(key))
+            raise AreaError(file, f"{where}{sep}{key}", _MISSING, _describe(key))
     name = row["name"]
     if not isinstance(name, str | int | float) or isinstance(name, bool):
-        raise AreaError(file, f"{where}.name", name, "a name")
+        raise AreaError(file, f"{where}{sep}name", name, "a name")
     kind = row["type"]
     if kind not in DOMAINS:
-        raise AreaError(file, f"{where}.type", kind, "one of " + ", ".join(DOMAINS))
-    posts = _number(file, f"{where}.posts", row["posts"], 1, MAX_POSTS, whole=True)
+        raise AreaError(file, f"{where}{sep}type", kind, "one of " + ", ".join(DOMAINS))
+    posts = _number(file, f"{where}{sep}posts", row["posts"], 1, MAX_POSTS, whole=True)
     budget = row.get("budget")
-    budget = 1.0 if budget in (None, "") else _number(file, f"{where}.budget", budget, 0.2, 2.0)
+    budget = 1.0 if budget in (None, "") else _number(file, f"{where}{sep}budget", budget, 0.2, 2.0)
     support = row.get("manager_support")
     support = (
         None
         if support in (None, "")
-        else _number(file, f"{where}.manager_support", support, 0.0, 1.0)
+        else _number(file, f"{where}{sep}manager_support", support, 0.0, 1.0)
     )
     return AgencySpec(str(name), DOMAINS.index(kind), posts, budget, support)
 
@@ -180,7 +182,7 @@ def _csv_agencies(file: str, text: str) -> list[AgencySpec]:
             raise AreaError(
                 file, f"row {i}", ",".join(filter(None, row.values())), f"{len(header)} columns"
             )
-        out.append(_agency(file, f"row {i}", row))
+        out.append(_agency(file, f"row {i}", row, sep=" column "))
     return out
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from copsim.model.area import load_area
+from copsim.model.area import Area, load_area
 from copsim.model.domains import SEVERITY_MAX
 from copsim.model.mechanisms import casework, commissioner, funding, needs, outcomes
 from copsim.model.mechanisms.cohort import ReferralQueue
@@ -81,6 +81,7 @@ class SiteState:
     people: People
     ties: TieTable
     streams: RandomStreams
+    area: Area | None = None
 
 
 class _NoAgents:
@@ -145,7 +146,7 @@ class BurnIn:
                 step(self)
             if self.week == settle and self.area is None:
                 self._recommission()
-        return SiteState(self.agencies, self.posts, self.people, self.ties, self.streams)
+        return SiteState(self.agencies, self.posts, self.people, self.ties, self.streams, self.area)
 
     def _recommission(self) -> None:
         """Set an engaged commissioner's budgets to the unmet need, once.

@@ -32,7 +32,7 @@ from copsim.model.mechanisms.cop import CopState
 from copsim.model.mechanisms.economics import Ledger
 from copsim.model.parameters import Parameters
 from copsim.model.tally import LocalityTally, Tally
-from copsim.runs.outputs import WEEKLY
+from copsim.runs.outputs import WEEKLY, record_localities
 
 WEEK: tuple[tuple[str, Callable[[CopModel], None]], ...] = (
     ("policy events", apply_due),
@@ -90,6 +90,7 @@ class CopModel(mesa.Model):
         state = burned_in(self.p, WEEK)
         self.agencies, self.posts, self.people = state.agencies, state.posts, state.people
         self.ties, self.streams = state.ties, state.streams
+        self.area = state.area
 
         self.agency_agents = [Agency(self, i) for i in range(len(self.agencies))]
         self.practitioners = Practitioners(self, len(self.posts))
@@ -134,6 +135,8 @@ class CopModel(mesa.Model):
         for _, mechanism in WEEK:
             mechanism(self)
         self.datacollector.collect(self)
+        if self.n_localities > 1:
+            record_localities(self)
 
     def run_to_end(self) -> CopModel:
         """Step until ``weeks`` have run; return the model."""

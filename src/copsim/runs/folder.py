@@ -18,8 +18,16 @@ from copsim.runs.plotting import overview, save
 from copsim.runs.provenance import provenance
 from copsim.runs.runner import RunResult
 
-RUN_FILES = ("config.yaml", "provenance.json", "weekly.parquet", "overview.png", "summary.json")
-"""What every run folder holds, in the order written (summary last)."""
+RUN_FILES = (
+    "config.yaml",
+    "provenance.json",
+    "weekly.parquet",
+    "localities.json",
+    "overview.png",
+    "summary.json",
+)
+"""What every run folder holds, in the order written (summary last). A run of an area file
+(``site.file``) also keeps a copy of it (and of the CSV of agencies it names) in ``area/``."""
 
 
 def nested_config(values: dict[str, Any]) -> dict[str, Any]:
@@ -35,8 +43,14 @@ def nested_config(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_run(result: RunResult, folder: Path, argv: list[str] | None = None) -> None:
-    """Write a run's five files into ``folder`` (created if needed)."""
+    """Write a run's files (:data:`RUN_FILES`) into ``folder`` (created if needed)."""
     folder.mkdir(parents=True, exist_ok=True)
+    if result.values.get("site.file"):
+        from copsim.model.area import load_area
+
+        for source in load_area(result.values["site.file"]).files:
+            data = source.read_bytes()
+            atomic_write(folder / "area" / source.name, lambda p, d=data: p.write_bytes(d))
     atomic_write(
         folder / "config.yaml",
         lambda p: p.write_text(yaml.safe_dump(nested_config(result.values), sort_keys=False)),
@@ -44,6 +58,10 @@ def write_run(result: RunResult, folder: Path, argv: list[str] | None = None) ->
     prov = provenance(result.values, argv)
     atomic_write(folder / "provenance.json", lambda p: p.write_text(json.dumps(prov, indent=2)))
     atomic_write(folder / "weekly.parquet", lambda p: result.weekly.to_parquet(p, index=False))
+    atomic_write(
+        folder / "localities.json",
+        lambda p: p.write_text(json.dumps(result.localities, indent=2)),
+    )
     title = f"copsim run, seed {result.values['seed']} (config {prov['config_hash']})"
     fig = overview(result.weekly, result.events, title)
     atomic_write(folder / "overview.png", lambda p: save(fig, str(p)))

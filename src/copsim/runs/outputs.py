@@ -589,11 +589,22 @@ def summary_text(s: dict[str, Any]) -> str:
         else "CoP never established"
     )
     roi = "n/a" if s["roi"] is None else f"{s['roi']:.2f}"
+    moves = (
+        [
+            f"  of {s['leavers_to_region'] + s['leavers_from_sector']} leavers, "
+            f"{s['leavers_to_region']} moved to another agency of the region; region "
+            f"turnover {s['region_turnover_rate']:.1%}/yr, region retention "
+            f"{s['region_retention']:.0%}"
+        ]
+        if s.get("leavers_to_region")
+        else []
+    )
     return "\n".join(
         [
             f"  {est}; {s['cop_meetings']} meetings",
             f"  staff turnover {s['turnover_rate']:.1%}/yr, retention {s['retention']:.0%}, "
             f"vacancy rate {s['vacancy_rate']:.1%}, mean burnout {s['burnout_mean']:.2f}",
+            *moves,
             f"  crises {s['crises_per_person_year']:.2f} per person-year "
             f"({s['crises_avoided']} avoided against no CoP); at the end stable "
             f"{s['share_stable']:.0%}, recovered {s['share_recovered']:.0%}; "
@@ -616,3 +627,130 @@ def established_within(established_week: Any, weeks: int) -> Any:
         return (established_week.astype(float) <= weeks).astype(float)
     never = established_week is None or established_week != established_week  # None or NaN
     return 0.0 if never else float(established_week <= weeks)
+
+
+# --- per locality -----------------------------------------------------------------------
+
+# fmt: off
+LOCALITY_SUMMARY: tuple[Output, ...] = (
+    Output("locality", "index", "summary", "The locality (0, 1, ...; a single site is 0)"),
+    Output("name", "", "summary", "The area file's name, or the site preset's"),
+    Output("staff_in_post", "people", "summary", "Mean staff in post over the run"),
+    Output("funded_posts", "posts", "summary", "Mean funded posts over the run"),
+    Output("turnover_rate", "share/year", "summary",
+           "Agency turnover: leavers from the locality's agencies (wherever they went) a "
+           "year over its mean staff in post"),
+    Output("locality_turnover_rate", "share/year", "summary",
+           "Leavers from the locality's workforce (from the sector, or to another "
+           "locality) a year over its mean staff in post"),
+    Output("region_turnover_rate", "share/year", "summary",
+           "Leavers from the sector a year over its mean staff in post"),
+    Output("retention", "share", "summary",
+           "Share of its practitioners in post at the start still in the same post at the end"),
+    Output("locality_retention", "share", "summary",
+           "Share of them still in post in the locality at the end"),
+    Output("region_retention", "share", "summary",
+           "Share of them still in post in the region at the end (wherever)"),
+    Output("leavers", "people", "summary", "Leavers from the locality's agencies"),
+    Output("leavers_to_region", "people", "summary",
+           "Of them, those who moved to another agency of the region"),
+    Output("leavers_from_sector", "people", "summary",
+           "Of them, those who left the sector"),
+    Output("arrivals_from_localities", "people", "summary",
+           "Practitioners who moved in from another locality"),
+    Output("vacancy_rate", "share", "summary", "Mean share of its funded posts vacant"),
+    Output("burnout_mean", "0-1", "summary", "Mean burnout of its staff over the run"),
+    Output("crises_per_person_year", "events", "summary",
+           "Crisis events of its people per person-year"),
+    Output("unmet_need_share", "share", "summary",
+           "Mean share of its people's active needs unsupported over the run"),
+    Output("cop_established", "0/1", "summary", "Whether its CoP is established at the end"),
+    Output("cop_established_week", "week", "summary",
+           "First week its CoP was established (null if never)"),
+    Output("weeks_established", "weeks", "summary", "Weeks its CoP was established"),
+    Output("cop_meetings", "meetings", "summary", "Its CoP's meetings"),
+)
+# fmt: on
+
+
+def record_localities(m: CopModel) -> None:
+    """Add this week's per-locality levels to the run's locality tally (regions only)."""
+    n_loc, posts, agencies, t = m.n_localities, m.posts, m.agencies, m.locality_totals
+    loc, on = posts.locality, posts.occupied
+    staff = np.bincount(loc[on], minlength=n_loc)
+    funded = np.bincount(agencies.locality, agencies.funded, n_loc)
+    vacant = np.bincount(loc[agencies.vacant_posts(posts)], minlength=n_loc)
+    burnout = np.bincount(loc[on], posts.burnout[on], n_loc)
+    active = m.people.needs > m.p.needs.threshold
+    unmet = (active & ~needs.supported(m)).sum(axis=1)
+    n_active = np.bincount(m.people.locality, active.sum(axis=1), n_loc)
+    t.staff_weeks += staff
+    t.funded_weeks += funded
+    t.vacancy_share_weeks += vacant / np.maximum(funded, 1)
+    t.burnout_weeks += burnout / np.maximum(staff, 1)
+    t.unmet_weeks += np.bincount(m.people.locality, unmet, n_loc) / np.maximum(n_active, 1)
+
+
+def locality_summaries(
+    model: CopModel, weekly: pd.DataFrame, summary: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """One summary per locality (the keys of :data:`LOCALITY_SUMMARY`).
+
+    A single site's is its run summary's; a region's come from its locality tally.
+    """
+    name = model.area.name if model.area is not None else "site"
+    if model.n_localities == 1:
+        keys = [o.name for o in LOCALITY_SUMMARY]
+        one = {k: summary[k] for k in keys if k in summary}
+        moved = 0
+        one.update(
+            locality=0,
+            name=name,
+            staff_in_post=float(weekly["staff_in_post"].iloc[1:].mean()),
+            funded_posts=float(weekly["funded_posts"].iloc[1:].mean()),
+            leavers=model.totals.leavers,
+            arrivals_from_localities=moved,
+        )
+        return [{k: _plain(one[k]) for k in keys}]
+    n_loc, posts, t = model.n_localities, model.posts, model.locality_totals
+    years, weeks = model.p.weeks / 52.0, max(model.p.weeks, 1)
+    loc, on = posts.locality, posts.occupied
+    initial = np.maximum(model.initial_staff_by_locality, 1)
+    starters = np.bincount(loc[posts.starter & on], minlength=n_loc)
+    in_locality = np.bincount(loc[posts.locality_starter & on], minlength=n_loc)
+    in_region = np.bincount(posts.origin[(posts.origin >= 0) & on], minlength=n_loc)
+    people = np.maximum(np.bincount(model.people.locality, minlength=n_loc), 1)
+    staff = np.maximum(t.staff_weeks / weeks, 1e-9)
+    cop = model.cop
+    out = []
+    for where in range(n_loc):
+        from_sector = int(t.leavers[where] - t.moved_in_region[where])
+        first = int(cop.first_established[where])
+        row = {
+            "locality": where,
+            "name": f"{name} {where + 1}",
+            "staff_in_post": float(t.staff_weeks[where] / weeks),
+            "funded_posts": float(t.funded_weeks[where] / weeks),
+            "turnover_rate": float(t.leavers[where] / staff[where] / years),
+            "locality_turnover_rate": float(
+                (from_sector + t.moved_out[where]) / staff[where] / years
+            ),
+            "region_turnover_rate": float(from_sector / staff[where] / years),
+            "retention": float(starters[where] / initial[where]),
+            "locality_retention": float(in_locality[where] / initial[where]),
+            "region_retention": float(in_region[where] / initial[where]),
+            "leavers": int(t.leavers[where]),
+            "leavers_to_region": int(t.moved_in_region[where]),
+            "leavers_from_sector": from_sector,
+            "arrivals_from_localities": int(t.moved_in[where]),
+            "vacancy_rate": float(t.vacancy_share_weeks[where] / weeks),
+            "burnout_mean": float(t.burnout_weeks[where] / weeks),
+            "crises_per_person_year": float(t.crisis_events[where] / people[where] / years),
+            "unmet_need_share": float(t.unmet_weeks[where] / weeks),
+            "cop_established": int(cop.established[where]),
+            "cop_established_week": first if first >= 0 else None,
+            "weeks_established": int(cop.weeks_established[where]),
+            "cop_meetings": int(cop.meetings[where]),
+        }
+        out.append(row)
+    return out

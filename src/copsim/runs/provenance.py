@@ -50,7 +50,16 @@ def git_commit() -> str:
 
 
 def config_hash(values: Mapping[str, Any]) -> str:
-    """A content hash of a resolved configuration (stable across processes)."""
+    """A content hash of a resolved configuration (stable across processes).
+
+    An area file counts by what it holds, not only its name, so that a run or twin of an
+    edited file is never taken for one of the old.
+    """
+    if values.get("site.file"):
+        from copsim.model.area import load_area
+
+        digest = load_area(values["site.file"]).digest
+        values = {**values, "site.file": [values["site.file"], digest]}
     blob = json.dumps(values, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -63,7 +72,7 @@ def provenance(values: Mapping[str, Any], argv: list[str] | None = None) -> dict
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
-    return {
+    out = {
         "copsim_version": copsim_version(),
         "git_commit": git_commit(),
         "python": platform.python_version(),
@@ -73,6 +82,17 @@ def provenance(values: Mapping[str, Any], argv: list[str] | None = None) -> dict
         "command": argv if argv is not None else sys.argv,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+    if values.get("site.file"):
+        out["site_file"] = site_file_record(values["site.file"])
+    return out
+
+
+def site_file_record(path: str) -> dict[str, Any]:
+    """The area file a run read: its path, the files read and their SHA-256."""
+    from copsim.model.area import load_area
+
+    area = load_area(path)
+    return {"path": path, "files": [str(f) for f in area.files], "sha256": area.digest}
 
 
 def replay_command(hydra_cfg: Any) -> list[str]:

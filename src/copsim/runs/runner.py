@@ -14,7 +14,7 @@ from copsim.config import compose, values_from_config
 from copsim.model.burn_in import NO_COP
 from copsim.model.cop_model import CopModel
 from copsim.model.schema import SCHEMA, ConfigError
-from copsim.runs.outputs import TwinOutcome, summarise, twin_outcome
+from copsim.runs.outputs import TwinOutcome, locality_summaries, summarise, twin_outcome
 
 __all__ = ["NO_COP", "RunResult", "run", "run_values", "twin_values"]
 
@@ -28,12 +28,15 @@ class RunResult:
         summary: The run summary, keys as in docs/outputs.md.
         values: The validated configuration (flat parameter names, plus ``events``).
         events: Policy events applied, as dicts with week, set and label.
+        localities: One summary per locality (a single site has one), keys as in
+            docs/outputs.md.
     """
 
     weekly: pd.DataFrame
     summary: dict[str, Any]
     values: dict[str, Any]
     events: list[dict[str, Any]] = field(default_factory=list)
+    localities: list[dict[str, Any]] = field(default_factory=list)
 
 
 class TwinSource(Protocol):
@@ -90,7 +93,8 @@ def run_values(values: Mapping[str, Any], twins: TwinSource | None = None) -> Ru
     else:
         twin = _twin_by_key(key)
     summary = summarise(model, weekly, twin)
-    return RunResult(weekly, summary, values, [e.as_dict() for e in model.event_log])
+    events = [e.as_dict() for e in model.event_log]
+    return RunResult(weekly, summary, values, events, locality_summaries(model, weekly, summary))
 
 
 def run(overrides: Sequence[str] = (), seed: int | None = None) -> RunResult:

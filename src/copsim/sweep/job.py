@@ -112,6 +112,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
                 "choices": choices,
                 "values": run_cfg,
                 "summary": result.summary,
+                "localities": result.localities,
                 "compute_seconds": seconds,
                 "provenance": {
                     **prov,

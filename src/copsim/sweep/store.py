@@ -9,6 +9,7 @@ Besides Hydra's own job folders (``0/``, ``1/``, ... with ``.hydra/``) and
     jobs/<num>.json                   what each job of the latest sweep did, and its timing
     sweep.json                        timing of the latest multirun
     weekly.parquet, summary.parquet   the collected tables (run x week, run)
+    localities.parquet                the collected per-locality summaries (run x locality)
 
 A run file is the run's weekly table; its summary, tags (swept values, seed, hashes) and
 provenance travel in the file's metadata, so one rename publishes the whole run: a run is
@@ -212,12 +213,15 @@ class SweepTables:
             outputs.
         factors: Parameters and config groups given on the command line, in order.
         swept: The factors that take more than one value across the runs.
+        localities: One row per run and locality: the factors, ``seed``, ``point``, then
+            the locality's summary (docs/outputs.md); a single site's run has one.
     """
 
     summary: pd.DataFrame
     weekly: pd.DataFrame | None
     factors: list[str]
     swept: list[str]
+    localities: pd.DataFrame | None = None
 
     @classmethod
     def from_runs(
@@ -255,7 +259,18 @@ class SweepTables:
         rank[order] = np.arange(len(order))
         weekly = weekly.iloc[np.argsort(rank[run_of_row], kind="stable")].reset_index(drop=True)
         swept = [f for f in factors if summary[f].astype(str).nunique() > 1]
-        return cls(summary, weekly, factors, swept)
+        local_rows = [
+            {**_factor_values(r, factors), **_ids(r), **row}
+            for r in records
+            for row in r.get("localities", [])
+        ]
+        localities = None
+        if local_rows:
+            localities = pd.DataFrame(local_rows).drop(columns="config_hash")
+            localities = localities.sort_values(
+                [*factors, "seed", "locality"], kind="stable"
+            ).reset_index(drop=True)
+        return cls(summary, weekly, factors, swept, localities)
 
     def write(self, root: Path) -> None:
         """Write ``summary.parquet`` and ``weekly.parquet`` into ``root`` atomically."""
@@ -263,7 +278,8 @@ class SweepTables:
         import pyarrow.parquet as pq
 
         roles = json.dumps({"factors": self.factors, "swept": self.swept}).encode()
-        for name, frame in (("summary", self.summary), ("weekly", self.weekly)):
+        tables = (("summary", self.summary), ("weekly", self.weekly))
+        for name, frame in (*tables, ("localities", self.localities)):
             if frame is None:
                 continue
             table = pa.Table.from_pandas(frame, preserve_index=False)
@@ -290,7 +306,9 @@ class SweepTables:
         roles = json.loads(summary.schema.metadata[META_KEY])
         weekly_path = root / "weekly.parquet"
         weekly = pd.read_parquet(weekly_path) if weekly_path.exists() else None
-        return cls(summary.to_pandas(), weekly, roles["factors"], roles["swept"])
+        local_path = root / "localities.parquet"
+        localities = pd.read_parquet(local_path) if local_path.exists() else None
+        return cls(summary.to_pandas(), weekly, roles["factors"], roles["swept"], localities)
 
 
 def _factor_values(record: Mapping[str, Any], factors: list[str]) -> dict[str, Any]:

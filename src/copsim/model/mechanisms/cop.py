@@ -113,8 +113,9 @@ def step(model: CopModel) -> None:
 def hold_meeting(model: CopModel, held: np.ndarray) -> None:
     """Run one meeting in each locality where ``held``.
 
-    Attendance, trust, ties, learning, recruitment, establishment. Each locality's meeting is its own room: only its members attend, ties gain trust and
-    form between attendees of the same room, and they learn from the best in it.
+    Attendance, trust, ties, learning, recruitment, establishment. Each locality's
+    meeting is its own room: only its members attend, ties gain trust and form between
+    attendees of the same room, and they learn from the best in it.
     """
     p, posts, ties, cop = model.p, model.posts, model.ties, model.cop
     rng = model.streams["meetings"]
