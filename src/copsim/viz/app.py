@@ -122,12 +122,12 @@ def _money(value: float) -> str:
 def counters_rows(run: Run) -> list[tuple[str, str, str]]:
     """(key, label, text) of each counter of one run this week."""
     est = run.model.cop
-    if est.established:
-        cop = f"established (since week {est.first_established})"
-    elif run.value("brokerage.hours_per_week") <= 0 and not est.meetings:
+    if est.established.any():
+        cop = f"established (since week {est.first_week})"
+    elif run.value("brokerage.hours_per_week") <= 0 and not est.total_meetings:
         cop = "none (no broker)"
     else:
-        cop = f"not established ({est.meetings} meetings)"
+        cop = f"not established ({est.total_meetings} meetings)"
     savings = run.savings()[-1]
     cost = run.latest("programme_cost")
     return [
