@@ -65,7 +65,7 @@ def test_zero_brokerage_never_establishes_a_cop(history, seed, protected):
             "seed": seed,
         }
     ).run_to_end()
-    assert m.cop.first_established is None
+    assert m.cop.first_week is None
     assert m.totals.meetings == 0 and m.ledger.programme_cost == 0
 
 
@@ -75,7 +75,7 @@ def establishment_weeks(hours: float, seeds: range, weeks: int = 104) -> np.ndar
     for seed in seeds:
         m = CopModel({"brokerage.hours_per_week": hours, "weeks": weeks, "seed": seed})
         m.run_to_end()
-        first = m.cop.first_established
+        first = m.cop.first_week
         out.append(weeks + 1 if first is None else first)
     return np.array(out)
 

@@ -59,11 +59,11 @@ def test_establishment_is_measured_not_timed():
     # Enough qualifying meetings establish the CoP; the same number failing ends it.
     m = CopModel({"brokerage.hours_per_week": 10.0, "site.joint_working_history": 0.9})
     m.run_to_end()
-    assert m.cop.first_established is not None
-    assert m.cop.first_established > m.p.brokerage.setup_weeks
+    assert m.cop.first_week is not None
+    assert m.cop.first_week > m.p.brokerage.setup_weeks
     m2 = CopModel({"brokerage.hours_per_week": 10.0, "cop.min_attendees": 500})
     m2.run_to_end()
-    assert m2.cop.first_established is None and m2.totals.meetings > 0
+    assert m2.cop.first_week is None and m2.totals.meetings > 0
 
 
 def test_established_cop_holds_meetings_without_its_broker():
