@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from copsim.model.area import AreaError, load_area
+from copsim.model.area import AreaError, load_area, resolve
 from copsim.model.cop_model import CopModel
 from copsim.model.schema import ConfigError, validate
 from copsim.runs.outputs import locality_summaries, summarise, twin_outcome
@@ -64,7 +64,7 @@ def test_minimal_form_and_csv_agree(tmp_path):
         "agencies.csv",
     )
     assert load_area(csv).agencies == area.agencies
-    assert validate({"site.file": minimal})["site.people"] == 400
+    assert resolve(validate({"site.file": minimal}))["site.people"] == 400
     # Domains with no agency in the area: those needs go unmet, nobody is referred there.
     model = CopModel({"site.file": minimal, "weeks": 4}).run_to_end()
     assert (model.people.home_agency[:, 2:] == -1).all()
@@ -98,7 +98,7 @@ def test_malformed_area_files_name_the_problem(tmp_path, case):
     text, expected = BAD[case]
     path = _area(tmp_path, text)
     with pytest.raises(AreaError) as err:
-        validate({"site.file": path})
+        resolve(validate({"site.file": path}))
     message = str(err.value)
     assert expected in message and path in message and "allowed:" in message
     assert "\n" not in message and isinstance(err.value, ConfigError)

@@ -28,6 +28,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from copsim.errors import CarriedThroughHydra, CopsimError, UsageError
 from copsim.files import check_writable
+from copsim.model.area import resolve
 from copsim.model.events import parse_events
 from copsim.model.schema import (
     GROUPS,
@@ -244,7 +245,7 @@ def _validated(tree_json: str) -> dict[str, Any]:
     # folder is made (RunCheck) or by the run itself.
     tree = json.loads(tree_json)
     raw_events = tree.pop("events", [])
-    values = validate(flatten(tree))
+    values = resolve(validate(flatten(tree)))  # an area file's history and people
     values["events"] = [e.as_dict() for e in parse_events(raw_events, values["weeks"])]
     return values
 

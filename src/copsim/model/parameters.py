@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
+from copsim.model.area import resolve
 from copsim.model.schema import SCHEMA, validate
 
 
@@ -20,7 +21,8 @@ class Parameters:
     """
 
     def __init__(self, values: Mapping[str, Any] | None = None):
-        self._flat = validate(values or {})
+        # An area file's history and people take the parameters' places (model.area).
+        self._flat = resolve(validate(values or {}))
         for name, value in self._flat.items():
             self._assign(name, value)
 

@@ -516,10 +516,6 @@ def validate(values: Mapping[str, Any]) -> dict[str, Any]:
     out = defaults()
     for name, value in values.items():
         out[name] = check_key(name).check(value)
-    if out["site.file"]:
-        from copsim.model.area import resolve  # reads the file: only when one is named
-
-        out = resolve(out)
     return out
 
 
