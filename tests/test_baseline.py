@@ -19,6 +19,7 @@ def current():
     return compute()
 
 
+@pytest.mark.slow
 def test_baseline_matches(current):
     expected = json.loads(BASELINE.read_text())
     assert sorted(current) == sorted(expected)

@@ -15,6 +15,7 @@ from tests.conftest import run_cli
 OVERRIDES = ["scenario=cop_nurtured", "site=poor_history", "weeks=60"]
 
 
+@pytest.mark.slow
 def test_same_seed_same_results_in_process():
     a = copsim.run(OVERRIDES, seed=4)
     b = copsim.run(OVERRIDES, seed=4)
@@ -22,6 +23,7 @@ def test_same_seed_same_results_in_process():
     assert a.summary == b.summary
 
 
+@pytest.mark.slow
 def test_different_seeds_differ():
     a = copsim.run(OVERRIDES, seed=4)
     b = copsim.run(OVERRIDES, seed=5)

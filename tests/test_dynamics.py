@@ -178,6 +178,7 @@ def test_stronger_embeddedness_means_less_leaving(k1, k2, c, ties):
     assert p[1] <= p[0]
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None)
 @given(st.integers(0, 1000))
 def test_stronger_embeddedness_gives_fewer_leavers_in_expectation(seed):

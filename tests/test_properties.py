@@ -53,6 +53,7 @@ def test_referral_success_monotone(t1, t2, k, c, cold, dt):
     assert p[0] <= q[0] + 1e-12
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None)
 @given(st.floats(0.0, 1.0), st.integers(0, 10_000), st.floats(0.0, 1.0))
 def test_zero_brokerage_never_establishes_a_cop(history, seed, protected):
@@ -98,11 +99,13 @@ def paired(name: str, low: dict, high: dict, seeds=range(6), weeks: int = 104) -
     return np.array(diffs)
 
 
+@pytest.mark.slow
 def test_higher_budget_lowers_burnout():
     d = paired("burnout_mean", {"funding.agency_budget": 0.8}, {"funding.agency_budget": 1.2})
     assert d.mean() < 0 and (d < 0).mean() >= 0.8
 
 
+@pytest.mark.slow
 def test_protected_time_raises_attendance():
     d = paired("cop_attendance", {"nurture.protected_time": 0.0}, {"nurture.protected_time": 1.0})
     assert d.mean() > 0

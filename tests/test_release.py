@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import tomllib
 
+import pytest
+
 import copsim
 from tests.conftest import REPO, run_cli
 
@@ -16,6 +18,7 @@ def test_version_is_written_once():
     assert hatch["path"] == "src/copsim/__init__.py"
 
 
+@pytest.mark.slow
 def test_cli_version_is_the_one_provenance_records(tmp_path):
     proc = run_cli("--version", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

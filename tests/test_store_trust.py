@@ -92,6 +92,7 @@ def test_a_collect_of_a_bad_run_file_moves_it_aside_and_exits_non_zero(tmp_path)
     assert not bad.exists() and not store.has_run("abc", 0)
 
 
+@pytest.mark.slow
 def test_two_sweeps_started_in_the_same_second_get_their_own_folders(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     folders = {

@@ -137,6 +137,7 @@ def test_a_bad_point_is_recorded_and_the_others_complete(tmp_path):
     assert "1 failed point (2 runs)" in again.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.slow
 def test_a_sweep_with_no_good_value_or_a_wrong_type_stops_before_it_starts(tmp_path):
     for bad in ("brokerage.hours_per_week=99,100", "brokerage.hours_per_week=abc,2"):
         proc = run_cli("run", "-m", bad, "hydra.sweep.dir=sweep", cwd=tmp_path)
@@ -145,6 +146,7 @@ def test_a_sweep_with_no_good_value_or_a_wrong_type_stops_before_it_starts(tmp_p
         assert not (tmp_path / "sweep").exists()
 
 
+@pytest.mark.slow
 def test_replicates_needs_multirun_and_a_whole_number_from_one(tmp_path):
     proc = run_cli("run", "replicates=3", cwd=tmp_path)
     assert proc.returncode == 2
@@ -172,6 +174,7 @@ def test_a_sweep_value_out_of_range_fails_its_point_not_the_sweep():
         check_overrides(["weeks=5000", "seed=1,2"], multirun=True)
 
 
+@pytest.mark.slow
 def test_the_cluster_launcher_example_composes_on_submitit_slurm(tmp_path):
     proc = run_cli(
         "run",
@@ -187,6 +190,7 @@ def test_the_cluster_launcher_example_composes_on_submitit_slurm(tmp_path):
     assert "SlurmLauncher" in proc.stdout and "partition: compute" in proc.stdout
 
 
+@pytest.mark.slow
 def test_the_slurm_example_script_composes_its_launcher(tmp_path):
     env = {**os.environ, "VENV": sys.prefix, "SWEEP_DIR": str(tmp_path / "sweep")}
     script = REPO / "examples" / "slurm" / "sweep.sh"
@@ -201,6 +205,7 @@ def test_the_slurm_example_script_composes_its_launcher(tmp_path):
     assert not (tmp_path / "sweep").exists()  # nothing submitted
 
 
+@pytest.mark.slow
 def test_the_local_executor_takes_the_cluster_examples_settings(tmp_path):
     overrides = cluster_slurm_on_the_local_executor()
     proc = run_cli("run", *overrides, "--cfg", "hydra", "-p", "hydra.launcher", cwd=tmp_path)

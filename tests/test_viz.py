@@ -39,6 +39,7 @@ def test_default_demo_steps_with_its_twin():
     assert run.twin.p.brokerage.hours_per_week == 0
 
 
+@pytest.mark.slow
 def test_side_by_side_runs_share_the_seed():
     same = small(scenario_a="cop", scenario_b="cop", seed=5)
     same.advance(20)
@@ -248,6 +249,7 @@ def test_network_shows_staff_vacancies_and_leavers():
 # --- the page, rendered without a browser (Mesa's example idiom) ------------------------------
 
 
+@pytest.mark.slow
 def test_page_presets_steps_levers_and_events():
     solara = pytest.importorskip("solara")
     v = pytest.importorskip("ipyvuetify")

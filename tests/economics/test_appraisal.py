@@ -36,12 +36,14 @@ def test_discounting_is_by_year_with_the_first_undiscounted():
     assert present_value(cumulative, 52, 0.035) == 100.0
 
 
+@pytest.mark.slow
 def test_zero_rate_summary_equals_the_ledger_in_the_price_year():
     s = run(**{"economics.discount_rate": 0.0, "economics.setup_cost": 0.0})
     # broker and backfill are priced in the reporting year: no deflation, no discounting
     assert s["programme_cost_pv"] == s["programme_cost"]
 
 
+@pytest.mark.slow
 def test_raising_the_rate_lowers_a_positive_net_benefit():
     base = {"needs.support_protection": 0.9, "crises.hospital_admission_cost": 20000.0}
     low = run(**base, **{"economics.discount_rate": 0.0})
@@ -50,6 +52,7 @@ def test_raising_the_rate_lowers_a_positive_net_benefit():
     assert high["net_benefit_pv"] < low["net_benefit_pv"]
 
 
+@pytest.mark.slow
 def test_perspective_decides_whether_criminal_justice_counts():
     public = run(**{"economics.perspective": "public_sector"})
     nhs_la = run(**{"economics.perspective": "nhs_la"})
@@ -59,6 +62,7 @@ def test_perspective_decides_whether_criminal_justice_counts():
     assert public["net_benefit_pv"] == pytest.approx(nhs_la["net_benefit_pv"] + justice)
 
 
+@pytest.mark.slow
 def test_deflator_moves_costs_between_years():
     assert GDP_DEFLATOR["2024/25"] == 100.0
     assert price_factor("2013/14", "2024/25") > 1.2

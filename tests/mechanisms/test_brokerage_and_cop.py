@@ -55,6 +55,7 @@ def test_meeting_needs_attendance_agencies_and_trust_to_qualify():
     assert not cop.qualifies(10, 5, 0.3, p)
 
 
+@pytest.mark.slow
 def test_establishment_is_measured_not_timed():
     # Enough qualifying meetings establish the CoP; the same number failing ends it.
     m = CopModel({"brokerage.hours_per_week": 10.0, "site.joint_working_history": 0.9})
