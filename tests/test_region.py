@@ -247,3 +247,31 @@ def test_region_sweep_tables_carry_every_locality_and_compare_one(tmp_path):
     assert proc.returncode == 0, proc.stderr
     proc = run_cli("compare", "sweep", "--locality", "5", "--out", "cmp2", cwd=tmp_path)
     assert proc.returncode == 2 and "no locality 5" in proc.stderr
+
+
+def test_turnover_and_retention_per_agency_add_up_to_the_region():
+    values = validate({"region.localities": 2, "region.move_rate": 0.5, "weeks": 52})
+    result = run_values(values)
+    rows = result.agencies
+    assert len(rows) == 12 and {r["locality"] for r in rows} == {0, 1}
+    assert (
+        sum(r["leavers"] for r in rows)
+        == result.summary["leavers_to_region"] + result.summary["leavers_from_sector"]
+    )
+    assert sum(r["leavers_to_region"] for r in rows) == result.summary["leavers_to_region"]
+    for row in rows:
+        assert 0.0 <= row["retention"] <= 1.0 and row["turnover_rate"] >= 0.0
+        assert row["name"].endswith(f"(locality {row['locality'] + 1})")
+    by_locality = {}
+    for row in rows:
+        by_locality[row["locality"]] = by_locality.get(row["locality"], 0) + row["leavers"]
+    assert [by_locality[i] for i in (0, 1)] == [loc["leavers"] for loc in result.localities]
+
+
+def test_agencies_of_an_area_file_are_reported_by_name(uneven):
+    result = run_values(validate({"site.file": str(uneven), "weeks": 26}))
+    names = [a.name for a in load_area(str(uneven)).agencies]
+    assert [r["name"] for r in result.agencies] == names
+    assert [r["funded_posts"] for r in result.agencies] == [
+        a.posts for a in load_area(str(uneven)).agencies
+    ]

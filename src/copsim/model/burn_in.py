@@ -43,7 +43,7 @@ from copsim.model.site import (
     build_posts,
 )
 from copsim.model.streams import RandomStreams
-from copsim.model.tally import LocalityTally, Tally
+from copsim.model.tally import AgencyTally, LocalityTally, Tally
 from copsim.model.ties import TieTable
 
 NO_COP = {"brokerage.hours_per_week": 0.0}
@@ -120,6 +120,7 @@ class BurnIn:
         n_loc = self.n_localities = self.agencies.n_localities
         self.totals, self.ledger, self.cop = Tally(), Ledger(), CopState(n_loc)
         self.locality_totals = LocalityTally(n_loc)
+        self.agency_totals = AgencyTally(len(self.agencies))
         self.broker = SimpleNamespace(bank=np.zeros(n_loc), intro_credit=0.0, in_setup=False)
         self.commissioner = SimpleNamespace(insight=0.0, funding_moved=0.0, engagement=0.0)
 

@@ -31,7 +31,7 @@ from copsim.model.mechanisms import (
 from copsim.model.mechanisms.cop import CopState
 from copsim.model.mechanisms.economics import Ledger
 from copsim.model.parameters import Parameters
-from copsim.model.tally import LocalityTally, Tally
+from copsim.model.tally import AgencyTally, LocalityTally, Tally
 from copsim.runs.outputs import WEEKLY, record_localities
 
 WEEK: tuple[tuple[str, Callable[[CopModel], None]], ...] = (
@@ -101,6 +101,7 @@ class CopModel(mesa.Model):
         self.commissioner = Commissioner(self)
         self.totals = Tally()
         self.locality_totals = LocalityTally(self.n_localities)
+        self.agency_totals = AgencyTally(len(self.agencies))
         self.ledger = Ledger()
         self.cop = CopState(self.n_localities)
 
@@ -111,6 +112,7 @@ class CopModel(mesa.Model):
         posts.origin = np.where(posts.occupied, posts.locality, -1)
         posts.locality_starter = posts.occupied.copy()
         self.initial_staff = int(posts.occupied.sum())
+        self.initial_staff_by_agency = self.agencies.in_post(posts)
         self.initial_staff_by_locality = np.bincount(
             posts.locality[posts.occupied], minlength=self.n_localities
         )
@@ -135,6 +137,7 @@ class CopModel(mesa.Model):
         for _, mechanism in WEEK:
             mechanism(self)
         self.datacollector.collect(self)
+        self.agency_totals.staff_weeks += self.agencies.in_post(self.posts)
         if self.n_localities > 1:
             record_localities(self)
 

@@ -31,6 +31,15 @@ class Tally:
     severity_change: float = 0.0
 
 
+class AgencyTally:
+    """Cumulative counts of one run, per agency (arrays indexed by agency)."""
+
+    def __init__(self, agencies: int):
+        self.leavers = np.zeros(agencies, dtype=np.int64)  # left the agency, wherever to
+        self.leavers_to_region = np.zeros(agencies, dtype=np.int64)  # ... to another agency
+        self.staff_weeks = np.zeros(agencies)  # staff in post, summed over weeks 1..
+
+
 class LocalityTally:
     """Cumulative counts of one run, per locality (arrays indexed by locality)."""
 

@@ -23,6 +23,7 @@ RUN_FILES = (
     "provenance.json",
     "weekly.parquet",
     "localities.json",
+    "agencies.json",
     "overview.png",
     "summary.json",
 )
@@ -61,6 +62,9 @@ def write_run(result: RunResult, folder: Path, argv: list[str] | None = None) ->
     atomic_write(
         folder / "localities.json",
         lambda p: p.write_text(json.dumps(result.localities, indent=2)),
+    )
+    atomic_write(
+        folder / "agencies.json", lambda p: p.write_text(json.dumps(result.agencies, indent=2))
     )
     title = f"copsim run, seed {result.values['seed']} (config {prov['config_hash']})"
     fig = overview(result.weekly, result.events, title)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from copsim.model.agents import PersonState
+from copsim.model.domains import DOMAINS
 from copsim.model.mechanisms import cohort, economics, knowledge, needs
 from copsim.model.site import NEVER
 from copsim.runs import appraisal
@@ -671,6 +672,57 @@ LOCALITY_SUMMARY: tuple[Output, ...] = (
     Output("cop_meetings", "meetings", "summary", "Its CoP's meetings"),
 )
 # fmt: on
+
+
+# fmt: off
+AGENCY_SUMMARY: tuple[Output, ...] = (
+    Output("agency", "index", "summary", "The agency (its row in the site's agencies)"),
+    Output("name", "", "summary", "The area file's name for it, or its type and number"),
+    Output("type", "", "summary", "The need domain it serves"),
+    Output("locality", "index", "summary", "Its locality (0 for a single site)"),
+    Output("funded_posts", "posts", "summary", "Funded posts at the end"),
+    Output("staff_in_post", "people", "summary", "Mean staff in post over the run"),
+    Output("leavers", "people", "summary", "Practitioners who left it, wherever they went"),
+    Output("leavers_to_region", "people", "summary",
+           "Of them, those who moved to another agency of the region"),
+    Output("turnover_rate", "share/year", "summary",
+           "Its leavers a year over its mean staff in post"),
+    Output("retention", "share", "summary",
+           "Share of its practitioners in post at the start still in post there at the end"),
+)
+# fmt: on
+
+
+def agency_summaries(model: CopModel) -> list[dict[str, Any]]:
+    """One summary per agency (the keys of :data:`AGENCY_SUMMARY`)."""
+    agencies, posts, t = model.agencies, model.posts, model.agency_totals
+    weeks, years = max(model.p.weeks, 1), model.p.weeks / 52.0
+    staying = np.bincount(posts.agency[posts.starter & posts.occupied], minlength=len(agencies))
+    # Each locality is a copy of the site: agency i is the site's agency i % per_locality.
+    per_locality = len(agencies) // model.n_localities
+    named = [a.name for a in model.area.agencies] if model.area is not None else None
+    out = []
+    for i in range(len(agencies)):
+        domain = DOMAINS[agencies.domain[i]]
+        k = i % per_locality
+        name = named[k] if named is not None else f"{domain} {k // len(DOMAINS) + 1}"
+        if model.n_localities > 1:
+            name += f" (locality {int(agencies.locality[i]) + 1})"
+        staff = t.staff_weeks[i] / weeks
+        row = {
+            "agency": i,
+            "name": name,
+            "type": domain,
+            "locality": int(agencies.locality[i]),
+            "funded_posts": int(agencies.funded[i]),
+            "staff_in_post": float(staff),
+            "leavers": int(t.leavers[i]),
+            "leavers_to_region": int(t.leavers_to_region[i]),
+            "turnover_rate": float(t.leavers[i] / max(staff, 1e-9) / years),
+            "retention": float(staying[i] / max(model.initial_staff_by_agency[i], 1)),
+        }
+        out.append({k: _plain(v) for k, v in row.items()})
+    return out
 
 
 def record_localities(m: CopModel) -> None:

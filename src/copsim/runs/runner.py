@@ -14,7 +14,13 @@ from copsim.config import compose, values_from_config
 from copsim.model.burn_in import NO_COP
 from copsim.model.cop_model import CopModel
 from copsim.model.schema import SCHEMA, ConfigError
-from copsim.runs.outputs import TwinOutcome, locality_summaries, summarise, twin_outcome
+from copsim.runs.outputs import (
+    TwinOutcome,
+    agency_summaries,
+    locality_summaries,
+    summarise,
+    twin_outcome,
+)
 
 __all__ = ["NO_COP", "RunResult", "run", "run_values", "twin_values"]
 
@@ -30,6 +36,8 @@ class RunResult:
         events: Policy events applied, as dicts with week, set and label.
         localities: One summary per locality (a single site has one), keys as in
             docs/outputs.md.
+        agencies: One summary per agency (turnover and retention), keys as in
+            docs/outputs.md.
     """
 
     weekly: pd.DataFrame
@@ -37,6 +45,7 @@ class RunResult:
     values: dict[str, Any]
     events: list[dict[str, Any]] = field(default_factory=list)
     localities: list[dict[str, Any]] = field(default_factory=list)
+    agencies: list[dict[str, Any]] = field(default_factory=list)
 
 
 class TwinSource(Protocol):
@@ -94,7 +103,14 @@ def run_values(values: Mapping[str, Any], twins: TwinSource | None = None) -> Ru
         twin = _twin_by_key(key)
     summary = summarise(model, weekly, twin)
     events = [e.as_dict() for e in model.event_log]
-    return RunResult(weekly, summary, values, events, locality_summaries(model, weekly, summary))
+    return RunResult(
+        weekly,
+        summary,
+        values,
+        events,
+        locality_summaries(model, weekly, summary),
+        agency_summaries(model),
+    )
 
 
 def run(overrides: Sequence[str] = (), seed: int | None = None) -> RunResult:

@@ -230,6 +230,9 @@ def depart(model: CopModel, leavers: np.ndarray) -> None:
     model.totals.leavers += len(leavers)
     model.totals.moved_in_region += len(moved_from)
     model.ledger.turnover_cost += len(leavers) * p.workforce.replacement_cost
+    n_ag, at = len(model.agencies), model.agency_totals
+    at.leavers += np.bincount(posts.agency[leavers], minlength=n_ag)
+    at.leavers_to_region += np.bincount(posts.agency[moved_from], minlength=n_ag)
     if model.n_localities > 1:
         n_loc, loc, t = model.n_localities, posts.locality, model.locality_totals
         t.leavers += np.bincount(loc[leavers], minlength=n_loc)
