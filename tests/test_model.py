@@ -2,7 +2,7 @@ import numpy as np
 
 from copsim.model.agents import Agency, Broker, Commissioner, Person, PersonState, Practitioner
 from copsim.model.cop_model import WEEK, CopModel
-from copsim.runs.outputs import WEEKLY
+from copsim.runs.outputs import WEEKLY, weekly_row
 
 
 def test_constructible_with_no_arguments_and_defaults():
@@ -53,6 +53,18 @@ def test_weekly_table_has_a_row_a_week_and_every_declared_column():
     for o in WEEKLY:
         if o.kind == "cumulative":
             assert np.all(np.diff(df[o.name].to_numpy()) >= 0), o.name
+
+
+def test_the_weekly_row_is_every_reporter_at_once():
+    """The collector's one-pass row equals the declared reporters, value and type."""
+    m = CopModel({"weeks": 40, "brokerage.hours_per_week": 20.0})
+    for _ in range(40):
+        m.step()
+        expected = {o.name: o.reporter(m) for o in WEEKLY}
+        row = weekly_row(m)
+        assert list(row) == list(expected)
+        for name, value in expected.items():
+            assert row[name] == value and type(row[name]) is type(value), name
 
 
 def test_people_and_staff_are_conserved():

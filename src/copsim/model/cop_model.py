@@ -32,7 +32,7 @@ from copsim.model.mechanisms.cop import CopState
 from copsim.model.mechanisms.economics import Ledger
 from copsim.model.parameters import Parameters
 from copsim.model.tally import AgencyTally, LocalityTally, Tally
-from copsim.runs.outputs import WEEKLY, record_localities
+from copsim.runs.outputs import WeeklyCollector, record_localities
 
 WEEK: tuple[tuple[str, Callable[[CopModel], None]], ...] = (
     ("policy events", apply_due),
@@ -117,9 +117,7 @@ class CopModel(mesa.Model):
             posts.locality[posts.occupied], minlength=self.n_localities
         )
 
-        self.datacollector = mesa.DataCollector(
-            model_reporters={o.name: o.reporter for o in WEEKLY}
-        )
+        self.datacollector = WeeklyCollector()
         self.datacollector.collect(self)
 
     @property

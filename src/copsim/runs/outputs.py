@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import mesa
 import numpy as np
 import pandas as pd
 
@@ -353,6 +354,95 @@ def crisis_cost_eviction_rough_sleeping(m: CopModel) -> float:
 
 WEEKLY: tuple[Output, ...] = tuple(_WEEKLY)
 """The weekly table's columns, in order."""
+
+
+def weekly_row(m: CopModel) -> dict[str, Any]:
+    """Every weekly output of this week at once, equal to calling each reporter.
+
+    The reporters above define the outputs one by one; this computes the same values
+    (same types, same floating-point operations) sharing what they have in common, so a
+    week is recorded in a few array operations. ``tests/test_model.py`` checks they agree.
+    """
+    posts, people, agencies, t, ledger = m.posts, m.people, m.agencies, m.totals, m.ledger
+    on = posts.occupied
+    staff = int(on.sum())
+    in_post = np.bincount(posts.agency[on], minlength=len(agencies))
+    room = np.minimum(np.maximum(0, agencies.funded - in_post), agencies.n_posts - in_post)
+    burnout = posts.burnout[on]
+    trust = m.ties.view()[2]
+    # Knowledge breadth: each post's knowledge of other domains, then means over subsets.
+    k = posts.knowledge[on]
+    own = agencies.domain[posts.agency[on]]
+    other = k.sum(axis=1) - k[np.arange(len(k)), own]
+    width = k.shape[1] - 1
+    attended = posts.last_attended[on] > NEVER
+
+    def breadth(total: np.ndarray) -> float:
+        return float(total.mean() / width) if len(total) else 0.0
+
+    active = people.needs > m.p.needs.threshold
+    n_active = active.sum()
+    states = np.bincount(people.state, minlength=len(PersonState))
+    return {
+        "week": m.steps,
+        "staff_in_post": staff,
+        "funded_posts": int(agencies.funded.sum()),
+        "vacancies": int(room.sum()),
+        "leavers": t.leavers,
+        "burnout_mean": float(burnout.mean()) if staff else 0.0,
+        "share_at_risk_of_burnout": float((burnout > BURNOUT_AT_RISK).mean()) if staff else 0.0,
+        "cross_agency_ties": len(m.ties),
+        "cross_agency_trust": float(trust.mean()) if len(m.ties) else 0.0,
+        "cop_established": int(m.cop.established),
+        "cop_members": int((posts.member & on).sum()),
+        "cop_attendance": m.cop.attendance,
+        "cop_meetings": t.meetings,
+        "knowledge_breadth": breadth(other),
+        "knowledge_breadth_participants": breadth(other[attended]),
+        "knowledge_breadth_others": breadth(other[~attended]),
+        "unmet_need_share": (
+            float((active & ~needs.supported(m)).sum() / n_active) if n_active else 0.0
+        ),
+        "people_in_crisis": int(states[PersonState.CRISIS]),
+        "people_unstable": int(states[PersonState.UNSTABLE]),
+        "people_stable": int(states[PersonState.STABLE]),
+        "people_recovered": int(states[PersonState.RECOVERED]),
+        "severity_mean": float(people.severity.mean()) if len(people) else 0.0,
+        "people_unallocated": int((people.key_worker < 0).sum()),
+        "people_referred_in": t.referrals_in,
+        "people_discharged": t.left_discharged,
+        "people_moved_on": t.left_moved_on,
+        "people_to_prison": t.left_prison,
+        "people_died": t.left_died,
+        "crisis_events": t.crisis_events,
+        "referrals": t.referrals,
+        "referrals_accepted": t.referrals_accepted,
+        "exclusions": t.exclusions,
+        "commissioner_insight": m.commissioner.insight,
+        "funding_moved": m.commissioner.funding_moved,
+        "programme_cost": ledger.programme_cost,
+        "crisis_cost": ledger.crisis_cost,
+        "turnover_cost": ledger.turnover_cost,
+    }
+
+
+class WeeklyCollector(mesa.DataCollector):
+    """Mesa's DataCollector of the weekly outputs, recording a week in one pass.
+
+    Its reporters, ``model_vars`` and data frames are those of a DataCollector built from
+    :data:`WEEKLY`; :meth:`collect` appends :func:`weekly_row` instead of calling (and
+    deep-copying the result of) each reporter in turn.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(model_reporters={o.name: o.reporter for o in WEEKLY})
+
+    def collect(self, model: CopModel) -> None:
+        """Record this week's row."""
+        if hasattr(self, "_collection_steps"):
+            self._collection_steps.append(model.time)
+        for name, value in weekly_row(model).items():
+            self.model_vars[name].append(value)
 
 # fmt: off
 SUMMARY: tuple[Output, ...] = (
