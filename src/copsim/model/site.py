@@ -143,14 +143,21 @@ class Agencies:
     def pick_in_post(
         self, posts: Posts, agencies: np.ndarray, rng: np.random.Generator
     ) -> np.ndarray:
-        """One random practitioner in post at each given agency (-1 where none)."""
-        out = np.full(len(agencies), -1, dtype=np.int64)
+        """One random practitioner in post at each given agency (-1 where none).
+
+        The ``j = floor(u x staff)``-th of the agency's staff in post (by post), found for
+        every agency at once from the running count of posts in post.
+        """
         u = rng.random(len(agencies))
-        for i, agency in enumerate(agencies):
-            staff = self.staff_of(posts, agency)
-            if len(staff):
-                out[i] = staff[int(u[i] * len(staff))]
-        return out
+        filled = np.zeros(len(posts) + 1, dtype=np.int64)
+        np.cumsum(posts.occupied, out=filled[1:])  # filled[i]: posts in post before i
+        start = self.first_post[agencies]
+        before = filled[start]
+        staff = filled[start + self.n_posts] - before
+        j = (u * staff).astype(np.int64)
+        # The post holding the (before + j + 1)-th occupied place of the site.
+        found = np.searchsorted(filled, before + j + 1) - 1
+        return np.where(staff > 0, found, -1)
 
 
 @dataclass

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+SMALL_QUERY = 8
+"""Up to this many pairs, :meth:`TieTable.has` compares directly rather than sorting."""
+
 
 class TieTable:
     """Undirected cross-agency ties between posts.
@@ -42,12 +45,13 @@ class TieTable:
         b = np.atleast_1d(np.asarray(b, dtype=np.int64))
         trust = np.broadcast_to(np.asarray(trust, dtype=float), a.shape)
         keep = (a != b) & ~self.has(a, b)
-        # Also drop duplicates inside the batch itself (first one wins).
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        _, first = np.unique(lo * (1 << 32) + hi, return_index=True)
-        unique = np.zeros(a.shape, dtype=bool)
-        unique[first] = True
-        keep &= unique
+        if len(a) > 1:
+            # Also drop duplicates inside the batch itself (first one wins).
+            lo, hi = np.minimum(a, b), np.maximum(a, b)
+            _, first = np.unique(lo * (1 << 32) + hi, return_index=True)
+            unique = np.zeros(a.shape, dtype=bool)
+            unique[first] = True
+            keep &= unique
         a, b, trust = a[keep], b[keep], trust[keep]
         need = self.n + len(a)
         if need > len(self.a):
@@ -68,6 +72,8 @@ class TieTable:
             return np.zeros(len(a), dtype=bool)
         existing = np.minimum(a_, b_) * (1 << 32) + np.maximum(a_, b_)
         query = np.minimum(a, b) * (1 << 32) + np.maximum(a, b)
+        if len(query) <= SMALL_QUERY:  # a few pairs: compare directly, no sort
+            return (existing[:, None] == query[None, :]).any(axis=0)
         return np.isin(query, existing)
 
     def keep(self, mask: np.ndarray) -> None:
@@ -128,7 +134,9 @@ class TieTable:
         # Sort by key, then trust: the last entry of each key is its most trusted tie.
         order = np.lexsort((tr, key))
         ks = key[order]
-        last = np.flatnonzero(np.r_[ks[1:] != ks[:-1], True])
+        boundary = np.ones(len(ks), dtype=bool)
+        np.not_equal(ks[1:], ks[:-1], out=boundary[:-1])
+        last = np.flatnonzero(boundary)
         keys, chosen = ks[last], order[last]
         query = np.asarray(posts) * n_agencies + np.asarray(agencies)
         pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
