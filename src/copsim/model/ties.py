@@ -128,21 +128,30 @@ class TieTable:
         if len(a) == 0 or len(posts) == 0:
             return trust_out, edge_out
         n_agencies = int(agency_of_post.max()) + 1
+        posts = np.asarray(posts)
+        # Only the ties of queried posts can answer: sort those (ties from each side, in
+        # the order a then b), by key then trust, so the last entry of each key is its
+        # most trusted tie (among equals, the last in that order).
+        queried = np.zeros(len(agency_of_post), dtype=bool)
+        queried[posts] = True
         src = np.concatenate([a, b])
-        key = src * n_agencies + agency_of_post[np.concatenate([b, a])]
-        tr = np.concatenate([trust, trust])
-        # Sort by key, then trust: the last entry of each key is its most trusted tie.
+        dst = np.concatenate([b, a])
+        sel = np.flatnonzero(queried[src])
+        if len(sel) == 0:
+            return trust_out, edge_out
+        key = src[sel] * n_agencies + agency_of_post[dst[sel]]
+        tr = trust[sel % len(a)]
         order = np.lexsort((tr, key))
         ks = key[order]
         boundary = np.ones(len(ks), dtype=bool)
         np.not_equal(ks[1:], ks[:-1], out=boundary[:-1])
         last = np.flatnonzero(boundary)
         keys, chosen = ks[last], order[last]
-        query = np.asarray(posts) * n_agencies + np.asarray(agencies)
+        query = posts * n_agencies + np.asarray(agencies)
         pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
         hit = keys[pos] == query
         trust_out[hit] = tr[chosen[pos[hit]]]
-        edge_out[hit] = chosen[pos[hit]] % len(a)
+        edge_out[hit] = sel[chosen[pos[hit]]] % len(a)
         return trust_out, edge_out
 
     def degree(self, n_posts: int) -> np.ndarray:
