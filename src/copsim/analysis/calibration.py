@@ -78,7 +78,7 @@ def measure(values: dict[str, Any], replicates: int) -> dict[str, float]:
 
     turnover, vacancy, at_risk, under_a_year = [], [], [], []
     for i in range(replicates):
-        model = CopModel({**values, "seed": values["seed"] + i})
+        model = CopModel({**values, "seed": values["seed"] + i}, agents=False)
         shares = []
         while not model.finished:
             model.step()

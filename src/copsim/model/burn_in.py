@@ -84,8 +84,8 @@ class SiteState:
     area: Area | None = None
 
 
-class _NoAgents:
-    """Stands in for the agent registries while burning in (agents come at week 0)."""
+class NoAgents:
+    """Stands in for the agent registries: in burn-in, and in ``CopModel(agents=False)``."""
 
     def fill(self, posts: Iterable[int]) -> None:
         """No agents to create."""
@@ -116,7 +116,7 @@ class BurnIn:
         self.ties = build_initial_ties(p, self.posts, self.week, site_rng)
         self.people = build_people(p, self.agencies, self.streams["people"])
         self.people.queue = ReferralQueue(len(self.people))
-        self.practitioners = self.people_registry = _NoAgents()
+        self.practitioners = self.people_registry = NoAgents()
         n_loc = self.n_localities = self.agencies.n_localities
         self.totals, self.ledger, self.cop = Tally(), Ledger(), CopState(n_loc)
         self.locality_totals = LocalityTally(n_loc)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from copsim.model.agents import Agency, Broker, Commissioner, Persons, Practitioners
-from copsim.model.burn_in import burned_in
+from copsim.model.burn_in import NoAgents, burned_in
 from copsim.model.domains import SEVERITY_MAX
 from copsim.model.events import PolicyEvent, apply_due, parse_events
 from copsim.model.mechanisms import (
@@ -65,6 +65,10 @@ class CopModel(mesa.Model):
         params: Flat mapping of parameter names (``brokerage.hours_per_week``) to values;
             may include ``events``. Missing parameters take their defaults.
         rng: Seed of the run; overrides ``params["seed"]``.
+        agents: Whether to keep a Mesa agent for every practitioner and person (the demo,
+            inspection). Without them (``copsim.run``, sweeps, twins) the arrays, and so
+            every output, are exactly the same; a week only skips creating and removing
+            an agent per hire, leaver and referral.
         **overrides: More parameters, by dotted name (``**{"trust.gain": 0.2}``).
 
     Raises:
@@ -72,7 +76,12 @@ class CopModel(mesa.Model):
     """
 
     def __init__(
-        self, params: Mapping[str, Any] | None = None, *, rng: int | None = None, **overrides: Any
+        self,
+        params: Mapping[str, Any] | None = None,
+        *,
+        rng: int | None = None,
+        agents: bool = True,
+        **overrides: Any,
     ):
         values = {**(params or {}), **overrides}
         raw_events = values.pop("events", None)
@@ -93,9 +102,12 @@ class CopModel(mesa.Model):
         self.area = state.area
 
         self.agency_agents = [Agency(self, i) for i in range(len(self.agencies))]
-        self.practitioners = Practitioners(self, len(self.posts))
-        self.practitioners.fill(np.flatnonzero(self.posts.occupied))
-        self.person_agents = self.people_registry = Persons(self, len(self.people))
+        if agents:
+            self.practitioners = Practitioners(self, len(self.posts))
+            self.practitioners.fill(np.flatnonzero(self.posts.occupied))
+            self.person_agents = self.people_registry = Persons(self, len(self.people))
+        else:
+            self.practitioners = self.person_agents = self.people_registry = NoAgents()
         self.n_localities = self.agencies.n_localities
         self.broker = Broker(self, self.n_localities)
         self.commissioner = Commissioner(self)

@@ -8,6 +8,7 @@ adding a draw to one process never shifts another's.
 
 from __future__ import annotations
 
+import functools
 import zlib
 
 import numpy as np
@@ -30,6 +31,11 @@ STREAMS: tuple[str, ...] = (
     "moves",
 )
 """Every stream a run may use; each mechanism names the one it draws from."""
+
+
+@functools.cache
+def _crc(name: str) -> int:
+    return zlib.crc32(name.encode())
 
 
 class RandomStreams:
@@ -64,7 +70,5 @@ class RandomStreams:
         """
         if name not in STREAMS:
             raise KeyError(f"unknown random stream {name!r}; declare it in STREAMS")
-        seq = np.random.SeedSequence(
-            self.seed, spawn_key=(zlib.crc32(name.encode()), *map(int, key))
-        )
+        seq = np.random.SeedSequence(self.seed, spawn_key=(_crc(name), *map(int, key)))
         return np.random.Generator(np.random.PCG64(seq))

@@ -76,7 +76,7 @@ def _key(values: Mapping[str, Any]) -> str:
 
 @lru_cache(maxsize=256)
 def _twin_by_key(key: str) -> TwinOutcome:
-    model = CopModel(json.loads(key)).run_to_end()
+    model = CopModel(json.loads(key), agents=False).run_to_end()
     return twin_outcome(model)
 
 
@@ -89,7 +89,7 @@ def run_values(values: Mapping[str, Any], twins: TwinSource | None = None) -> Ru
     a sweep's jobs and processes). The result is the same wherever the twin came from.
     """
     values = dict(values)
-    model = CopModel(values).run_to_end()
+    model = CopModel(values, agents=False).run_to_end()
     weekly = model.weekly_table()
     twin_cfg = twin_values(values)
     key = _key(twin_cfg)
