@@ -361,8 +361,15 @@ def weekly_row(m: CopModel) -> dict[str, Any]:
 
     The reporters above define the outputs one by one; this computes the same values
     (same types, same floating-point operations) sharing what they have in common, so a
-    week is recorded in a few array operations. ``tests/test_model.py`` checks they agree.
+    week is recorded in a few array operations. An output it does not compute itself is
+    its reporter's value. ``tests/test_model.py`` checks they agree.
     """
+    shared = _shared_row(m)
+    return {o.name: shared[o.name] if o.name in shared else o.reporter(m) for o in WEEKLY}
+
+
+def _shared_row(m: CopModel) -> dict[str, Any]:
+    """The weekly outputs that share intermediate arrays, computed together."""
     posts, people, agencies, t, ledger = m.posts, m.people, m.agencies, m.totals, m.ledger
     on = posts.occupied
     staff = int(on.sum())
