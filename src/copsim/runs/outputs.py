@@ -451,6 +451,7 @@ class WeeklyCollector(mesa.DataCollector):
         for name, value in weekly_row(model).items():
             self.model_vars[name].append(value)
 
+
 # fmt: off
 SUMMARY: tuple[Output, ...] = (
     Output("turnover_rate", "share/year", "summary",
