@@ -372,7 +372,7 @@ def _shared_row(m: CopModel) -> dict[str, Any]:
     """The weekly outputs that share intermediate arrays, computed together."""
     posts, people, agencies, t, ledger = m.posts, m.people, m.agencies, m.totals, m.ledger
     on = posts.occupied
-    staff = int(on.sum())
+    staff = int(np.count_nonzero(on))
     in_post = np.bincount(posts.agency[on], minlength=len(agencies))
     room = np.minimum(np.maximum(0, agencies.funded - in_post), agencies.n_posts - in_post)
     burnout = posts.burnout[on]
@@ -388,7 +388,7 @@ def _shared_row(m: CopModel) -> dict[str, Any]:
         return float(total.mean() / width) if len(total) else 0.0
 
     active = people.needs > m.p.needs.threshold
-    n_active = active.sum()
+    n_active = np.count_nonzero(active)
     states = np.bincount(people.state, minlength=len(PersonState))
     return {
         "week": m.steps,
@@ -401,21 +401,21 @@ def _shared_row(m: CopModel) -> dict[str, Any]:
         "cross_agency_ties": len(m.ties),
         "cross_agency_trust": float(trust.mean()) if len(m.ties) else 0.0,
         "cop_established": int(m.cop.established),
-        "cop_members": int((posts.member & on).sum()),
+        "cop_members": int(np.count_nonzero(posts.member & on)),
         "cop_attendance": m.cop.attendance,
         "cop_meetings": t.meetings,
         "knowledge_breadth": breadth(other),
         "knowledge_breadth_participants": breadth(other[attended]),
         "knowledge_breadth_others": breadth(other[~attended]),
         "unmet_need_share": (
-            float((active & ~needs.supported(m)).sum() / n_active) if n_active else 0.0
+            float(np.count_nonzero(active & ~needs.supported(m)) / n_active) if n_active else 0.0
         ),
         "people_in_crisis": int(states[PersonState.CRISIS]),
         "people_unstable": int(states[PersonState.UNSTABLE]),
         "people_stable": int(states[PersonState.STABLE]),
         "people_recovered": int(states[PersonState.RECOVERED]),
         "severity_mean": float(people.severity.mean()) if len(people) else 0.0,
-        "people_unallocated": int((people.key_worker < 0).sum()),
+        "people_unallocated": int(np.count_nonzero(people.key_worker < 0)),
         "people_referred_in": t.referrals_in,
         "people_discharged": t.left_discharged,
         "people_moved_on": t.left_moved_on,
