@@ -97,14 +97,25 @@ def allocate_key_workers(model: CopModel) -> None:
     primary = np.argmax(np.where(served, people.needs[waiting], -1.0), axis=1)
     target = people.home_agency[waiting, primary]
     load = np.bincount(people.key_worker[people.key_worker >= 0], minlength=len(posts))
-    for agency in np.unique(target):
-        staff = model.agencies.staff_of(posts, agency)
-        if len(staff) == 0:
-            continue
-        who = waiting[target == agency]
-        slots = least_loaded(staff, load, len(who))
-        people.key_worker[who] = slots
-        np.add.at(load, slots, 1)
+    # least_loaded at every agency at once (their staff are distinct): each practitioner
+    # in post at an agency with k people waiting offers slots at loads L .. L+k-1; each
+    # agency's k lowest slots, by load then post, go to its waiting people in order.
+    k = np.bincount(target, minlength=len(model.agencies))
+    staff = np.flatnonzero(posts.occupied & (k[posts.agency] > 0))
+    if len(staff) == 0:
+        return
+    per = k[posts.agency[staff]]
+    who = np.repeat(staff, per)
+    offers = load[who] + (np.arange(len(who)) - np.repeat(np.cumsum(per) - per, per))
+    agency = posts.agency[who]
+    order = np.lexsort((who, offers, agency))
+    by_agency = agency[order]
+    rank = np.arange(len(order)) - np.searchsorted(by_agency, by_agency)
+    slots = who[order[rank < k[by_agency]]]
+    served = np.argsort(target, kind="stable")  # by agency, then place
+    staffed = np.bincount(posts.agency[staff], minlength=len(model.agencies)) > 0
+    served = served[staffed[target[served]]]
+    people.key_worker[waiting[served]] = slots
 
 
 def step(model: CopModel) -> None:
