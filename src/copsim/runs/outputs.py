@@ -369,8 +369,11 @@ def weekly_row(m: CopModel) -> dict[str, Any]:
 
 
 def _shared_row(m: CopModel) -> dict[str, Any]:
-    """The weekly outputs that share intermediate arrays, computed together."""
-    posts, people, agencies, t, ledger = m.posts, m.people, m.agencies, m.totals, m.ledger
+    """The weekly outputs that share intermediate arrays, computed together.
+
+    The rest read a count or a total and are their reporters' values.
+    """
+    posts, people, agencies = m.posts, m.people, m.agencies
     on = posts.occupied
     staff = int(np.count_nonzero(on))
     in_post = np.bincount(posts.agency[on], minlength=len(agencies))
@@ -391,19 +394,12 @@ def _shared_row(m: CopModel) -> dict[str, Any]:
     n_active = np.count_nonzero(active)
     states = np.bincount(people.state, minlength=len(PersonState))
     return {
-        "week": m.steps,
         "staff_in_post": staff,
-        "funded_posts": int(agencies.funded.sum()),
         "vacancies": int(room.sum()),
-        "leavers": t.leavers,
         "burnout_mean": float(burnout.mean()) if staff else 0.0,
         "share_at_risk_of_burnout": float((burnout > BURNOUT_AT_RISK).mean()) if staff else 0.0,
-        "cross_agency_ties": len(m.ties),
         "cross_agency_trust": float(trust.mean()) if len(m.ties) else 0.0,
-        "cop_established": int(m.cop.established),
         "cop_members": int(np.count_nonzero(posts.member & on)),
-        "cop_attendance": m.cop.attendance,
-        "cop_meetings": t.meetings,
         "knowledge_breadth": breadth(other),
         "knowledge_breadth_participants": breadth(other[attended]),
         "knowledge_breadth_others": breadth(other[~attended]),
@@ -414,22 +410,7 @@ def _shared_row(m: CopModel) -> dict[str, Any]:
         "people_unstable": int(states[PersonState.UNSTABLE]),
         "people_stable": int(states[PersonState.STABLE]),
         "people_recovered": int(states[PersonState.RECOVERED]),
-        "severity_mean": float(people.severity.mean()) if len(people) else 0.0,
         "people_unallocated": int(np.count_nonzero(people.key_worker < 0)),
-        "people_referred_in": t.referrals_in,
-        "people_discharged": t.left_discharged,
-        "people_moved_on": t.left_moved_on,
-        "people_to_prison": t.left_prison,
-        "people_died": t.left_died,
-        "crisis_events": t.crisis_events,
-        "referrals": t.referrals,
-        "referrals_accepted": t.referrals_accepted,
-        "exclusions": t.exclusions,
-        "commissioner_insight": m.commissioner.insight,
-        "funding_moved": m.commissioner.funding_moved,
-        "programme_cost": ledger.programme_cost,
-        "crisis_cost": ledger.crisis_cost,
-        "turnover_cost": ledger.turnover_cost,
     }
 
 
