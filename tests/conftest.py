@@ -32,6 +32,18 @@ def run_cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Comple
     )
 
 
+def start_cli(*args: str, cwd: Path) -> subprocess.Popen:
+    """Start the real ``copsim`` command in the background (to kill it mid-run), silenced."""
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "copsim", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def run_cli_forked(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run ``copsim.cli.main`` in a forked child of this process, in ``cwd``.
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import pandas as pd
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, start_cli
 
 ARGS = [
     "run",
@@ -32,14 +30,7 @@ def run_files(folder):
 @pytest.mark.slow
 def test_sigkill_halfway_then_resume_runs_each_configuration_and_seed_once(tmp_path):
     folder = tmp_path / "sweep"
-    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "copsim", *ARGS],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_cli(*ARGS, cwd=tmp_path)
     deadline = time.monotonic() + 120
     while len(run_files(folder)) < 5 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)

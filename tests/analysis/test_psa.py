@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import numpy as np
@@ -17,7 +15,7 @@ from copsim.analysis import break_even, evppi
 from copsim.analysis.psa import plan, sample, split_args, uncertain
 from copsim.errors import CopsimError
 from copsim.model.uncertainty import UNCERTAINTY
-from tests.conftest import run_cli
+from tests.conftest import run_cli, start_cli
 
 TINY = ["weeks=30", "site.practitioners_per_agency=4", "site.people=60"]
 
@@ -98,14 +96,7 @@ def test_psa_writes_table_report_and_a_recomputable_probability(tmp_path):
 def test_psa_killed_then_rerun_redoes_no_finished_run(tmp_path):
     out = tmp_path / "psa"
     args = ["psa", "draws=6", "replicates=2", *TINY, "--out", str(out)]
-    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "copsim", *args],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_cli(*args, cwd=tmp_path)
     runs = out / "sweep" / "runs"
     deadline = time.monotonic() + 120
     while len(list(runs.glob("*/seed-*.parquet"))) < 5 and time.monotonic() < deadline:
