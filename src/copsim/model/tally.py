@@ -45,9 +45,8 @@ class LocalityTally:
 
     def __init__(self, localities: int):
         n = localities
-        self.leavers = np.zeros(n, dtype=np.int64)  # left an agency of the locality
-        self.moved_in_region = np.zeros(n, dtype=np.int64)  # ... to another agency of the region
-        self.moved_out = np.zeros(n, dtype=np.int64)  # ... to another locality's agency
+        # Leavers and movers from each locality are the sums of its agencies' (AgencyTally).
+        self.moved_out = np.zeros(n, dtype=np.int64)  # moved to another locality's agency
         self.moved_in = np.zeros(n, dtype=np.int64)  # arrived from another locality
         self.crisis_events = np.zeros(n, dtype=np.int64)
         self.staff_weeks = np.zeros(n)  # staff in post, summed over weeks 1..

@@ -852,17 +852,20 @@ def locality_summaries(
     in_region = np.bincount(posts.origin[(posts.origin >= 0) & on], minlength=n_loc)
     people = np.maximum(np.bincount(model.people.locality, minlength=n_loc), 1)
     staff = np.maximum(t.staff_weeks / weeks, 1e-9)
+    by_agency, agency_locality = model.agency_totals, model.agencies.locality
+    leavers = np.bincount(agency_locality, by_agency.leavers, n_loc).astype(np.int64)
+    to_region = np.bincount(agency_locality, by_agency.leavers_to_region, n_loc).astype(np.int64)
     cop = model.cop
     out = []
     for where in range(n_loc):
-        from_sector = int(t.leavers[where] - t.moved_in_region[where])
+        from_sector = int(leavers[where] - to_region[where])
         first = int(cop.first_established[where])
         row = {
             "locality": where,
             "name": f"{name} {where + 1}",
             "staff_in_post": float(t.staff_weeks[where] / weeks),
             "funded_posts": float(t.funded_weeks[where] / weeks),
-            "turnover_rate": float(t.leavers[where] / staff[where] / years),
+            "turnover_rate": float(leavers[where] / staff[where] / years),
             "locality_turnover_rate": float(
                 (from_sector + t.moved_out[where]) / staff[where] / years
             ),
@@ -870,8 +873,8 @@ def locality_summaries(
             "retention": float(starters[where] / initial[where]),
             "locality_retention": float(in_locality[where] / initial[where]),
             "region_retention": float(in_region[where] / initial[where]),
-            "leavers": int(t.leavers[where]),
-            "leavers_to_region": int(t.moved_in_region[where]),
+            "leavers": int(leavers[where]),
+            "leavers_to_region": int(to_region[where]),
             "leavers_from_sector": from_sector,
             "arrivals_from_localities": int(t.moved_in[where]),
             "vacancy_rate": float(t.vacancy_share_weeks[where] / weeks),

@@ -235,8 +235,6 @@ def depart(model: CopModel, leavers: np.ndarray) -> None:
     at.leavers_to_region += np.bincount(posts.agency[moved_from], minlength=n_ag)
     if model.n_localities > 1:
         n_loc, loc, t = model.n_localities, posts.locality, model.locality_totals
-        t.leavers += np.bincount(loc[leavers], minlength=n_loc)
-        t.moved_in_region += np.bincount(loc[moved_from], minlength=n_loc)
         away = loc[moved_from] != loc[moved_to]
         t.moved_out += np.bincount(loc[moved_from[away]], minlength=n_loc)
         t.moved_in += np.bincount(loc[moved_to[away]], minlength=n_loc)
