@@ -39,3 +39,38 @@ def test_degree_and_mean_trust():
     assert t.degree(5).tolist() == [2, 1, 1, 2, 0]
     mean = t.mean_trust_by_post(5)
     assert np.isclose(mean[0], 0.55) and np.isnan(mean[4])
+
+
+def best_into_reference(t, posts, agencies, agency_of_post):
+    """Plain loop: the most trusted tie of each post into each agency (ties to the last)."""
+    a, b, trust, _ = t.view()
+    ends = [(a[e], b[e], e) for e in range(len(a))] + [(b[e], a[e], e) for e in range(len(a))]
+    trust_out, edge_out = [], []
+    for post, agency in zip(posts, agencies, strict=True):
+        best, edge = -1.0, -1
+        for near, far, e in ends:
+            if near == post and agency_of_post[far] == agency and trust[e] >= best:
+                best, edge = trust[e], e
+        trust_out.append(best)
+        edge_out.append(edge)
+    return np.array(trust_out), np.array(edge_out)
+
+
+def test_best_into_equals_a_plain_search_on_random_tables():
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        n_posts = int(rng.integers(2, 30))
+        agency_of_post = np.sort(rng.integers(0, int(rng.integers(1, 6)), n_posts))
+        t = TieTable(capacity=2)
+        n = int(rng.integers(0, 40))
+        a, b = rng.integers(0, n_posts, n), rng.integers(0, n_posts, n)
+        cross = agency_of_post[a] != agency_of_post[b]
+        # Few distinct trusts, so that equal trusts (ties to the last) are common.
+        t.add(a[cross], b[cross], rng.integers(0, 4, int(cross.sum())) / 4.0, week=0)
+        q = int(rng.integers(0, 25))
+        posts = rng.integers(0, n_posts, q)
+        agencies = rng.integers(0, agency_of_post.max() + 1, q)
+        trust, edge = t.best_into(posts, agencies, agency_of_post)
+        want_trust, want_edge = best_into_reference(t, posts, agencies, agency_of_post)
+        assert trust.tolist() == want_trust.tolist()
+        assert edge.tolist() == want_edge.tolist()

@@ -86,3 +86,94 @@ def test_excluded_people_lose_no_engagement_to_the_bounce():
     casework.step(m)
     assert m.totals.exclusions > 0
     assert np.array_equal(m.people.engagement, before)
+
+
+def reference_step(model):
+    """casework.step as first written (indexing each draw per referral), for comparison."""
+    from copsim.model.mechanisms import trust as trust_rules
+
+    p, people, posts, ties = model.p, model.people, model.posts, model.ties
+    week = model.week
+    rng = model.streams["casework"]
+    u_try, u_ok, u_excl, u_tie = rng.random((4, *people.needs.shape))
+    kw = people.key_worker
+    own = np.full(len(people), -1)
+    own[kw >= 0] = model.agencies.domain[posts.agency[kw[kw >= 0]]]
+    want = (
+        (people.needs > p.needs.threshold)
+        & (people.supported_until <= week)
+        & (people.excluded_until <= week)
+        & (kw >= 0)[:, None]
+        & (np.arange(people.needs.shape[1]) != own[:, None])
+        & (people.home_agency >= 0)
+    )
+    attempt = want & (u_try < p.casework.attempt_rate * people.engagement[:, None])
+    who, dom = np.nonzero(attempt)
+    if len(who) == 0:
+        return
+    src = kw[who]
+    target = people.home_agency[who, dom]
+    tie_trust, edge = ties.best_into(src, target, posts.agency)
+    has_tie = edge >= 0
+    route = np.where(
+        has_tie,
+        p.casework.cold_referral + (1.0 - p.casework.cold_referral) * np.clip(tie_trust, 0, 1),
+        p.casework.cold_referral,
+    )
+    prob = route * (0.5 + 0.5 * posts.knowledge[src, dom]) * model.agencies.capacity[target]
+    ok = u_ok[who, dom] < prob
+    model.totals.referrals += len(who)
+    model.totals.referrals_accepted += int(ok.sum())
+    people.supported_until[who[ok], dom[ok]] = week + p.casework.episode_weeks
+    trust_rules.record_joint_work(model, edge[has_tie], ok[has_tie])
+    new = ok & ~has_tie & (u_tie[who, dom] < p.casework.tie_from_referral)
+    if new.any():
+        partners = model.agencies.pick_in_post(posts, target[new], model.streams["tie_formation"])
+        found = partners >= 0
+        base = p.site.joint_working_history
+        ties.add(src[new][found], partners[found], trust_rules.gain(base, p.trust.gain), week)
+    fail = ~ok
+    if fail.any():
+        fw, fd = who[fail], dom[fail]
+        excl = u_excl[fw, fd] < casework.exclusion_probability(
+            people.severity[fw], p.casework.exclusion_risk, float(model.severity_max)
+        )
+        people.excluded_until[fw[excl], fd[excl]] = week + p.casework.exclusion_weeks
+        np.subtract.at(people.engagement, fw[~excl], p.casework.bounce_loss)
+        np.clip(people.engagement, 0.0, 1.0, out=people.engagement)
+        posts.failed_week += np.bincount(src[fail], minlength=len(posts))
+        model.totals.exclusions += int(excl.sum())
+
+
+def test_casework_step_equals_the_reference_week_after_week():
+    from copsim.model.cop_model import WEEK
+
+    for params in (
+        {"burn_in_weeks": 0},
+        {"burn_in_weeks": 0, "casework.attempt_rate": 1.0, "casework.tie_from_referral": 1.0},
+        {"site.agencies_per_type": 2, "site.people": 200, "casework.exclusion_risk": 1.0},
+    ):
+        fast, slow = (CopModel(params, rng=5, agents=False) for _ in range(2))
+        for week in range(1, 25):
+            for m in (fast, slow):
+                m.steps = week
+                for name, mechanism in WEEK:
+                    if name != "casework":
+                        mechanism(m)
+                    elif m is fast:
+                        casework.step(m)
+                    else:
+                        reference_step(m)
+            assert fast.totals == slow.totals
+            for attr in ("engagement", "supported_until", "excluded_until", "key_worker"):
+                assert np.array_equal(getattr(fast.people, attr), getattr(slow.people, attr))
+            assert np.array_equal(fast.posts.failed_week, slow.posts.failed_week)
+            for x, y in zip(fast.ties.view(), slow.ties.view(), strict=True):
+                assert np.array_equal(x, y)
+
+
+def test_post_domain_is_the_domain_of_each_posts_agency():
+    m = CopModel({"burn_in_weeks": 0}, agents=False)
+    expected = m.agencies.domain[m.posts.agency]
+    assert np.array_equal(m.agencies.post_domain(m.posts), expected)
+    assert np.array_equal(m.agencies.post_domain(m.posts), expected)  # kept, still equal

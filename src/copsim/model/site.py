@@ -118,6 +118,13 @@ class Agencies:
     def __len__(self) -> int:
         return len(self.domain)
 
+    def post_domain(self, posts: Posts) -> np.ndarray:
+        """The domain each post's agency serves (both fixed: computed once, then kept)."""
+        cached = getattr(self, "_post_domain", None)
+        if cached is None or cached[0] is not posts.agency:
+            cached = self._post_domain = (posts.agency, self.domain[posts.agency])
+        return cached[1]
+
     def in_post(self, posts: Posts) -> np.ndarray:
         """Practitioners in post at each agency."""
         return np.bincount(posts.agency[posts.occupied], minlength=len(self))

@@ -13,6 +13,9 @@ import numpy as np
 SMALL_QUERY = 8
 """Up to this many pairs, :meth:`TieTable.has` compares directly rather than sorting."""
 
+KEY_BASE = 1 << 32
+"""Multiplier of a post in a (post, agency) key: above any agency or post index."""
+
 
 class TieTable:
     """Undirected cross-agency ties between posts.
@@ -122,37 +125,33 @@ class TieTable:
             ``(trust, edge)`` per query; trust and edge are -1 where the post has no tie
             into that agency. Cost: O((ties + queries) log ties).
         """
-        trust_out = np.full(len(posts), -1.0)
-        edge_out = np.full(len(posts), -1, dtype=np.int64)
         a, b, trust, _ = self.view()
-        if len(a) == 0 or len(posts) == 0:
-            return trust_out, edge_out
-        n_agencies = int(agency_of_post.max()) + 1
+        n = len(a)
+        if n == 0 or len(posts) == 0:
+            return np.full(len(posts), -1.0), np.full(len(posts), -1, dtype=np.int64)
         posts = np.asarray(posts)
         # Only the ties of queried posts can answer: sort those (ties from each side, in
         # the order a then b), by key then trust, so the last entry of each key is its
-        # most trusted tie (among equals, the last in that order).
+        # most trusted tie (among equals, the last in that order). A key is (post, agency);
+        # any multiplier above the agencies keeps keys distinct and grouped alike.
         queried = np.zeros(len(agency_of_post), dtype=bool)
         queried[posts] = True
         src = np.concatenate([a, b])
         dst = np.concatenate([b, a])
-        sel = np.flatnonzero(queried[src])
+        sel = queried[src].nonzero()[0]
         if len(sel) == 0:
-            return trust_out, edge_out
-        key = src[sel] * n_agencies + agency_of_post[dst[sel]]
-        tr = trust[sel % len(a)]
+            return np.full(len(posts), -1.0), np.full(len(posts), -1, dtype=np.int64)
+        edge = sel % n
+        key = src[sel] * KEY_BASE + agency_of_post[dst[sel]]
+        tr = trust[edge]
         order = np.lexsort((tr, key))
         ks = key[order]
-        boundary = np.ones(len(ks), dtype=bool)
-        np.not_equal(ks[1:], ks[:-1], out=boundary[:-1])
-        last = np.flatnonzero(boundary)
-        keys, chosen = ks[last], order[last]
-        query = posts * n_agencies + np.asarray(agencies)
-        pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
-        hit = keys[pos] == query
-        trust_out[hit] = tr[chosen[pos[hit]]]
-        edge_out[hit] = sel[chosen[pos[hit]]] % len(a)
-        return trust_out, edge_out
+        query = posts * KEY_BASE + np.asarray(agencies)
+        # The last sorted entry with each queried key (the key's most trusted tie); a
+        # query below every key gets -1, which wraps to the largest key and so no hit.
+        last = order[ks.searchsorted(query, side="right") - 1]
+        hit = key[last] == query
+        return np.where(hit, tr[last], -1.0), np.where(hit, edge[last], -1)
 
     def degree(self, n_posts: int) -> np.ndarray:
         """Number of cross-agency ties of each post."""

@@ -32,7 +32,7 @@ def referral_success(
     tie and ``cold`` without one, ``k`` the key worker's knowledge of the domain and ``c``
     the receiving agency's capacity.
     """
-    route = np.where(has_tie, cold + (1.0 - cold) * np.clip(tie_trust, 0, 1), cold)
+    route = np.where(has_tie, cold + (1.0 - cold) * tie_trust.clip(0.0, 1.0), cold)
     return route * (0.5 + 0.5 * knowledge) * capacity
 
 
@@ -118,63 +118,83 @@ def allocate_key_workers(model: CopModel) -> None:
     people.key_worker[waiting[served]] = slots
 
 
+def _other_domains(n_domains: int) -> np.ndarray:
+    """Row ``d`` marks the domains other than ``d``; the extra last row (no key worker) none."""
+    table = _OTHER_DOMAINS.get(n_domains)
+    if table is None:
+        table = np.ones((n_domains + 1, n_domains), dtype=bool)
+        table[np.arange(n_domains), np.arange(n_domains)] = False
+        table[n_domains] = False
+        table.flags.writeable = False
+        _OTHER_DOMAINS[n_domains] = table
+    return table
+
+
+_OTHER_DOMAINS: dict[int, np.ndarray] = {}
+
+
 def step(model: CopModel) -> None:
     """Each key worker seeks help for unmet needs; referrals succeed, bounce or exclude."""
     p, people, posts, ties = model.p, model.people, model.posts, model.ties
     week = model.week
     rng = model.streams["casework"]
-    u_try, u_ok, u_excl, u_tie = rng.random((4, *people.needs.shape))
+    n_dom = people.needs.shape[1]
+    # One draw of four uniforms per need, whether or not it is referred (common random
+    # numbers); u[0] decides the attempt, u[1:] are read only where there is one.
+    u = rng.random((4, *people.needs.shape))
     kw = people.key_worker
-    own = np.full(len(people), -1)
-    own[kw >= 0] = model.agencies.domain[posts.agency[kw[kw >= 0]]]
-    want = (
-        (people.needs > p.needs.threshold)
-        & (people.supported_until <= week)
-        & (people.excluded_until <= week)
-        & (kw >= 0)[:, None]
-        & (np.arange(people.needs.shape[1]) != own[:, None])
-        & (people.home_agency >= 0)  # no agency of that type in the locality: no referral
-    )
-    attempt = want & (u_try < p.casework.attempt_rate * people.engagement[:, None])
-    who, dom = np.nonzero(attempt)
-    if len(who) == 0:
+    # The domain of each person's key worker, n_dom for the unallocated (who refer nothing).
+    own = np.where(kw >= 0, model.agencies.post_domain(posts)[kw], n_dom)
+    attempt = people.needs > p.needs.threshold
+    attempt &= people.supported_until <= week
+    attempt &= people.excluded_until <= week
+    attempt &= _other_domains(n_dom)[own]
+    attempt &= people.home_agency >= 0  # no agency of that type in the locality: no referral
+    attempt &= u[0] < p.casework.attempt_rate * people.engagement[:, None]
+    flat = attempt.ravel().nonzero()[0]  # row-major, as np.nonzero orders (person, domain)
+    if len(flat) == 0:
         return
+    who, dom = np.divmod(flat, n_dom)
+    _, u_ok, u_excl, u_tie = u.reshape(4, -1)[:, flat]
     src = kw[who]
-    target = people.home_agency[who, dom]
+    target = people.home_agency.take(flat)
     tie_trust, edge = ties.best_into(src, target, posts.agency)
     has_tie = edge >= 0
     prob = referral_success(
         has_tie,
         tie_trust,
-        posts.knowledge[src, dom],
+        posts.knowledge.take(src * n_dom + dom),
         model.agencies.capacity[target],
         p.casework.cold_referral,
     )
-    ok = u_ok[who, dom] < prob
+    ok = u_ok < prob
+    n_ok = int(np.count_nonzero(ok))
     model.totals.referrals += len(who)
-    model.totals.referrals_accepted += int(ok.sum())
+    model.totals.referrals_accepted += n_ok
 
     people.supported_until[who[ok], dom[ok]] = week + p.casework.episode_weeks
-    trust_rules.record_joint_work(model, edge[has_tie], ok[has_tie])
+    if has_tie.any():
+        trust_rules.record_joint_work(model, edge[has_tie], ok[has_tie])
 
     # A referral that worked without a tie may leave the two workers with one.
-    new = ok & ~has_tie & (u_tie[who, dom] < p.casework.tie_from_referral)
+    new = ok & ~has_tie
+    new &= u_tie < p.casework.tie_from_referral
     if new.any():
         partners = model.agencies.pick_in_post(posts, target[new], model.streams["tie_formation"])
         found = partners >= 0
         base = p.site.joint_working_history
         ties.add(src[new][found], partners[found], trust_rules.gain(base, p.trust.gain), week)
 
-    fail = ~ok
-    if fail.any():
+    if n_ok < len(ok):
+        fail = ~ok
         fw, fd = who[fail], dom[fail]
         severity_max = float(model.severity_max)
-        excl = u_excl[fw, fd] < exclusion_probability(
+        excl = u_excl[fail] < exclusion_probability(
             people.severity[fw], p.casework.exclusion_risk, severity_max
         )
         people.excluded_until[fw[excl], fd[excl]] = week + p.casework.exclusion_weeks
         # A bounced person loses engagement; an excluded one is barred instead.
         np.subtract.at(people.engagement, fw[~excl], p.casework.bounce_loss)
-        np.clip(people.engagement, 0.0, 1.0, out=people.engagement)
+        people.engagement.clip(0.0, 1.0, out=people.engagement)  # np.clip, less overhead
         posts.failed_week += np.bincount(src[fail], minlength=len(posts))
-        model.totals.exclusions += int(excl.sum())
+        model.totals.exclusions += int(np.count_nonzero(excl))
