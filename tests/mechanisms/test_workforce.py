@@ -66,3 +66,38 @@ def test_funded_posts_keep_the_rounded_total():
     budget = np.array([9.6, 10.4, 10.5, 9.5, 10.0, 10.0])  # 60 in all
     out = funding.funded_posts(budget, 25)
     assert out.sum() == 60 and np.all(np.abs(out - budget) < 1)
+
+
+def vacant_posts_reference(agencies, posts):
+    """Each agency's first ``funded - in post`` empty posts, agency by agency."""
+    out = []
+    for a in range(len(agencies)):
+        block = np.arange(agencies.first_post[a], agencies.first_post[a] + agencies.n_posts)
+        staff = int(posts.occupied[block].sum())
+        empty = block[~posts.occupied[block]]
+        out.extend(empty[: max(0, int(agencies.funded[a]) - staff)].tolist())
+    return np.array(out, dtype=np.int64)
+
+
+def test_vacant_posts_equals_the_plain_rule_on_random_states():
+    m = CopModel({"brokerage.hours_per_week": 0, "site.agencies_per_type": 2}, agents=False)
+    rng = np.random.default_rng(1)
+    for _ in range(100):
+        m.posts.occupied[:] = rng.random(len(m.posts)) < rng.random()
+        m.agencies.funded = rng.integers(0, m.agencies.n_posts + 1, len(m.agencies))
+        got = m.agencies.vacant_posts(m.posts)
+        assert got.tolist() == vacant_posts_reference(m.agencies, m.posts).tolist()
+
+
+def test_base_hazard_is_kept_until_its_parameters_change():
+    m = CopModel({"brokerage.hours_per_week": 0}, agents=False)
+
+    def fresh():
+        domain = m.agencies.domain[m.posts.agency]
+        w = m.p.workforce
+        rates = workforce.sector_turnover(w.turnover_at_zero_burnout, domain, w.sector_differences)
+        return workforce.weekly_from_annual(rates)
+
+    assert np.array_equal(workforce.base_hazard(m), fresh())
+    m.p.set("workforce.turnover_at_zero_burnout", 0.4)  # as a policy event does
+    assert np.array_equal(workforce.base_hazard(m), fresh())

@@ -135,11 +135,13 @@ class Agencies:
         An agency's vacancies are its first ``funded - in post`` empty posts (its posts are
         contiguous), so that hiring, the vacancy count and the demo's network agree.
         """
-        open_posts = np.maximum(0, self.funded - self.in_post(posts))
-        empty = np.flatnonzero(~posts.occupied)
-        ag = posts.agency[empty]
-        rank = np.arange(len(empty)) - np.searchsorted(ag, ag)
-        return empty[rank < open_posts[ag]]
+        # One row per agency: its block of posts (every block has n_posts posts).
+        occupied = posts.occupied.reshape(len(self), self.n_posts)
+        empty = ~occupied
+        open_posts = self.funded - occupied.sum(axis=1)
+        # The k-th empty post of a block (k from 1) is a vacancy while k <= its open posts.
+        vacant = empty & (empty.cumsum(axis=1) <= open_posts[:, None])
+        return vacant.ravel().nonzero()[0]
 
     def staff_of(self, posts: Posts, agency: int) -> np.ndarray:
         """Posts of ``agency`` with someone in them (O(its posts))."""

@@ -44,7 +44,8 @@ def burnout_next(
     recovery: float,
 ) -> np.ndarray:
     """One week of the burnout stock: ``B + fill d (1 - B) - recovery s B``, in [0, 1]."""
-    return np.clip(burnout + fill * demand * (1.0 - burnout) - recovery * support * burnout, 0, 1)
+    stock = burnout + fill * demand * (1.0 - burnout) - recovery * support * burnout
+    return stock.clip(0, 1)  # np.clip, without its wrapper's overhead
 
 
 def support(
@@ -72,6 +73,22 @@ def sector_turnover(p_year: float, domain: np.ndarray, weight: float) -> np.ndar
     return np.minimum(0.99, p_year * (1.0 + weight * (ratio[domain] - 1.0)))
 
 
+def base_hazard(model: CopModel) -> np.ndarray:
+    """Weekly leaving probability of each post at zero burnout, before its multipliers.
+
+    ``weekly_from_annual(sector_turnover(...))``: fixed while its two parameters are, so it
+    is kept on the model and recomputed only when a policy event changes one of them.
+    """
+    w = model.p.workforce
+    key = (w.turnover_at_zero_burnout, w.sector_differences)
+    cached = getattr(model, "_base_hazard", None)
+    if cached is None or cached[0] != key or cached[1] is not model.posts.agency:
+        domain = model.agencies.post_domain(model.posts)
+        rates = weekly_from_annual(sector_turnover(key[0], domain, key[1]))
+        cached = model._base_hazard = (key, model.posts.agency, rates)
+    return cached[2]
+
+
 def embeddedness(ties: np.ndarray, member: np.ndarray, k_ties: float, k_cop: float):
     """Job embeddedness factor on the leaving hazard: ``exp(-k_ties n) (1 - k_cop m)``."""
     return np.exp(-k_ties * ties) * (1.0 - k_cop * member)
@@ -86,7 +103,20 @@ def leaving_probability(
     embedded: float | np.ndarray = 1.0,
 ) -> np.ndarray:
     """Weekly chance of leaving: ``h0 (1 + (ratio - 1) B) (starter ratio if < 1 year) E``."""
-    base = weekly_from_annual(p_year)
+    return weekly_leaving_probability(
+        burnout, tenure, weekly_from_annual(p_year), burnout_ratio, starter_ratio, embedded
+    )
+
+
+def weekly_leaving_probability(
+    burnout: np.ndarray,
+    tenure: np.ndarray,
+    base: float | np.ndarray,
+    burnout_ratio: float,
+    starter_ratio: float,
+    embedded: float | np.ndarray = 1.0,
+) -> np.ndarray:
+    """:func:`leaving_probability` from the weekly base hazard ``h0`` itself."""
     multiplier = (1.0 + (burnout_ratio - 1.0) * burnout) * np.where(tenure < 52, starter_ratio, 1.0)
     return np.minimum(1.0, base * multiplier * embedded)
 
@@ -134,13 +164,10 @@ def step(model: CopModel) -> None:
     posts.crises_week[:] = 0.0
     posts.tenure[on] += 1
 
-    domain = model.agencies.domain[posts.agency]
-    prob = leaving_probability(
+    prob = weekly_leaving_probability(
         posts.burnout,
         posts.tenure,
-        sector_turnover(
-            p.workforce.turnover_at_zero_burnout, domain, p.workforce.sector_differences
-        ),
+        base_hazard(model),
         p.workforce.burnout_leave_ratio,
         p.workforce.new_starter_leave_ratio,
         embeddedness(
@@ -150,7 +177,7 @@ def step(model: CopModel) -> None:
             p.cop.embeddedness,
         ),
     )
-    leavers = np.flatnonzero(on & (model.streams["workforce"].random(len(posts)) < prob))
+    leavers = (on & (model.streams["workforce"].random(len(posts)) < prob)).nonzero()[0]
     if len(leavers):
         depart(model, leavers)
     hire(model)
@@ -222,7 +249,9 @@ def depart(model: CopModel, leavers: np.ndarray) -> None:
     posts.member[leavers] = False
     posts.burnout[leavers] = 0.0
     model.ties.remove_posts(exits)
-    orphaned = np.isin(people.key_worker, leavers)
+    left = np.zeros(len(posts) + 1, dtype=bool)  # the extra last entry: no key worker (-1)
+    left[leavers] = True
+    orphaned = left[people.key_worker]
     people.key_worker[orphaned] = -1
     people.engagement[orphaned] = np.maximum(
         0.0, people.engagement[orphaned] - p.casework.continuity_loss
