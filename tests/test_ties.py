@@ -74,3 +74,32 @@ def test_best_into_equals_a_plain_search_on_random_tables():
         want_trust, want_edge = best_into_reference(t, posts, agencies, agency_of_post)
         assert trust.tolist() == want_trust.tolist()
         assert edge.tolist() == want_edge.tolist()
+
+
+def test_has_and_remove_posts_equal_np_isin_on_random_tables():
+    rng = np.random.default_rng(4)
+    for _ in range(200):
+        t = TieTable(capacity=2)
+        n = int(rng.integers(0, 40))
+        t.add(rng.integers(0, 30, n), rng.integers(0, 30, n), rng.random(n), week=0)
+        a, b, trust, _ = (x.copy() for x in t.view())
+        q = int(rng.integers(0, 20))  # below and above SMALL_QUERY
+        qa, qb = rng.integers(0, 30, q), rng.integers(0, 30, q)
+        key = np.minimum(a, b) * (1 << 32) + np.maximum(a, b)
+        query = np.minimum(qa, qb) * (1 << 32) + np.maximum(qa, qb)
+        assert t.has(qa, qb).tolist() == np.isin(query, key).tolist()
+        leaving = rng.integers(0, 30, int(rng.integers(1, 5)))
+        gone = np.isin(a, leaving) | np.isin(b, leaving)
+        assert t.remove_posts(leaving) == int(gone.sum())
+        a2, b2, trust2, _ = t.view()
+        assert a2.tolist() == a[~gone].tolist() and b2.tolist() == b[~gone].tolist()
+        assert trust2.tolist() == trust[~gone].tolist()
+
+
+def test_add_takes_one_trust_for_all_or_one_each_and_nothing_from_empty():
+    t, u = TieTable(), TieTable()
+    t.add(np.array([0, 1]), np.array([2, 3]), 0.4, week=0)
+    u.add(np.array([0, 1]), np.array([2, 3]), np.array([0.4, 0.4]), week=0)
+    assert t.view()[2].tolist() == u.view()[2].tolist() == [0.4, 0.4]
+    t.add(np.array([], dtype=np.int64), np.array([], dtype=np.int64), 0.4, week=1)
+    assert len(t) == 2

@@ -101,3 +101,15 @@ def test_base_hazard_is_kept_until_its_parameters_change():
     assert np.array_equal(workforce.base_hazard(m), fresh())
     m.p.set("workforce.turnover_at_zero_burnout", 0.4)  # as a policy event does
     assert np.array_equal(workforce.base_hazard(m), fresh())
+
+
+def test_funded_posts_kept_from_last_week_equal_fresh_ones():
+    m = CopModel({"brokerage.hours_per_week": 0}, agents=False)
+    for budget in (1.0, 1.0, 0.8, 0.8, 1.3):
+        m.p.set("funding.agency_budget", budget)
+        funding.step(m)
+        fresh = funding.funded_posts(
+            budget * m.agencies.size * m.agencies.budget_share, m.agencies.n_posts
+        )
+        assert m.agencies.funded.tolist() == fresh.tolist()
+        m.agencies.funded[0] = 0  # a change to this week's copy reaches no later week

@@ -147,7 +147,7 @@ class Agencies:
         """Posts of ``agency`` with someone in them (O(its posts))."""
         start = int(self.first_post[agency])
         block = posts.occupied[start : start + self.n_posts]
-        return np.flatnonzero(block) + start
+        return block.nonzero()[0] + start
 
     def pick_in_post(
         self, posts: Posts, agencies: np.ndarray, rng: np.random.Generator
@@ -159,13 +159,13 @@ class Agencies:
         """
         u = rng.random(len(agencies))
         filled = np.zeros(len(posts) + 1, dtype=np.int64)
-        np.cumsum(posts.occupied, out=filled[1:])  # filled[i]: posts in post before i
+        posts.occupied.cumsum(out=filled[1:])  # filled[i]: posts in post before i
         start = self.first_post[agencies]
         before = filled[start]
         staff = filled[start + self.n_posts] - before
         j = (u * staff).astype(np.int64)
         # The post holding the (before + j + 1)-th occupied place of the site.
-        found = np.searchsorted(filled, before + j + 1) - 1
+        found = filled.searchsorted(before + j + 1) - 1
         return np.where(staff > 0, found, -1)
 
 

@@ -46,7 +46,11 @@ class TieTable:
         """Add ties between posts ``a[i]`` and ``b[i]``, skipping pairs already tied."""
         a = np.atleast_1d(np.asarray(a, dtype=np.int64))
         b = np.atleast_1d(np.asarray(b, dtype=np.int64))
-        trust = np.broadcast_to(np.asarray(trust, dtype=float), a.shape)
+        if len(a) == 0:
+            return
+        trust = np.asarray(trust, dtype=float)
+        # One trust for all: a full array (as broadcast_to gives, more cheaply).
+        trust = np.full(a.shape, trust) if trust.ndim == 0 else np.broadcast_to(trust, a.shape)
         keep = (a != b) & ~self.has(a, b)
         if len(a) > 1:
             # Also drop duplicates inside the batch itself (first one wins).
@@ -77,12 +81,17 @@ class TieTable:
         query = np.minimum(a, b) * (1 << 32) + np.maximum(a, b)
         if len(query) <= SMALL_QUERY:  # a few pairs: compare directly, no sort
             return (existing[:, None] == query[None, :]).any(axis=0)
-        return np.isin(query, existing)
+        # np.isin(query, existing), by binary search in the sorted existing keys.
+        existing.sort()
+        pos = existing.searchsorted(query)
+        return existing.take(pos, mode="clip") == query
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the ties where ``mask`` is true (removing the others)."""
-        idx = np.flatnonzero(mask)
+        idx = mask.nonzero()[0]
         k = len(idx)
+        if k == self.n:  # every tie kept: nothing to move
+            return
         for arr in (self.a, self.b, self.trust, self.last_used):
             arr[:k] = arr[idx]
         self.n = k
@@ -92,7 +101,10 @@ class TieTable:
         if len(posts) == 0 or self.n == 0:
             return 0
         a, b, _, _ = self.view()
-        gone = np.isin(a, posts) | np.isin(b, posts)
+        # np.isin(a, posts) | np.isin(b, posts), through a table of the leaving posts.
+        leaving = np.zeros(max(int(a.max()), int(b.max()), int(posts.max())) + 1, dtype=bool)
+        leaving[posts] = True
+        gone = leaving[a] | leaving[b]
         self.keep(~gone)
         return int(gone.sum())
 

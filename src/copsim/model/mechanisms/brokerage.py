@@ -76,7 +76,7 @@ def introduce(model: CopModel, n: int, where: int = 0) -> None:
     trust0 = trust_rules.gain(p.site.joint_working_history, p.trust.gain)
     mine = _locality_posts(model, where)
     for _ in range(n):
-        in_post = np.flatnonzero(posts.occupied[mine]) + mine.start
+        in_post = posts.occupied[mine].nonzero()[0] + mine.start
         if len(in_post) < 2:
             return
         outside = in_post[~posts.member[in_post]]
@@ -91,7 +91,7 @@ def introduce(model: CopModel, n: int, where: int = 0) -> None:
             posts.agency[posts.member & posts.occupied], minlength=len(model.agencies)
         )
         w = 1.0 / (1.0 + members[posts.agency[others]])
-        y = others[np.searchsorted(np.cumsum(w), rng.random() * w.sum(), side="right")]
+        y = others[w.cumsum().searchsorted(rng.random() * w.sum(), side="right")]
         model.ties.add(np.array([x]), np.array([y]), trust0, model.week)
         posts.member[[x, y]] = True
         posts.missed[[x, y]] = 0
@@ -112,8 +112,12 @@ def strengthen(model: CopModel, rng: np.random.Generator, where: int = 0) -> boo
         member_tie &= (posts.locality[a] == where) & (posts.locality[b] == where)
     if not member_tie.any():
         return False
-    cand = np.flatnonzero(member_tie)
-    tied = np.unique(np.concatenate([a[cand], b[cand]]))
+    cand = member_tie.nonzero()[0]
+    # The members at either end of those ties, ascending (np.unique of both ends).
+    tied_mask = np.zeros(len(posts), dtype=bool)
+    tied_mask[a[cand]] = True
+    tied_mask[b[cand]] = True
+    tied = tied_mask.nonzero()[0]
     x = tied[rng.integers(len(tied))]
     mine = cand[(a[cand] == x) | (b[cand] == x)]
     tr[mine] = trust_rules.gain(tr[mine], model.p.trust.gain)

@@ -62,10 +62,10 @@ def refresh_caseloads(model: CopModel) -> None:
     ordinary = p.workforce.background_caseload * agencies.size
     load = ordinary + w * (keyworked + episodes)
     room = in_post * p.workforce.caseload_standard
-    with np.errstate(divide="ignore", invalid="ignore"):
-        agencies.capacity = np.where(load > 0, np.minimum(1.0, room / load), 1.0)
-        staff = np.maximum(in_post, 1)
-        shared = (ordinary + w * episodes) / staff
+    # Where there is no load the capacity is 1: divide by 1 there, so never by zero.
+    loaded = load > 0
+    agencies.capacity = np.where(loaded, np.minimum(1.0, room / np.where(loaded, load, 1.0)), 1.0)
+    shared = (ordinary + w * episodes) / np.maximum(in_post, 1)
     pressure = (shared[posts.agency] + w * posts.caseload) / p.workforce.caseload_standard
     posts.pressure = np.where(posts.occupied, pressure, 0.0)
 
@@ -89,30 +89,30 @@ def allocate_key_workers(model: CopModel) -> None:
     time (ties to the lower post); if nobody is in post the person waits until next week.
     """
     people, posts = model.people, model.posts
-    waiting = np.flatnonzero(people.key_worker < 0)
+    waiting = (people.key_worker < 0).nonzero()[0]
     if len(waiting) == 0:
         return
     # Among the domains an agency of their locality serves (all of them at the presets).
     served = people.home_agency[waiting] >= 0
-    primary = np.argmax(np.where(served, people.needs[waiting], -1.0), axis=1)
+    primary = np.where(served, people.needs[waiting], -1.0).argmax(axis=1)
     target = people.home_agency[waiting, primary]
     load = np.bincount(people.key_worker[people.key_worker >= 0], minlength=len(posts))
     # least_loaded at every agency at once (their staff are distinct): each practitioner
     # in post at an agency with k people waiting offers slots at loads L .. L+k-1; each
     # agency's k lowest slots, by load then post, go to its waiting people in order.
     k = np.bincount(target, minlength=len(model.agencies))
-    staff = np.flatnonzero(posts.occupied & (k[posts.agency] > 0))
+    staff = (posts.occupied & (k[posts.agency] > 0)).nonzero()[0]
     if len(staff) == 0:
         return
     per = k[posts.agency[staff]]
-    who = np.repeat(staff, per)
-    offers = load[who] + (np.arange(len(who)) - np.repeat(np.cumsum(per) - per, per))
+    who = staff.repeat(per)
+    offers = load[who] + (np.arange(len(who)) - (per.cumsum() - per).repeat(per))
     agency = posts.agency[who]
     order = np.lexsort((who, offers, agency))
     by_agency = agency[order]
-    rank = np.arange(len(order)) - np.searchsorted(by_agency, by_agency)
+    rank = np.arange(len(order)) - by_agency.searchsorted(by_agency)
     slots = who[order[rank < k[by_agency]]]
-    served = np.argsort(target, kind="stable")  # by agency, then place
+    served = target.argsort(kind="stable")  # by agency, then place
     staffed = np.bincount(posts.agency[staff], minlength=len(model.agencies)) > 0
     served = served[staffed[target[served]]]
     people.key_worker[waiting[served]] = slots

@@ -126,7 +126,7 @@ def hold_meeting(model: CopModel, held: np.ndarray) -> None:
     loc = posts.locality
 
     u = rng.random(n_posts)
-    members = np.flatnonzero(posts.member & posts.occupied & held[loc])
+    members = (posts.member & posts.occupied & held[loc]).nonzero()[0]
     held_trust = ties.mean_trust_by_post(n_posts)[members]
     prob = attendance_probability(
         posts.pressure[members],

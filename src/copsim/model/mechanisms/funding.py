@@ -32,11 +32,17 @@ def funded_posts(budget_posts: np.ndarray, reserved: int) -> np.ndarray:
     if extra > 0:
         order = np.argsort(-(w - posts), kind="stable")
         posts[order[:extra]] += 1
-    return np.clip(posts, 1, reserved)
+    return posts.clip(1, reserved)  # np.clip, without its wrapper's overhead
 
 
 def step(model: CopModel) -> None:
     """Set this week's funded posts from the budgets."""
     p, agencies = model.p, model.agencies
     budget = p.funding.agency_budget * agencies.size * agencies.budget_share
-    agencies.funded = funded_posts(budget, agencies.n_posts)
+    # The funded posts follow from the budgets alone, which change only at a review or an
+    # event: keep the last answer and reuse it (a copy) while the budgets are the same.
+    key = (budget.tobytes(), agencies.n_posts)
+    cached = getattr(agencies, "_funded_from", None)
+    if cached is None or cached[0] != key:
+        cached = agencies._funded_from = (key, funded_posts(budget, agencies.n_posts))
+    agencies.funded = cached[1].copy()

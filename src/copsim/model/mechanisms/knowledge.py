@@ -43,7 +43,7 @@ def breadth(model: CopModel, among: np.ndarray | None = None) -> float:
     """
     posts = model.posts
     on = posts.occupied if among is None else posts.occupied & among
-    on = np.flatnonzero(on)
+    on = on.nonzero()[0]
     if len(on) == 0:
         return 0.0
     k = posts.knowledge[on]
