@@ -14,6 +14,9 @@ import numpy as np
 
 from copsim.model.domains import CRISIS_KINDS
 
+COST_FIELDS = tuple(f"{kind}_cost" for kind in CRISIS_KINDS)
+"""The :class:`Ledger` field of each crisis kind, in CRISIS_KINDS order."""
+
 
 @dataclass
 class Ledger:
@@ -54,8 +57,9 @@ class Ledger:
     def charge_crises(self, events: np.ndarray, unit_costs: np.ndarray) -> None:
         """Charge this week's crisis events (counts by kind, in CRISIS_KINDS order)."""
         self.crisis_cost += float(events @ unit_costs)
-        for kind, cost in zip(CRISIS_KINDS, events * unit_costs, strict=True):
-            setattr(self, f"{kind}_cost", getattr(self, f"{kind}_cost") + float(cost))
+        # tolist() gives the same Python floats as float() of each element, in one call.
+        for name, cost in zip(COST_FIELDS, (events * unit_costs).tolist(), strict=True):
+            setattr(self, name, getattr(self, name) + cost)
 
 
 def net_benefit(run: Ledger, twin: Ledger) -> float:
