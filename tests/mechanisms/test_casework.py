@@ -177,3 +177,11 @@ def test_post_domain_is_the_domain_of_each_posts_agency():
     expected = m.agencies.domain[m.posts.agency]
     assert np.array_equal(m.agencies.post_domain(m.posts), expected)
     assert np.array_equal(m.agencies.post_domain(m.posts), expected)  # kept, still equal
+
+
+def test_key_worked_counts_each_posts_people_and_skips_the_unallocated():
+    rng = np.random.default_rng(2)
+    for _ in range(50):
+        kw = rng.integers(-1, 12, int(rng.integers(0, 40)))
+        expected = np.bincount(kw[kw >= 0], minlength=12)
+        assert casework.key_worked(kw, 12).tolist() == expected.tolist()

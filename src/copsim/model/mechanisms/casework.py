@@ -41,6 +41,12 @@ def exclusion_probability(severity: np.ndarray, risk: float, severity_max: float
     return risk * severity / severity_max
 
 
+def key_worked(key_worker: np.ndarray, n_posts: int) -> np.ndarray:
+    """People key-worked by each post (``key_worker`` is -1 for the unallocated)."""
+    # Shifted by one, the unallocated fall in the first bin, which is dropped.
+    return np.bincount(key_worker + 1, minlength=n_posts + 1)[1:]
+
+
 def refresh_caseloads(model: CopModel) -> None:
     """Recompute caseloads, agency capacity and each practitioner's caseload pressure.
 
@@ -52,8 +58,7 @@ def refresh_caseloads(model: CopModel) -> None:
     """
     p, posts, people, agencies = model.p, model.posts, model.people, model.agencies
     n_ag = len(agencies)
-    kw = people.key_worker
-    posts.caseload = np.bincount(kw[kw >= 0], minlength=len(posts))
+    posts.caseload = key_worked(people.key_worker, len(posts))
     active = people.supported_until > model.week
     episodes = np.bincount(people.home_agency[active], minlength=n_ag)
     in_post = agencies.in_post(posts)
@@ -96,7 +101,7 @@ def allocate_key_workers(model: CopModel) -> None:
     served = people.home_agency[waiting] >= 0
     primary = np.where(served, people.needs[waiting], -1.0).argmax(axis=1)
     target = people.home_agency[waiting, primary]
-    load = np.bincount(people.key_worker[people.key_worker >= 0], minlength=len(posts))
+    load = key_worked(people.key_worker, len(posts))
     # least_loaded at every agency at once (their staff are distinct): each practitioner
     # in post at an agency with k people waiting offers slots at loads L .. L+k-1; each
     # agency's k lowest slots, by load then post, go to its waiting people in order.

@@ -162,7 +162,7 @@ def step(model: CopModel) -> None:
     )
     posts.failed_week[:] = 0.0
     posts.crises_week[:] = 0.0
-    posts.tenure[on] += 1
+    posts.tenure += on  # one more week for those in post
 
     prob = weekly_leaving_probability(
         posts.burnout,
