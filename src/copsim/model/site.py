@@ -28,6 +28,9 @@ SEVERITY_HISTORY = 13
 SETTLE_EXPONENT = 1.6
 """Selection on resilience of the staff in post at the start (see staff_resilience)."""
 
+_clip = np._core.umath.clip
+"""The ufunc np.clip calls for these arguments, without np.clip's Python-level checks."""
+
 # Posts per agency are reserved for up to this many times the typical establishment, so
 # that budget rises and commissioner moves can fund posts without reallocating arrays.
 POST_HEADROOM = 2.5
@@ -374,14 +377,27 @@ def home_agencies(agencies: Agencies, locality: np.ndarray, rng: np.random.Gener
     One of the agencies of that type in the person's locality, with chance proportional to
     its home weight (:class:`Agencies`); -1 where the locality has none of that type.
     """
-    n_dom = len(DOMAINS)
-    total = agencies.home_total[locality]  # (n, domains)
+    return _home_from_slots(agencies, locality, _home_slots(agencies, locality, rng))
+
+
+def _home_slots(agencies: Agencies, locality: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The draws of :func:`home_agencies`: a slot below each type's total home weight."""
     # One draw per person and domain even where there is one agency (it is then 0).
-    slot = rng.integers(0, np.maximum(total, 1))
-    cum = agencies.home_cum[locality]  # (n, domains, width)
-    k = (cum <= slot[..., None]).sum(axis=-1)
-    k = np.minimum(k, agencies.home_agency.shape[2] - 1)
-    chosen = agencies.home_agency[locality[:, None], np.arange(n_dom)[None, :], k]
+    return rng.integers(0, np.maximum(agencies.home_total[locality], 1))
+
+
+def _home_from_slots(agencies: Agencies, locality: np.ndarray, slot: np.ndarray) -> np.ndarray:
+    """The agencies whose cumulative home weight first exceeds each slot (see home_agencies)."""
+    n_dom, width = len(DOMAINS), agencies.home_agency.shape[2]
+    total = agencies.home_total[locality]  # (n, domains)
+    if width == 1:
+        # At most one agency of each type per locality: the k below is always 0.
+        chosen = agencies.home_agency[locality, :, 0]
+    else:
+        cum = agencies.home_cum[locality]  # (n, domains, width)
+        k = (cum <= slot[..., None]).sum(axis=-1)
+        k = np.minimum(k, width - 1)
+        chosen = agencies.home_agency[locality[:, None], np.arange(n_dom)[None, :], k]
     return np.where(total > 0, chosen, -1)
 
 
@@ -405,24 +421,63 @@ def entry_profile(
         rng: The generator to draw from.
         locality: The locality of each (or every) person.
     """
+    locality = np.broadcast_to(np.asarray(locality, dtype=np.int64), (n,))
+    return entry_from_draws(p, agencies, entry_draws(p, agencies, n, rng, locality), locality)
+
+
+def entry_draws(
+    p: Parameters, agencies: Agencies, n: int, rng: np.random.Generator, locality: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Every random number :func:`entry_profile` draws for ``n`` people, in its order.
+
+    Split from the arithmetic (:func:`entry_from_draws`, elementwise by person) so that
+    people drawn from different generators can be turned into profiles at once.
+
+    Args:
+        p: The parameters.
+        agencies: The region's agencies.
+        n: How many people.
+        rng: The generator to draw from.
+        locality: The locality of each person, shape (n,).
+    """
     n_dom = len(DOMAINS)
+    # A dict display evaluates in order: this is the order of the draws.
+    return {
+        "active": rng.random((n, n_dom)),
+        "level": rng.beta(4, 4, size=(n, n_dom)),
+        "quiet": rng.uniform(0, p.needs.threshold * 0.8, size=(n, n_dom)),
+        "engagement": rng.uniform(0.3, 0.8, size=n),
+        "home_slot": _home_slots(agencies, locality, rng),
+        "proneness": crisis_proneness(p.needs.crisis_proneness_cv, rng, n),
+    }
+
+
+def entry_from_draws(
+    p: Parameters, agencies: Agencies, draws: dict[str, np.ndarray], locality: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The profiles (as :func:`entry_profile`) of the people of :func:`entry_draws`.
+
+    Args:
+        p: The parameters.
+        agencies: The region's agencies.
+        draws: What entry_draws returned (or several of them, concatenated).
+        locality: The locality of each person.
+    """
     if agencies.need_share is None:
         weights = DOMAIN_WEIGHTS
-        prob = np.clip(DOMAIN_WEIGHTS * p.needs.domains_per_person / DOMAIN_WEIGHTS.sum(), 0, 1)
+        prob = _clip(DOMAIN_WEIGHTS * p.needs.domains_per_person / DOMAIN_WEIGHTS.sum(), 0, 1)
     else:
         weights = prob = agencies.need_share
-    active = rng.random((n, n_dom)) < prob
+    active = draws["active"] < prob
     none = ~active.any(axis=1)
     active[none, np.argmax(weights)] = True
     spread = 1.0 - p.needs.initial_level
-    level = p.needs.initial_level + spread * (rng.beta(4, 4, size=(n, n_dom)) - 0.5)
-    quiet = rng.uniform(0, p.needs.threshold * 0.8, size=(n, n_dom))
-    locality = np.broadcast_to(np.asarray(locality, dtype=np.int64), (n,))
+    level = p.needs.initial_level + spread * (draws["level"] - 0.5)
     return {
-        "needs": np.clip(np.where(active, level, quiet), 0.0, 1.0),
-        "engagement": rng.uniform(0.3, 0.8, size=n),
-        "home_agency": home_agencies(agencies, locality, rng),
-        "proneness": crisis_proneness(p.needs.crisis_proneness_cv, rng, n),
+        "needs": _clip(np.where(active, level, draws["quiet"]), 0.0, 1.0),
+        "engagement": draws["engagement"],
+        "home_agency": _home_from_slots(agencies, locality, draws["home_slot"]),
+        "proneness": draws["proneness"],
     }
 
 

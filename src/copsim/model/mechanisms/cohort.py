@@ -31,7 +31,7 @@ import numpy as np
 from copsim.model.domains import DOMAINS
 from copsim.model.mechanisms.crises import MID_NEED, coverage
 from copsim.model.mechanisms.needs import severity, supported
-from copsim.model.site import NEVER, entry_profile
+from copsim.model.site import NEVER, entry_draws, entry_from_draws
 
 if TYPE_CHECKING:
     from copsim.model.cop_model import CopModel
@@ -98,23 +98,42 @@ class ReferralQueue:
         """The profiles of the next referral of each given place (distinct places)."""
         k = self.arrivals[places]
         block = k // self.BLOCK
-        for place, b in zip(
-            places[block != self.block[places]], block[block != self.block[places]], strict=True
-        ):
-            rng = model.streams.keyed("referrals", place, b)
-            locality = model.people.locality[place]
-            drawn = entry_profile(model.p, model.agencies, self.BLOCK, rng, locality)
-            if not self.profiles:
-                n = len(self.arrivals)
-                self.profiles = {
-                    name: np.zeros((n, *v.shape), dtype=v.dtype) for name, v in drawn.items()
-                }
-            for name, values in drawn.items():
-                self.profiles[name][place] = values
-            self.block[place] = b
+        new = block != self.block[places]
+        if new.any():
+            self._draw(model, places[new], block[new])
         self.arrivals[places] += 1
         row = k % self.BLOCK
         return {name: v[places, row] for name, v in self.profiles.items()}
+
+    def _draw(self, model: CopModel, places: np.ndarray, blocks: np.ndarray) -> None:
+        """Draw the given blocks of the given places' referrals (distinct places).
+
+        Each place's block comes from its own keyed generator; the arithmetic after the
+        draws is elementwise by person, so it is done for every place at once.
+        """
+        size = self.BLOCK
+        locality = np.repeat(model.people.locality[places], size)
+        draws = [
+            entry_draws(
+                model.p,
+                model.agencies,
+                size,
+                model.streams.keyed("referrals", place, b),
+                locality[i * size : (i + 1) * size],
+            )
+            for i, (place, b) in enumerate(zip(places, blocks, strict=True))
+        ]
+        if len(draws) > 1:
+            draws = [{name: np.concatenate([d[name] for d in draws]) for name in draws[0]}]
+        drawn = entry_from_draws(model.p, model.agencies, draws[0], locality)
+        if not self.profiles:
+            n = len(self.arrivals)
+            self.profiles = {
+                name: np.zeros((n, size, *v.shape[1:]), dtype=v.dtype) for name, v in drawn.items()
+            }
+        for name, values in drawn.items():
+            self.profiles[name][places] = values.reshape(len(places), size, *values.shape[1:])
+        self.block[places] = blocks
 
 
 def admit(model: CopModel, places: np.ndarray) -> None:
