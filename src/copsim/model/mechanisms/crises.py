@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from copsim.model.domains import CRISIS_DRIVERS, CRISIS_KINDS
+from copsim.model.domains import CRISIS_DRIVERS, CRISIS_KINDS, DOMAINS
 from copsim.model.mechanisms.needs import supported
 
 if TYPE_CHECKING:
@@ -23,6 +23,10 @@ DRIVES = (CRISIS_DRIVERS > 0).astype(float)
 
 MID_NEED = 0.5
 """Need level at which the ``crises.*_rate`` parameters apply."""
+
+_ONES = np.ones(len(DOMAINS))
+_clip = np._core.umath.clip
+"""The ufunc np.clip calls for these arguments, without np.clip's Python-level checks."""
 
 
 def rates(p: Parameters) -> np.ndarray:
@@ -38,7 +42,7 @@ def unit_costs(p: Parameters) -> np.ndarray:
 def coverage(needs: np.ndarray, is_supported: np.ndarray, threshold: float) -> np.ndarray:
     """Share of each person's active needs that are supported (1 with none active)."""
     active = needs > threshold
-    ones = np.ones(needs.shape[1])
+    ones = _ONES if needs.shape[1] == len(_ONES) else np.ones(needs.shape[1])
     # Counts as exact float sums (a matrix product: far faster than a boolean sum by row).
     n_active = active @ ones
     n_met = (active & is_supported) @ ones
@@ -57,9 +61,16 @@ def weekly_probability(
     ``h = rate/52 * (drivers . needs) / 0.5 * proneness * (1 - protection * coverage)``
     and ``p = 1 - exp(-h)``.
     """
-    risk = (needs @ CRISIS_DRIVERS.T) / MID_NEED * np.reshape(proneness, (-1, 1))
-    hazard = annual_rates / 52.0 * risk * (1.0 - protection * cover)[:, None]
-    return 1.0 - np.exp(-hazard)
+    # In place, but the same operations in the same order as the formula (a product's
+    # operands commute exactly).
+    hazard = needs @ CRISIS_DRIVERS.T
+    hazard /= MID_NEED
+    hazard *= np.reshape(proneness, (-1, 1))
+    hazard *= annual_rates / 52.0
+    hazard *= (1.0 - protection * cover)[:, None]
+    np.negative(hazard, out=hazard)
+    np.exp(hazard, out=hazard)
+    return np.subtract(1.0, hazard, out=hazard)
 
 
 def step(model: CopModel) -> None:
@@ -76,7 +87,9 @@ def step(model: CopModel) -> None:
     if not per_person.any():
         return
     hit = per_person > 0
-    people.needs = np.clip(people.needs + p.needs.crisis_shock * ((events @ DRIVES) > 0), 0.0, 1.0)
+    raised = p.needs.crisis_shock * ((events @ DRIVES) > 0)
+    raised += people.needs
+    people.needs = _clip(raised, 0.0, 1.0, out=raised)
     people.last_crisis[hit] = model.week
     people.crisis_count += per_person
     kw = people.key_worker

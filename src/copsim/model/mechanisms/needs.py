@@ -11,10 +11,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from copsim.model.domains import SEVERITY_ENGAGEMENT_WEIGHT, SEVERITY_WEIGHTS
+from copsim.model.domains import DOMAINS, SEVERITY_ENGAGEMENT_WEIGHT, SEVERITY_WEIGHTS
 
 if TYPE_CHECKING:
     from copsim.model.cop_model import CopModel
+
+_OWN_DOMAIN = np.eye(len(DOMAINS) + 1, len(DOMAINS), dtype=bool)
+"""Row d: True at domain d only; the last row (no key worker): all False."""
+_NO_DOMAIN = np.array([len(DOMAINS)])
+_clip = np._core.umath.clip
+"""The ufunc np.clip calls for these arguments, without np.clip's Python-level checks."""
 
 
 def drift(
@@ -32,10 +38,18 @@ def drift(
     the need is supported and ``a`` 1 where it is active (above the threshold): an
     unmet active need worsens, a need that is not active only moves with the noise.
     """
-    s = supported.astype(float)
-    up = deterioration * (needs > threshold) * (1.0 - s) * (1.0 - needs)
-    down = improvement * s * engagement[:, None] * needs
-    return np.clip(needs + up - down + shock, 0.0, 1.0)
+    # The 0/1 factors select terms: ``det a (1 - s)(1 - n)`` is ``(1 - n) det`` where
+    # a need is active and unsupported and 0 elsewhere, bit for bit, and likewise for
+    # ``imp s e n``; so each is one product, masked, with no float copy of the masks.
+    up = np.subtract(1.0, needs)
+    up *= deterioration
+    up *= (needs > threshold) & ~supported
+    down = (improvement * engagement)[:, None] * needs
+    down *= supported
+    out = needs + up
+    out -= down
+    out += shock
+    return _clip(out, 0.0, 1.0, out=out)
 
 
 def severity(needs: np.ndarray, engagement: np.ndarray) -> np.ndarray:
@@ -46,12 +60,11 @@ def severity(needs: np.ndarray, engagement: np.ndarray) -> np.ndarray:
 def supported(model: CopModel) -> np.ndarray:
     """Which needs are supported this week: by an accepted referral or the key worker."""
     people = model.people
-    sup = people.supported_until > model.week
-    kw = people.key_worker
-    has = kw >= 0
-    own = model.agencies.domain[model.posts.agency[kw[has]]]
-    sup[np.flatnonzero(has), own] = True
-    return sup
+    # Each post's domain, and a last entry (the one key worker -1 indexes) for "none".
+    post_domain = np.concatenate((model.agencies.domain.take(model.posts.agency), _NO_DOMAIN))
+    own = _OWN_DOMAIN.take(post_domain.take(people.key_worker), axis=0)
+    own |= people.supported_until > model.week
+    return own
 
 
 def step(model: CopModel) -> None:
