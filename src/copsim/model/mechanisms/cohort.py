@@ -44,14 +44,12 @@ OFFENDING = DOMAINS.index("offending")
 def exit_hazards(engagement: np.ndarray, cover: np.ndarray, offending: np.ndarray, p) -> np.ndarray:
     """Yearly hazard of each route (columns as :data:`ROUTES`), one row a person."""
     c = p.cohort
-    return np.column_stack(
-        [
-            c.moved_on_rate * (1.0 - engagement),
-            c.discharge_rate * cover,
-            c.prison_rate * offending / MID_NEED,
-            np.full(len(engagement), c.death_rate),
-        ]
-    )
+    hazards = np.empty((len(engagement), len(ROUTES)))
+    np.multiply(c.moved_on_rate, 1.0 - engagement, out=hazards[:, 0])
+    np.multiply(c.discharge_rate, cover, out=hazards[:, 1])
+    np.divide(c.prison_rate * offending, MID_NEED, out=hazards[:, 2])
+    hazards[:, 3] = c.death_rate
+    return hazards
 
 
 def choose_exits(hazards: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -59,9 +57,16 @@ def choose_exits(hazards: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.nda
 
     ``u < p`` leaves; ``u / p`` then falls in a route's share of the total hazard.
     """
-    total = hazards.sum(axis=1)
-    prob = 1.0 - np.exp(-total / 52.0)
-    leave = np.flatnonzero(u < prob)
+    # Each row's total, adding the columns from the left: the additions numpy's
+    # hazards.sum(axis=1) makes, in its order (bit for bit), without its slow reduction.
+    total = hazards[:, 0].copy()
+    for j in range(1, hazards.shape[1]):
+        total += hazards[:, j]
+    prob = np.negative(total)
+    prob /= 52.0
+    np.exp(prob, out=prob)
+    np.subtract(1.0, prob, out=prob)
+    leave = (u < prob).nonzero()[0]
     if len(leave) == 0:
         return leave, leave
     position = u[leave] / prob[leave] * total[leave]
