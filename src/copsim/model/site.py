@@ -7,6 +7,7 @@ be inspected, visualised and tested on its own.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -382,8 +383,13 @@ def home_agencies(agencies: Agencies, locality: np.ndarray, rng: np.random.Gener
 
 def _home_slots(agencies: Agencies, locality: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The draws of :func:`home_agencies`: a slot below each type's total home weight."""
+    high = np.maximum(agencies.home_total[locality], 1)
+    if not (high > 1).any():
+        # Every slot is 0, and numpy's integers() draws nothing for a range of one value
+        # (tests/test_site.py checks it): the same slots and generator state, sooner.
+        return np.zeros(high.shape, dtype=np.int64)
     # One draw per person and domain even where there is one agency (it is then 0).
-    return rng.integers(0, np.maximum(agencies.home_total[locality], 1))
+    return rng.integers(0, high)
 
 
 def _home_from_slots(agencies: Agencies, locality: np.ndarray, slot: np.ndarray) -> np.ndarray:
@@ -452,6 +458,14 @@ def entry_draws(
     }
 
 
+@functools.lru_cache(maxsize=16)
+def _domain_prob(domains_per_person: float) -> np.ndarray:
+    """Each domain's chance of being active at entry, weights scaled to the mean number."""
+    prob = _clip(DOMAIN_WEIGHTS * domains_per_person / DOMAIN_WEIGHTS.sum(), 0, 1)
+    prob.flags.writeable = False
+    return prob
+
+
 def entry_from_draws(
     p: Parameters, agencies: Agencies, draws: dict[str, np.ndarray], locality: np.ndarray
 ) -> dict[str, np.ndarray]:
@@ -465,12 +479,12 @@ def entry_from_draws(
     """
     if agencies.need_share is None:
         weights = DOMAIN_WEIGHTS
-        prob = _clip(DOMAIN_WEIGHTS * p.needs.domains_per_person / DOMAIN_WEIGHTS.sum(), 0, 1)
+        prob = _domain_prob(p.needs.domains_per_person)
     else:
         weights = prob = agencies.need_share
     active = draws["active"] < prob
     none = ~active.any(axis=1)
-    active[none, np.argmax(weights)] = True
+    active[none, weights.argmax()] = True
     spread = 1.0 - p.needs.initial_level
     level = p.needs.initial_level + spread * (draws["level"] - 0.5)
     return {
