@@ -7,11 +7,12 @@ share of a person's active needs that are supported (coordinated casework).
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from copsim.model.domains import CRISIS_DRIVERS, CRISIS_KINDS, DOMAINS
+from copsim.model.domains import CRISIS_DRIVERS, CRISIS_KINDS
 from copsim.model.mechanisms.needs import supported
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ DRIVES = (CRISIS_DRIVERS > 0).astype(float)
 MID_NEED = 0.5
 """Need level at which the ``crises.*_rate`` parameters apply."""
 
-_ONES = np.ones(len(DOMAINS))
 _clip = np._core.umath.clip
 """The ufunc np.clip calls for these arguments, without np.clip's Python-level checks."""
 
@@ -42,11 +42,26 @@ def unit_costs(p: Parameters) -> np.ndarray:
 def coverage(needs: np.ndarray, is_supported: np.ndarray, threshold: float) -> np.ndarray:
     """Share of each person's active needs that are supported (1 with none active)."""
     active = needs > threshold
-    ones = _ONES if needs.shape[1] == len(_ONES) else np.ones(needs.shape[1])
-    # Counts as exact float sums (a matrix product: far faster than a boolean sum by row).
-    n_active = active @ ones
-    n_met = (active & is_supported) @ ones
-    return np.where(n_active > 0, n_met / np.maximum(n_active, 1), 1.0)
+    # Each row's pattern as a number in base 3 (a digit a need: 0 not active, 1 active,
+    # 2 active and supported; an exact float matrix product), then its share from a table.
+    code = np.add(active, active & is_supported, dtype=np.uint8) @ _powers_of_3(needs.shape[1])
+    return _coverage_table(needs.shape[1]).take(code.astype(np.intp))
+
+
+@functools.cache
+def _powers_of_3(width: int) -> np.ndarray:
+    return 3.0 ** np.arange(width)
+
+
+@functools.cache
+def _coverage_table(width: int) -> np.ndarray:
+    """:func:`coverage` of each base-3 pattern of ``width`` needs, by its number."""
+    digits = np.arange(3**width)[:, None] // 3 ** np.arange(width) % 3
+    n_active = (digits > 0) @ np.ones(width)
+    n_met = (digits == 2) @ np.ones(width)
+    table = np.where(n_active > 0, n_met / np.maximum(n_active, 1), 1.0)
+    table.flags.writeable = False
+    return table
 
 
 def weekly_probability(
