@@ -70,19 +70,20 @@ def choose_exits(hazards: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.nda
     if len(leave) == 0:
         return leave, leave
     position = u[leave] / prob[leave] * total[leave]
-    route = (np.cumsum(hazards[leave], axis=1) <= position[:, None]).sum(axis=1)
+    cumulative = np.add.accumulate(hazards[leave], axis=1)  # np.cumsum's ufunc
+    route = (cumulative <= position[:, None]).sum(axis=1)
     return leave, np.minimum(route, len(ROUTES) - 1)
 
 
 def end_follow_up(model: CopModel, who: np.ndarray, route: np.ndarray | None = None) -> None:
     """Count the follow-up outcomes of people whose follow-up ends (leaving, or the end)."""
     people, t = model.people, model.totals
-    sev = people.severity[who]
+    sev, start = people.severity[who], people.followed_from[who]
     good = np.ones(len(who), dtype=bool) if route is None else route < ROUTES.index("prison")
     t.followed += len(who)
-    t.maintained += int((good & (sev <= people.followed_from[who])).sum())
-    t.recovered += int((good & (sev <= model.p.needs.recovered_severity)).sum())
-    t.severity_change += float((sev - people.followed_from[who]).sum())
+    t.maintained += int(np.count_nonzero(good & (sev <= start)))
+    t.recovered += int(np.count_nonzero(good & (sev <= model.p.needs.recovered_severity)))
+    t.severity_change += float((sev - start).sum())
 
 
 class ReferralQueue:
