@@ -27,15 +27,22 @@ CRISIS_WEEKS = 4
 STABLE_TOLERANCE = 1.0
 """Severity points a person may rise over a quarter and still count as stable."""
 
+# As plain ints: numpy converts an IntEnum member far more slowly when assigning it.
+_UNSTABLE, _STABLE, _RECOVERED, _CRISIS = (
+    int(s)
+    for s in (PersonState.UNSTABLE, PersonState.STABLE, PersonState.RECOVERED, PersonState.CRISIS)
+)
+
 
 def classify(
     sev: np.ndarray, sev_quarter_ago: np.ndarray, in_crisis: np.ndarray, recovered_at: float
 ) -> np.ndarray:
     """Person states from severity now and a quarter ago (PersonState values)."""
-    state = np.full(len(sev), PersonState.UNSTABLE, dtype=np.int8)
-    state[sev <= sev_quarter_ago + STABLE_TOLERANCE] = PersonState.STABLE
-    state[sev <= recovered_at] = PersonState.RECOVERED
-    state[in_crisis] = PersonState.CRISIS
+    state = np.empty(len(sev), dtype=np.int8)
+    state.fill(_UNSTABLE)
+    state[sev <= sev_quarter_ago + STABLE_TOLERANCE] = _STABLE
+    state[sev <= recovered_at] = _RECOVERED
+    state[in_crisis] = _CRISIS
     return state
 
 
@@ -47,7 +54,7 @@ def step(model: CopModel) -> None:
     slot = model.week % hist.shape[1]
     quarter_ago = hist[:, slot].copy()
     hist[:, slot] = people.severity
-    in_crisis = model.week - people.last_crisis < CRISIS_WEEKS
+    in_crisis = people.last_crisis > model.week - CRISIS_WEEKS  # within the last four weeks
     people.state = classify(
         people.severity, quarter_ago, in_crisis, model.p.needs.recovered_severity
     )
