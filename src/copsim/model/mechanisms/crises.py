@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 DRIVES = (CRISIS_DRIVERS > 0).astype(float)
 """1 where a kind of crisis (row) raises a need (column), else 0."""
 
+_TALLY = np.column_stack([np.ones(len(DRIVES)), DRIVES])
+"""``events @ _TALLY``: a person's crises (column 0), and those raising each need."""
+
 MID_NEED = 0.5
 """Need level at which the ``crises.*_rate`` parameters apply."""
 
@@ -96,13 +99,14 @@ def step(model: CopModel) -> None:
         people.needs, cover, rates(p), p.needs.support_protection, people.proneness
     )
     events = model.streams["crises"].random(prob.shape) < prob
-    # Counts and "any driver hit" by exact float matrix products (boolean reductions by
-    # row are slow in numpy); converted back to the integers and booleans they are.
-    per_person = (events @ np.ones(events.shape[1])).astype(np.int64)
+    # Counts and "any driver hit" by one exact float matrix product (boolean reductions
+    # by row are slow in numpy); converted back to the integers and booleans they are.
+    counts = events @ _TALLY
+    per_person = counts[:, 0].astype(np.int64)
     if not per_person.any():
         return
     hit = per_person > 0
-    raised = p.needs.crisis_shock * ((events @ DRIVES) > 0)
+    raised = p.needs.crisis_shock * (counts[:, 1:] > 0)
     raised += people.needs
     people.needs = _clip(raised, 0.0, 1.0, out=raised)
     people.last_crisis[hit] = model.week
