@@ -29,8 +29,6 @@ SEVERITY_HISTORY = 13
 SETTLE_EXPONENT = 1.6
 """Selection on resilience of the staff in post at the start (see staff_resilience)."""
 
-_clip = np._core.umath.clip
-"""The ufunc np.clip calls for these arguments, without np.clip's Python-level checks."""
 
 # Posts per agency are reserved for up to this many times the typical establishment, so
 # that budget rises and commissioner moves can fund posts without reallocating arrays.
@@ -461,7 +459,7 @@ def entry_draws(
 @functools.lru_cache(maxsize=16)
 def _domain_prob(domains_per_person: float) -> np.ndarray:
     """Each domain's chance of being active at entry, weights scaled to the mean number."""
-    prob = _clip(DOMAIN_WEIGHTS * domains_per_person / DOMAIN_WEIGHTS.sum(), 0, 1)
+    prob = (DOMAIN_WEIGHTS * domains_per_person / DOMAIN_WEIGHTS.sum()).clip(0, 1)
     prob.flags.writeable = False
     return prob
 
@@ -488,7 +486,7 @@ def entry_from_draws(
     spread = 1.0 - p.needs.initial_level
     level = p.needs.initial_level + spread * (draws["level"] - 0.5)
     return {
-        "needs": _clip(np.where(active, level, draws["quiet"]), 0.0, 1.0),
+        "needs": np.where(active, level, draws["quiet"]).clip(0.0, 1.0),
         "engagement": draws["engagement"],
         "home_agency": _home_from_slots(agencies, locality, draws["home_slot"]),
         "proneness": draws["proneness"],

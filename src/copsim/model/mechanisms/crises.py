@@ -28,9 +28,6 @@ _TALLY = np.column_stack([np.ones(len(DRIVES)), DRIVES])
 MID_NEED = 0.5
 """Need level at which the ``crises.*_rate`` parameters apply."""
 
-_clip = np._core.umath.clip
-"""The ufunc np.clip calls for these arguments, without np.clip's Python-level checks."""
-
 
 def rates(p: Parameters) -> np.ndarray:
     """Annual rate of each crisis kind at mid need, unsupported."""
@@ -108,7 +105,7 @@ def step(model: CopModel) -> None:
     hit = per_person > 0
     raised = p.needs.crisis_shock * (counts[:, 1:] > 0)
     raised += people.needs
-    people.needs = _clip(raised, 0.0, 1.0, out=raised)
+    people.needs = raised.clip(0.0, 1.0, out=raised)
     people.last_crisis[hit] = model.week
     people.crisis_count += per_person
     kw = people.key_worker

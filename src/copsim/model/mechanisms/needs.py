@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 _OWN_DOMAIN = np.eye(len(DOMAINS) + 1, len(DOMAINS), dtype=bool)
 """Row d: True at domain d only; the last row (no key worker): all False."""
 _NO_DOMAIN = np.array([len(DOMAINS)])
-_clip = np._core.umath.clip
-"""The ufunc np.clip calls for these arguments, without np.clip's Python-level checks."""
 
 
 def drift(
@@ -49,7 +47,7 @@ def drift(
     out = needs + up
     out -= down
     out += shock
-    return _clip(out, 0.0, 1.0, out=out)
+    return out.clip(0.0, 1.0, out=out)
 
 
 def severity(needs: np.ndarray, engagement: np.ndarray) -> np.ndarray:
