@@ -29,7 +29,6 @@ SEVERITY_HISTORY = 13
 SETTLE_EXPONENT = 1.6
 """Selection on resilience of the staff in post at the start (see staff_resilience)."""
 
-
 # Posts per agency are reserved for up to this many times the typical establishment, so
 # that budget rises and commissioner moves can fund posts without reallocating arrays.
 POST_HEADROOM = 2.5
@@ -384,7 +383,8 @@ def _home_slots(agencies: Agencies, locality: np.ndarray, rng: np.random.Generat
     high = np.maximum(agencies.home_total[locality], 1)
     if not (high > 1).any():
         # Every slot is 0, and numpy's integers() draws nothing for a range of one value
-        # (tests/test_site.py checks it): the same slots and generator state, sooner.
+        # (tests/mechanisms/test_referrals.py checks it): the same slots and generator
+        # state, without the call.
         return np.zeros(high.shape, dtype=np.int64)
     # One draw per person and domain even where there is one agency (it is then 0).
     return rng.integers(0, high)

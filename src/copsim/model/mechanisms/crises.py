@@ -50,6 +50,7 @@ def coverage(needs: np.ndarray, is_supported: np.ndarray, threshold: float) -> n
 
 @functools.cache
 def _powers_of_3(width: int) -> np.ndarray:
+    """The place values of a base-3 number with ``width`` digits, lowest first."""
     return 3.0 ** np.arange(width)
 
 
