@@ -22,7 +22,22 @@ from copsim.runs.outputs import (
     twin_outcome,
 )
 
-__all__ = ["NO_COP", "RunResult", "run", "run_values", "twin_values"]
+__all__ = ["NO_COP", "TWIN_INERT", "RunResult", "run", "run_values", "twin_inert", "twin_values"]
+
+TWIN_INERT_GROUPS = ("brokerage", "cop")
+"""Parameter groups that cannot act in a run with no broker hours throughout (its twin)."""
+TWIN_INERT = (
+    "nurture.protected_time",
+    "nurture.manager_support",
+    "trust.meeting_gain",
+    "commissioner.insight_rate",
+    "funding.backfill_hourly_cost",
+)
+"""Other parameters that cannot act without a broker: they act only through CoP members and
+meetings (attendance, backfill, meeting trust, the commissioner's insight), and with no
+broker hours there is never a member or a meeting. Unlike :data:`copsim.model.burn_in.INERT`,
+``weeks`` and the unit costs of crises and turnover do act on a twin (its length, its
+accounts). ``tests/test_twin_key.py`` checks that each leaves a no-broker run unchanged."""
 
 
 @dataclass
@@ -58,15 +73,36 @@ class TwinSource(Protocol):
         """The twin of ``values``, calling ``compute`` only if nobody has it yet."""
 
 
-def twin_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The configuration of the no-CoP twin: no broker hours, now or through events."""
+def twin_inert(name: str) -> bool:
+    """Whether parameter ``name`` cannot act in a run without broker hours (a twin)."""
+    if name in NO_COP:
+        return False
+    return name in TWIN_INERT or name.partition(".")[0] in TWIN_INERT_GROUPS
+
+
+def _no_cop(values: Mapping[str, Any], drop: Callable[[str], bool]) -> dict[str, Any]:
+    """``values`` with no broker hours, now or through events, and no event setting ``drop``."""
     twin = {**values, **NO_COP}
     events = []
     for event in values.get("events", []):
-        changes = {k: v for k, v in event["set"].items() if k not in NO_COP}
+        changes = {k: v for k, v in event["set"].items() if k not in NO_COP and not drop(k)}
         if changes:
             events.append({**event, "set": changes})
     twin["events"] = events
+    return twin
+
+
+def twin_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The configuration of the no-CoP twin: no broker hours, now or through events.
+
+    The parameters that cannot act without a broker (:func:`twin_inert`) are set to their
+    defaults (and dropped from events), so that the runs of a sweep over programme
+    settings share one twin (one key) instead of computing equal twins under many.
+    """
+    twin = _no_cop(values, twin_inert)
+    for name in twin:
+        if twin_inert(name):
+            twin[name] = SCHEMA[name].default
     return twin
 
 
@@ -93,7 +129,10 @@ def run_values(values: Mapping[str, Any], twins: TwinSource | None = None) -> Ru
     weekly = model.weekly_table()
     twin_cfg = twin_values(values)
     key = _key(twin_cfg)
-    if key == _key({**values, "events": values.get("events", [])}):
+    # A run with no broker hours at all is its own twin (its inert settings cannot act).
+    if _key(_no_cop(values, lambda _: False)) == _key(
+        {**values, "events": values.get("events", [])}
+    ):
         twin = twin_outcome(model)
         if twins is not None:
             twins.put(twin_cfg, twin)
