@@ -82,6 +82,9 @@ def test_basic_joblib_and_submitit_launchers_give_identical_tables(tmp_path):
     # The twins of the 5-hour points are the 0-hour points' own runs: none computed again.
     assert sum(j["twins_computed"] for j in jobs(tmp_path / "basic")) == 0
     assert sum(j["twins_reused"] for j in jobs(tmp_path / "basic")) == 4
+    # Points over broker hours share burned-in states: one per site and seed, in the folder.
+    for launcher in launchers:
+        assert len(list((tmp_path / launcher / "burn-ins").glob("*.pickle"))) == 4, launcher
 
     # A stored run is exactly the single run of its point and seed (twin from the store or not).
     single = copsim.run(["brokerage.hours_per_week=5", "site=poor_history", "weeks=20"], seed=1)

@@ -176,6 +176,38 @@ def burn_in_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return {**out, **NO_COP}
 
 
+def cache_key(p: Parameters) -> str:
+    """The key of ``p``'s burned-in state: the values burn-in runs, and the area file's digest.
+
+    Every run of one site and seed, whatever its programme settings, has the same key.
+    """
+    values = burn_in_values(p.as_dict())
+    # An area file is keyed by what it holds, not only its name.
+    digest = load_area(p.site.file).digest if p.site.file else ""
+    return json.dumps({**values, "site.file": [p.site.file, digest]}, sort_keys=True)
+
+
+def compute(p: Parameters, week: Iterable[tuple[str, Callable]]) -> SiteState:
+    """Run ``p``'s burn-in (uncached): the state at week 0 of its site and seed."""
+    return BurnIn(Parameters(burn_in_values(p.as_dict()))).run(week)
+
+
+def cached(key: str) -> SiteState | None:
+    """The cached burned-in state of ``key`` (not a copy: never change it), or None."""
+    state = _cache.get(key)
+    if state is not None:
+        _cache.move_to_end(key)
+    return state
+
+
+def remember(key: str, state: SiteState) -> None:
+    """Cache a burned-in state under ``key`` (it must be what :func:`compute` returns)."""
+    _cache[key] = state
+    _cache.move_to_end(key)
+    while len(_cache) > CACHE_SIZE:
+        _cache.popitem(last=False)
+
+
 def burned_in(p: Parameters, week: Iterable[tuple[str, Callable]]) -> SiteState:
     """A fresh deep copy of the burned-in state of ``p``'s site and seed (cached).
 
@@ -183,18 +215,11 @@ def burned_in(p: Parameters, week: Iterable[tuple[str, Callable]]) -> SiteState:
         p: The run's parameters.
         week: The steps of a week, in order (the model's WEEK).
     """
-    values = burn_in_values(p.as_dict())
-    # An area file is keyed by what it holds, not only its name.
-    digest = load_area(p.site.file).digest if p.site.file else ""
-    key = json.dumps({**values, "site.file": [p.site.file, digest]}, sort_keys=True)
-    state = _cache.get(key)
+    key = cache_key(p)
+    state = cached(key)
     if state is None:
-        state = BurnIn(Parameters(values)).run(week)
-        _cache[key] = state
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    else:
-        _cache.move_to_end(key)
+        state = compute(p, week)
+        remember(key, state)
     return copy.deepcopy(state)
 
 

@@ -73,6 +73,13 @@ class TwinSource(Protocol):
         """The twin of ``values``, calling ``compute`` only if nobody has it yet."""
 
 
+class BurnInSource(Protocol):
+    """Somewhere burned-in states are shared beyond this process (a sweep's BurnInCache)."""
+
+    def prepare(self, values: Mapping[str, Any]) -> None:
+        """Put the burned-in state of ``values`` in this process's cache, if it has it."""
+
+
 def twin_inert(name: str) -> bool:
     """Whether parameter ``name`` cannot act in a run without broker hours (a twin)."""
     if name in NO_COP:
@@ -116,15 +123,23 @@ def _twin_by_key(key: str) -> TwinOutcome:
     return twin_outcome(model)
 
 
-def run_values(values: Mapping[str, Any], twins: TwinSource | None = None) -> RunResult:
+def run_values(
+    values: Mapping[str, Any],
+    twins: TwinSource | None = None,
+    burn_ins: BurnInSource | None = None,
+) -> RunResult:
     """Run one validated configuration and summarise it against its no-CoP twin.
 
     The twin runs on the same seed (common random numbers), so the savings in the summary
     are paired differences. Twins are cached in-process, so a sweep over programme
     settings of one site pays for each twin once; ``twins`` shares them further (across
-    a sweep's jobs and processes). The result is the same wherever the twin came from.
+    a sweep's jobs and processes). ``burn_ins`` shares the burned-in state of the run's
+    site and seed likewise (the run and its twin start from it). The result is the same
+    wherever the twin and the burned-in state came from.
     """
     values = dict(values)
+    if burn_ins is not None:
+        burn_ins.prepare(values)
     model = CopModel(values, agents=False).run_to_end()
     weekly = model.weekly_table()
     twin_cfg = twin_values(values)

@@ -37,6 +37,9 @@ NOT_TAGS = {"seed", "replicates"}
 """Overrides that are not tags of a run: its seed has a column of its own, and replicates
 says how many runs a job makes, not what a run is."""
 
+PROGRAMME_GROUPS = {"scenario"}
+"""Config groups that choose the programme, not the site: see :func:`shares_burn_ins`."""
+
 
 def sweep_folder(hydra_cfg: Any) -> Path:
     """The sweep folder of a job or multirun, absolute (jobs may run in another cwd)."""
@@ -49,6 +52,19 @@ def point_key(overrides: list[str]) -> str:
     """Key of a point's failure record: its overrides, whatever the replicates."""
     kept = sorted(o for o in overrides if o.partition("=")[0] != "replicates")
     return hashlib.sha256(json.dumps(kept).encode()).hexdigest()[:16]
+
+
+def shares_burn_ins(keys: list[str]) -> bool:
+    """Whether a point with these overrides should publish its burned-in states.
+
+    Points that differ only in what cannot act before week 0 (a programme setting, the
+    run's length) start from the same burned-in states, so a sweep over those shares
+    them (:mod:`copsim.sweep.burn_ins`). A point that overrides none of them differs from
+    the others in its site or seed, and no other point would read its states.
+    """
+    from copsim.model.burn_in import inert
+
+    return any(k in PROGRAMME_GROUPS or inert(k) for k in keys if k not in NOT_TAGS)
 
 
 # --- the job ------------------------------------------------------------------------------
@@ -87,6 +103,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
         return report
     point = point_hash(values)
     tags = {k: _tag(k, values, choices) for k in _override_keys(overrides) if k not in NOT_TAGS}
+    store.burn_ins.publish = shares_burn_ins(_override_keys(overrides))
     base_seed = values["seed"]
     # Replaying a run needs only its point's overrides and its own seed.
     command = ["copsim", "run", *(o for o in overrides if o.partition("=")[0] not in NOT_TAGS)]
@@ -100,7 +117,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
         try:
             run_cfg = {**values, "seed": SCHEMA["seed"].check(seed)}
             t0 = time.perf_counter()
-            result = run_values(run_cfg, twins=store.twins)
+            result = run_values(run_cfg, twins=store.twins, burn_ins=store.burn_ins)
             seconds = time.perf_counter() - t0
             run_hash = config_hash(run_cfg)
             record = {
@@ -203,6 +220,8 @@ def _finish(
         path.unlink(missing_ok=True)  # the point once failed; it has now run
     report["twins_computed"] = store.twins.computed
     report["twins_reused"] = store.twins.reused
+    report["burn_ins_computed"] = store.burn_ins.computed
+    report["burn_ins_reused"] = store.burn_ins.reused
     report["seconds"] = time.perf_counter() - started
     # Wall-clock ends and the process let a benchmark lay the jobs out in time.
     report["ended"] = time.time()

@@ -5,6 +5,8 @@ Besides Hydra's own job folders (``0/``, ``1/``, ... with ``.hydra/``) and
 
     runs/<point>/seed-<seed>.parquet  one finished run (below)
     twins/<hash>.json                 no-CoP twin outcomes, shared by every job and process
+    burn-ins/<hash>.pickle            burned-in states, shared likewise (sweeps over
+                                      programme settings only)
     failures/<key>.json               a point that failed: its overrides, config and error
     jobs/<num>.json                   what each job of the latest sweep did, and its timing
     sweep.json                        timing of the latest multirun
@@ -29,6 +31,7 @@ from copsim.errors import CollectFailed
 from copsim.files import atomic_write, report_bad
 from copsim.progress import Bar
 from copsim.runs.provenance import config_hash
+from copsim.sweep.burn_ins import BurnInCache
 from copsim.sweep.twins import TwinCache
 
 if TYPE_CHECKING:
@@ -72,6 +75,7 @@ class SweepStore:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.twins = TwinCache(self.root / "twins")
+        self.burn_ins = BurnInCache(self.root / "burn-ins")
 
     # --- runs -------------------------------------------------------------------------
 
