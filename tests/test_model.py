@@ -2,7 +2,7 @@ import numpy as np
 
 from copsim.model.agents import Agency, Broker, Commissioner, Person, PersonState, Practitioner
 from copsim.model.cop_model import WEEK, CopModel
-from copsim.runs.outputs import WEEKLY, weekly_row
+from copsim.runs.outputs import SHARED, WEEKLY, _shared_row, weekly_row
 
 
 def test_constructible_with_no_arguments_and_defaults():
@@ -65,6 +65,11 @@ def test_the_weekly_row_is_every_reporter_at_once():
         assert list(row) == list(expected)
         for name, value in expected.items():
             assert row[name] == value and type(row[name]) is type(value), name
+    assert list(_shared_row(m)) == list(SHARED)
+    # The collector recorded every week's row, column by column.
+    collected = m.datacollector.model_vars
+    assert list(collected) == [o.name for o in WEEKLY] and len(collected["week"]) == 41
+    assert {name: column[-1] for name, column in collected.items()} == row
 
 
 def test_people_and_staff_are_conserved():

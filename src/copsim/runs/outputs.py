@@ -368,6 +368,26 @@ def weekly_row(m: CopModel) -> dict[str, Any]:
     return {o.name: shared[o.name] if o.name in shared else o.reporter(m) for o in WEEKLY}
 
 
+SHARED = (
+    "staff_in_post",
+    "vacancies",
+    "burnout_mean",
+    "share_at_risk_of_burnout",
+    "cross_agency_trust",
+    "cop_members",
+    "knowledge_breadth",
+    "knowledge_breadth_participants",
+    "knowledge_breadth_others",
+    "unmet_need_share",
+    "people_in_crisis",
+    "people_unstable",
+    "people_stable",
+    "people_recovered",
+    "people_unallocated",
+)
+"""The weekly outputs :func:`_shared_row` computes (the others are their reporters)."""
+
+
 def _shared_row(m: CopModel) -> dict[str, Any]:
     """The weekly outputs that share intermediate arrays, computed together.
 
@@ -424,13 +444,20 @@ class WeeklyCollector(mesa.DataCollector):
 
     def __init__(self) -> None:
         super().__init__(model_reporters={o.name: o.reporter for o in WEEKLY})
+        # The columns' lists, fetched once: a week then costs one append per output.
+        self._shared = [self.model_vars[name].append for name in SHARED]
+        self._others = [
+            (self.model_vars[o.name].append, o.reporter) for o in WEEKLY if o.name not in SHARED
+        ]
 
     def collect(self, model: CopModel) -> None:
-        """Record this week's row."""
+        """Record this week's row (the values of :func:`weekly_row`)."""
         if hasattr(self, "_collection_steps"):
             self._collection_steps.append(model.time)
-        for name, value in weekly_row(model).items():
-            self.model_vars[name].append(value)
+        for append, value in zip(self._shared, _shared_row(model).values(), strict=True):
+            append(value)
+        for append, reporter in self._others:
+            append(reporter(model))
 
 
 # fmt: off
