@@ -2,7 +2,7 @@ import numpy as np
 
 from copsim.model.agents import Agency, Broker, Commissioner, Person, PersonState, Practitioner
 from copsim.model.cop_model import WEEK, CopModel
-from copsim.runs.outputs import SHARED, WEEKLY, _shared_row, weekly_row
+from copsim.runs.outputs import SHARED, WEEKLY, _shared_row, twin_outcome, weekly_row
 
 
 def test_constructible_with_no_arguments_and_defaults():
@@ -95,3 +95,8 @@ def test_established_within_reads_one_run_or_a_column():
     assert established_within(40, 52) == 1.0 and established_within(53, 52) == 0.0
     column = established_within(pd.Series([None, 10, 60]), 52)
     assert column.tolist() == [0.0, 1.0, 0.0]
+
+
+def test_a_twin_outcome_from_its_columns_is_the_one_from_the_whole_table():
+    m = CopModel({"weeks": 60, "brokerage.hours_per_week": 0.0}, agents=False).run_to_end()
+    assert twin_outcome(m) == twin_outcome(m, m.weekly_table())

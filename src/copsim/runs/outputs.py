@@ -602,9 +602,28 @@ def _means(model: CopModel, weekly: pd.DataFrame) -> dict[str, float]:
     }
 
 
+TWIN_COLUMNS = (
+    "staff_in_post",
+    "burnout_mean",
+    "unmet_need_share",
+    "staff_time_unbackfilled",
+    *(column for column, _ in appraisal.ITEMS.values()),
+)
+"""The weekly columns a twin's outcome reads (its means and its accounts)."""
+
+
 def twin_outcome(model: CopModel, weekly: pd.DataFrame | None = None) -> TwinOutcome:
-    """The parts of a finished run that serve as another run's twin."""
-    weekly = model.weekly_table() if weekly is None else weekly
+    """The parts of a finished run that serve as another run's twin.
+
+    Args:
+        model: The finished run.
+        weekly: Its weekly table, if built already; else only :data:`TWIN_COLUMNS` are.
+    """
+    if weekly is None:
+        # Built as weekly_table() builds each column (from the collector's lists), so the
+        # means and accounts are the same as from the whole table.
+        recorded = model.datacollector.model_vars
+        weekly = pd.DataFrame({name: recorded[name] for name in TWIN_COLUMNS})
     return TwinOutcome(
         economics.Ledger(**vars(model.ledger)),
         model.totals.crisis_events,

@@ -148,7 +148,7 @@ def run_values(
     if _key(_no_cop(values, lambda _: False)) == _key(
         {**values, "events": values.get("events", [])}
     ):
-        twin = twin_outcome(model)
+        twin = twin_outcome(model, weekly)
         if twins is not None:
             twins.put(twin_cfg, twin)
     elif twins is not None:

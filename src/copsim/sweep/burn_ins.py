@@ -92,6 +92,8 @@ class BurnInCache:
         From this process's cache, else the folder, else computed (and published if
         ``publish``); the model then starts from it (:func:`copsim.model.burn_in.burned_in`).
         """
+        if not self.publish and not self.folder.is_dir():
+            return  # nobody published any (a sweep over seeds): no cost beyond one stat
         from copsim.model import burn_in
         from copsim.model.cop_model import WEEK
         from copsim.model.parameters import Parameters
