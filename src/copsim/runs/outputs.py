@@ -388,10 +388,20 @@ SHARED = (
 """The weekly outputs :func:`_shared_row` computes (the others are their reporters)."""
 
 
+def _mean(x: np.ndarray) -> np.float64:
+    """``x.mean()`` of a non-empty float array, the same value without np.mean's checks.
+
+    np.mean of a float array is ``np.add.reduce`` over it divided by its length; calling
+    that directly saves a few microseconds a call, which the weekly row makes often.
+    """
+    return np.add.reduce(x) / len(x)
+
+
 def _shared_row(m: CopModel) -> dict[str, Any]:
     """The weekly outputs that share intermediate arrays, computed together.
 
-    The rest read a count or a total and are their reporters' values.
+    The rest read a count or a total and are their reporters' values. Means of flags are
+    counts over lengths (np.mean sums them exactly as float64, then divides).
     """
     posts, people, agencies = m.posts, m.people, m.agencies
     on = posts.occupied
@@ -403,22 +413,24 @@ def _shared_row(m: CopModel) -> dict[str, Any]:
     # Knowledge breadth: each post's knowledge of other domains, then means over subsets.
     k = posts.knowledge[on]
     own = agencies.domain[posts.agency[on]]
-    other = k.sum(axis=1) - k[np.arange(len(k)), own]
+    other = np.add.reduce(k, axis=1) - k[np.arange(len(k)), own]
     width = k.shape[1] - 1
     attended = posts.last_attended[on] > NEVER
 
     def breadth(total: np.ndarray) -> float:
-        return float(total.mean() / width) if len(total) else 0.0
+        return float(_mean(total) / width) if len(total) else 0.0
 
     active = people.needs > m.p.needs.threshold
     n_active = np.count_nonzero(active)
-    states = np.bincount(people.state, minlength=len(PersonState))
+    states = np.bincount(people.state, minlength=len(PersonState)).tolist()
     return {
         "staff_in_post": staff,
-        "vacancies": int(room.sum()),
-        "burnout_mean": float(burnout.mean()) if staff else 0.0,
-        "share_at_risk_of_burnout": float((burnout > BURNOUT_AT_RISK).mean()) if staff else 0.0,
-        "cross_agency_trust": float(trust.mean()) if len(m.ties) else 0.0,
+        "vacancies": int(np.add.reduce(room)),
+        "burnout_mean": float(_mean(burnout)) if staff else 0.0,
+        "share_at_risk_of_burnout": (
+            float(np.count_nonzero(burnout > BURNOUT_AT_RISK) / staff) if staff else 0.0
+        ),
+        "cross_agency_trust": float(_mean(trust)) if len(m.ties) else 0.0,
         "cop_members": int(np.count_nonzero(posts.member & on)),
         "knowledge_breadth": breadth(other),
         "knowledge_breadth_participants": breadth(other[attended]),
@@ -426,10 +438,10 @@ def _shared_row(m: CopModel) -> dict[str, Any]:
         "unmet_need_share": (
             float(np.count_nonzero(active & ~needs.supported(m)) / n_active) if n_active else 0.0
         ),
-        "people_in_crisis": int(states[PersonState.CRISIS]),
-        "people_unstable": int(states[PersonState.UNSTABLE]),
-        "people_stable": int(states[PersonState.STABLE]),
-        "people_recovered": int(states[PersonState.RECOVERED]),
+        "people_in_crisis": states[PersonState.CRISIS],
+        "people_unstable": states[PersonState.UNSTABLE],
+        "people_stable": states[PersonState.STABLE],
+        "people_recovered": states[PersonState.RECOVERED],
         "people_unallocated": int(np.count_nonzero(people.key_worker < 0)),
     }
 
