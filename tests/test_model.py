@@ -1,8 +1,16 @@
 import numpy as np
+import pandas as pd
 
 from copsim.model.agents import Agency, Broker, Commissioner, Person, PersonState, Practitioner
 from copsim.model.cop_model import WEEK, CopModel
-from copsim.runs.outputs import SHARED, WEEKLY, _shared_row, twin_outcome, weekly_row
+from copsim.runs.outputs import (
+    SHARED,
+    TWIN_COLUMNS,
+    WEEKLY,
+    _shared_row,
+    twin_outcome,
+    weekly_row,
+)
 
 
 def test_constructible_with_no_arguments_and_defaults():
@@ -98,5 +106,13 @@ def test_established_within_reads_one_run_or_a_column():
 
 
 def test_a_twin_outcome_from_its_columns_is_the_one_from_the_whole_table():
-    m = CopModel({"weeks": 60, "brokerage.hours_per_week": 0.0}, agents=False).run_to_end()
-    assert twin_outcome(m) == twin_outcome(m, m.weekly_table())
+    values = {"weeks": 60, "brokerage.hours_per_week": 0.0}
+    m = CopModel(values, agents=False).run_to_end()
+    full = m.weekly_table()
+    assert twin_outcome(m) == twin_outcome(m, full)
+    # A twin that records only those columns records them as the whole row does.
+    twin = CopModel(values, agents=False, columns=TWIN_COLUMNS).run_to_end()
+    narrow = twin.weekly_table()
+    assert sorted(narrow.columns) == sorted(TWIN_COLUMNS)
+    pd.testing.assert_frame_equal(narrow, full[list(narrow.columns)], check_exact=True)
+    assert twin_outcome(twin) == twin_outcome(m, full)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import mesa
@@ -69,6 +69,8 @@ class CopModel(mesa.Model):
             inspection). Without them (``copsim.run``, sweeps, twins) the arrays, and so
             every output, are exactly the same; a week only skips creating and removing
             an agent per hire, leaver and referral.
+        columns: The weekly outputs to record (default: every one); a run's no-CoP twin
+            records only those its outcome reads.
         **overrides: More parameters, by dotted name (``**{"trust.gain": 0.2}``).
 
     Raises:
@@ -81,6 +83,7 @@ class CopModel(mesa.Model):
         *,
         rng: int | None = None,
         agents: bool = True,
+        columns: Sequence[str] | None = None,
         **overrides: Any,
     ):
         values = {**(params or {}), **overrides}
@@ -129,7 +132,7 @@ class CopModel(mesa.Model):
             posts.locality[posts.occupied], minlength=self.n_localities
         )
 
-        self.datacollector = WeeklyCollector()
+        self.datacollector = WeeklyCollector(columns)
         self.datacollector.collect(self)
 
     @property

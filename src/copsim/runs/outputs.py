@@ -7,7 +7,7 @@ module-level functions of the model, as Mesa's DataCollector expects.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -452,22 +452,29 @@ class WeeklyCollector(mesa.DataCollector):
     Its reporters, ``model_vars`` and data frames are those of a DataCollector built from
     :data:`WEEKLY`; :meth:`collect` appends :func:`weekly_row` instead of calling (and
     deep-copying the result of) each reporter in turn.
+
+    Args:
+        columns: Record only these outputs, each by its reporter (a twin records what its
+            outcome reads, :data:`TWIN_COLUMNS`); by default every one.
     """
 
-    def __init__(self) -> None:
-        super().__init__(model_reporters={o.name: o.reporter for o in WEEKLY})
+    def __init__(self, columns: Sequence[str] | None = None) -> None:
+        chosen = [o for o in WEEKLY if columns is None or o.name in columns]
+        super().__init__(model_reporters={o.name: o.reporter for o in chosen})
         # The columns' lists, fetched once: a week then costs one append per output.
-        self._shared = [self.model_vars[name].append for name in SHARED]
+        shared = SHARED if columns is None else ()
+        self._shared = [self.model_vars[name].append for name in shared]
         self._others = [
-            (self.model_vars[o.name].append, o.reporter) for o in WEEKLY if o.name not in SHARED
+            (self.model_vars[o.name].append, o.reporter) for o in chosen if o.name not in shared
         ]
 
     def collect(self, model: CopModel) -> None:
         """Record this week's row (the values of :func:`weekly_row`)."""
         if hasattr(self, "_collection_steps"):
             self._collection_steps.append(model.time)
-        for append, value in zip(self._shared, _shared_row(model).values(), strict=True):
-            append(value)
+        if self._shared:
+            for append, value in zip(self._shared, _shared_row(model).values(), strict=True):
+                append(value)
         for append, reporter in self._others:
             append(reporter(model))
 

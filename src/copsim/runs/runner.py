@@ -15,6 +15,7 @@ from copsim.model.burn_in import NO_COP
 from copsim.model.cop_model import CopModel
 from copsim.model.schema import SCHEMA, ConfigError
 from copsim.runs.outputs import (
+    TWIN_COLUMNS,
     TwinOutcome,
     agency_summaries,
     locality_summaries,
@@ -119,7 +120,7 @@ def _key(values: Mapping[str, Any]) -> str:
 
 @lru_cache(maxsize=256)
 def _twin_by_key(key: str) -> TwinOutcome:
-    model = CopModel(json.loads(key), agents=False).run_to_end()
+    model = CopModel(json.loads(key), agents=False, columns=TWIN_COLUMNS).run_to_end()
     return twin_outcome(model)
 
 
