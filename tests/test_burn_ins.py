@@ -14,7 +14,7 @@ from copsim.runs import runner
 from copsim.runs.runner import run_values
 from copsim.sweep import burn_ins
 from copsim.sweep.burn_ins import BurnInCache
-from copsim.sweep.job import shares_burn_ins
+from copsim.sweep.job import shares_burn_ins, swept_keys
 
 SHORT = {"weeks": 20, "burn_in_weeks": 20, "site.people": 120}
 
@@ -107,6 +107,13 @@ def test_a_state_from_other_code_is_not_read(tmp_path, monkeypatch):
     assert (cache.computed, cache.reused) == (1, 0)
 
 
+def test_a_sweep_knows_its_swept_keys_from_multirun_yaml(tmp_path):
+    task = ["brokerage.hours_per_week=0,5", "seed=range(0,4)", "weeks=20", "scenario=glob(*)"]
+    (tmp_path / "multirun.yaml").write_text(f"hydra:\n  overrides:\n    task: {task}\n")
+    assert swept_keys(tmp_path) == {"brokerage.hours_per_week", "seed", "scenario"}
+    assert swept_keys(tmp_path / "elsewhere") is None
+
+
 def test_only_points_over_what_cannot_act_before_week_0_publish():
     assert shares_burn_ins(["brokerage.hours_per_week", "seed"])
     assert shares_burn_ins(["scenario"]) and shares_burn_ins(["weeks"])
@@ -129,3 +136,14 @@ def test_each_burn_in_is_computed_once_across_processes(tmp_path):
     assert sum(computed for computed, _ in results) == 3
     assert sum(reused for _, reused in results) == 6
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".pickle"] * 3  # no lock left
+
+
+@pytest.mark.slow
+def test_a_sweep_over_seeds_publishes_no_burn_in(tmp_path):
+    from tests.conftest import run_cli
+
+    proc = run_cli(
+        "run", "-m", "seed=0,2", "weeks=20", "replicates=2", "hydra.sweep.dir=sweep", cwd=tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert not (tmp_path / "sweep" / "burn-ins").exists()  # weeks=20 is not swept

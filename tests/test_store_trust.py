@@ -27,7 +27,7 @@ def sweep(cwd, folder="sweep", *extra):
 
 
 @pytest.mark.slow
-def test_bad_run_files_and_a_corrupt_twin_are_moved_aside_and_redone(tmp_path):
+def test_bad_run_files_a_corrupt_twin_and_burn_in_are_moved_aside_and_redone(tmp_path):
     clean = sweep(tmp_path, "clean")
     assert clean.returncode == 0, clean.stderr
     first = sweep(tmp_path)
@@ -44,14 +44,19 @@ def test_bad_run_files_and_a_corrupt_twin_are_moved_aside_and_redone(tmp_path):
     files[1].write_bytes(b"")  # empty
     files[2].write_bytes(os.urandom(len(data)))  # random bytes
     twin.write_text('{"ledger": {"programme_co')  # cut short
+    burn_ins = sorted(folder.glob("burn-ins/*.pickle"))
+    assert len(burn_ins) == 2  # one per seed, shared by the two points
+    for path in burn_ins:
+        path.write_bytes(path.read_bytes()[:1000])  # cut short
     for name in ("summary.parquet", "weekly.parquet"):
         (folder / name).unlink()
 
     again = sweep(tmp_path)
     assert again.returncode == 0, again.stderr
     moved = [line for line in again.stderr.splitlines() if "moved to" in line]
-    assert len(moved) == 4, again.stderr
+    assert len(moved) == 6, again.stderr
     assert any(twin.name in line for line in moved)
+    assert sum("is not a whole burn-in" in line for line in moved) == 2
     assert len(list(folder.glob("runs/*/seed-*.parquet.bad-*"))) == 3
     assert all(run_file_problem(p) is None for p in folder.glob("runs/*/seed-*.parquet"))
 

@@ -23,6 +23,7 @@ import sys
 import time
 import traceback
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -54,17 +55,34 @@ def point_key(overrides: list[str]) -> str:
     return hashlib.sha256(json.dumps(kept).encode()).hexdigest()[:16]
 
 
-def shares_burn_ins(keys: list[str]) -> bool:
-    """Whether a point with these overrides should publish its burned-in states.
+def shares_burn_ins(keys: Iterable[str]) -> bool:
+    """Whether a sweep over these keys should publish its burned-in states.
 
     Points that differ only in what cannot act before week 0 (a programme setting, the
     run's length) start from the same burned-in states, so a sweep over those shares
-    them (:mod:`copsim.sweep.burn_ins`). A point that overrides none of them differs from
-    the others in its site or seed, and no other point would read its states.
+    them (:mod:`copsim.sweep.burn_ins`). Points that differ in none of them differ in
+    their site or seeds, and no point would read another's states.
     """
     from copsim.model.burn_in import inert
 
     return any(k in PROGRAMME_GROUPS or inert(k) for k in keys if k not in NOT_TAGS)
+
+
+@functools.cache
+def swept_keys(root: Path) -> frozenset[str] | None:
+    """The keys a sweep gives several values, from its ``multirun.yaml``; None if unknown.
+
+    Hydra's sweeper saves the multirun's configuration there, overrides included, before
+    it launches a job.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    try:
+        task = OmegaConf.load(root / "multirun.yaml").hydra.overrides.task
+        parsed = OverridesParser.create().parse_overrides([str(o) for o in task])
+    except Exception:  # no such file, or not Hydra's: fall back on the job's own overrides
+        return None
+    return frozenset(o.key_or_group for o in parsed if o.is_sweep_override())
 
 
 # --- the job ------------------------------------------------------------------------------
@@ -103,7 +121,8 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
         return report
     point = point_hash(values)
     tags = {k: _tag(k, values, choices) for k in _override_keys(overrides) if k not in NOT_TAGS}
-    store.burn_ins.publish = shares_burn_ins(_override_keys(overrides))
+    swept = swept_keys(store.root)
+    store.burn_ins.publish = shares_burn_ins(_override_keys(overrides) if swept is None else swept)
     base_seed = values["seed"]
     # Replaying a run needs only its point's overrides and its own seed.
     command = ["copsim", "run", *(o for o in overrides if o.partition("=")[0] not in NOT_TAGS)]
