@@ -179,6 +179,20 @@ def test_post_domain_is_the_domain_of_each_posts_agency():
     assert np.array_equal(m.agencies.post_domain(m.posts), expected)  # kept, still equal
 
 
+def test_key_worker_domain_gives_each_key_workers_domain_and_none_for_the_unallocated():
+    from copsim.model.domains import DOMAINS
+
+    m = CopModel({"burn_in_weeks": 0}, agents=False)
+    for _ in range(3):
+        m.step()
+        kw = np.append(m.people.key_worker, -1)  # and one unallocated
+        fresh = np.where(kw >= 0, m.agencies.domain[m.posts.agency][kw], len(DOMAINS))
+        assert np.array_equal(m.agencies.key_worker_domain(m.posts).take(kw), fresh)
+        assert np.array_equal(
+            m.agencies.key_worker_domain(m.posts)[:-1], m.agencies.post_domain(m.posts)
+        )
+
+
 def test_key_worked_counts_each_posts_people_and_skips_the_unallocated():
     rng = np.random.default_rng(2)
     for _ in range(50):

@@ -121,9 +121,20 @@ class Agencies:
 
     def post_domain(self, posts: Posts) -> np.ndarray:
         """The domain each post's agency serves (both fixed: computed once, then kept)."""
+        return self.key_worker_domain(posts)[:-1]
+
+    def key_worker_domain(self, posts: Posts) -> np.ndarray:
+        """:meth:`post_domain` with one more entry, ``len(DOMAINS)``, at the end.
+
+        Indexed by a person's key worker, it gives the domain of the key worker's agency,
+        and ``len(DOMAINS)`` ("none") for the unallocated, whose key worker -1 indexes
+        the last entry. Computed once, then kept, like :meth:`post_domain`.
+        """
         cached = getattr(self, "_post_domain", None)
         if cached is None or cached[0] is not posts.agency:
-            cached = self._post_domain = (posts.agency, self.domain[posts.agency])
+            table = np.append(self.domain[posts.agency], len(DOMAINS))
+            table.flags.writeable = False
+            cached = self._post_domain = (posts.agency, table)
         return cached[1]
 
     def in_post(self, posts: Posts) -> np.ndarray:

@@ -148,19 +148,20 @@ def step(model: CopModel) -> None:
     # numbers); u[0] decides the attempt, u[1:] are read only where there is one.
     u = rng.random((4, *people.needs.shape))
     kw = people.key_worker
-    # The domain of each person's key worker, n_dom for the unallocated (who refer nothing).
-    own = np.where(kw >= 0, model.agencies.post_domain(posts)[kw], n_dom)
+    # The domain of each person's key worker, n_dom ("none") for the unallocated, who refer
+    # nothing (their row of _other_domains is all False).
+    own = model.agencies.key_worker_domain(posts).take(kw)
     attempt = people.needs > p.needs.threshold
     attempt &= people.supported_until <= week
     attempt &= people.excluded_until <= week
-    attempt &= _other_domains(n_dom)[own]
+    attempt &= _other_domains(n_dom).take(own, axis=0)
     attempt &= people.home_agency >= 0  # no agency of that type in the locality: no referral
     attempt &= u[0] < p.casework.attempt_rate * people.engagement[:, None]
     flat = attempt.ravel().nonzero()[0]  # row-major, as np.nonzero orders (person, domain)
     if len(flat) == 0:
         return
     who, dom = np.divmod(flat, n_dom)
-    _, u_ok, u_excl, u_tie = u.reshape(4, -1)[:, flat]
+    _, u_ok, u_excl, u_tie = u.reshape(4, -1).take(flat, axis=1)
     src = kw[who]
     target = people.home_agency.take(flat)
     tie_trust, edge = ties.best_into(src, target, posts.agency)

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 _OWN_DOMAIN = np.eye(len(DOMAINS) + 1, len(DOMAINS), dtype=bool)
 """Row d: True at domain d only; the last row (no key worker): all False."""
-_NO_DOMAIN = np.array([len(DOMAINS)])
 
 
 def drift(
@@ -58,9 +57,9 @@ def severity(needs: np.ndarray, engagement: np.ndarray) -> np.ndarray:
 def supported(model: CopModel) -> np.ndarray:
     """Which needs are supported this week: by an accepted referral or the key worker."""
     people = model.people
-    # Each post's domain, and a last entry (the one key worker -1 indexes) for "none".
-    post_domain = np.concatenate((model.agencies.domain.take(model.posts.agency), _NO_DOMAIN))
-    own = _OWN_DOMAIN.take(post_domain.take(people.key_worker), axis=0)
+    # Each key worker's domain, len(DOMAINS) ("none", a row of False) for the unallocated.
+    kw_domain = model.agencies.key_worker_domain(model.posts).take(people.key_worker)
+    own = _OWN_DOMAIN.take(kw_domain, axis=0)
     own |= people.supported_until > model.week
     return own
 
