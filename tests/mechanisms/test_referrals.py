@@ -99,3 +99,21 @@ def test_referral_blocks_drawn_together_equal_each_drawn_alone(config):
         for name, values in alone.items():
             assert values[row].tobytes() == got[name][i].tobytes(), name
             assert values.tobytes() == queue.profiles[name][place].tobytes(), name
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"site.agencies_per_type": 1, "region.localities": 2},
+        {"site.agencies_per_type": 2},
+        {"site.file": "conf/areas/riverside.yaml", "region.localities": 2},
+    ],
+)
+def test_home_tables_kept_on_agencies_equal_their_plain_forms(config):
+    m = CopModel({**config, "site.people": 40, "weeks": 4}, agents=False)
+    a = m.agencies
+    assert a.one_home_slot == (not (np.maximum(a.home_total, 1) > 1).any())
+    for loc in range(a.n_localities):
+        for d in range(a.home_total.shape[1]):
+            members = np.flatnonzero((a.locality == loc) & (a.domain == d))
+            assert a.home_first[loc, d] == (members[0] if len(members) else -1)

@@ -110,6 +110,10 @@ class Agencies:
                 self.home_agency[loc, d, :k] = members
                 self.home_cum[loc, d, :k] = np.cumsum(self.home_weight[members])
                 self.home_total[loc, d] = self.home_weight[members].sum()
+        # Every total at most 1: a home slot can only be 0, wherever a person is.
+        self.one_home_slot = bool((self.home_total <= 1).all())
+        # Each locality's first agency of each type (-1 where it has none).
+        self.home_first = np.where(self.home_total > 0, self.home_agency[:, :, 0], -1)
 
     @property
     def served(self) -> np.ndarray:
@@ -391,6 +395,8 @@ def home_agencies(agencies: Agencies, locality: np.ndarray, rng: np.random.Gener
 
 def _home_slots(agencies: Agencies, locality: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The draws of :func:`home_agencies`: a slot below each type's total home weight."""
+    if agencies.one_home_slot:  # as below, without looking at the localities
+        return np.zeros((len(locality), len(DOMAINS)), dtype=np.int64)
     high = np.maximum(agencies.home_total[locality], 1)
     if not (high > 1).any():
         # Every slot is 0, and numpy's integers() draws nothing for a range of one value
@@ -404,15 +410,14 @@ def _home_slots(agencies: Agencies, locality: np.ndarray, rng: np.random.Generat
 def _home_from_slots(agencies: Agencies, locality: np.ndarray, slot: np.ndarray) -> np.ndarray:
     """The agencies whose cumulative home weight first exceeds each slot (see home_agencies)."""
     n_dom, width = len(DOMAINS), agencies.home_agency.shape[2]
-    total = agencies.home_total[locality]  # (n, domains)
     if width == 1:
         # At most one agency of each type per locality: the k below is always 0.
-        chosen = agencies.home_agency[locality, :, 0]
-    else:
-        cum = agencies.home_cum[locality]  # (n, domains, width)
-        k = (cum <= slot[..., None]).sum(axis=-1)
-        k = np.minimum(k, width - 1)
-        chosen = agencies.home_agency[locality[:, None], np.arange(n_dom)[None, :], k]
+        return agencies.home_first.take(locality, axis=0)
+    total = agencies.home_total[locality]  # (n, domains)
+    cum = agencies.home_cum[locality]  # (n, domains, width)
+    k = (cum <= slot[..., None]).sum(axis=-1)
+    k = np.minimum(k, width - 1)
+    chosen = agencies.home_agency[locality[:, None], np.arange(n_dom)[None, :], k]
     return np.where(total > 0, chosen, -1)
 
 

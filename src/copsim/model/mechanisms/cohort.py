@@ -98,7 +98,15 @@ class ReferralQueue:
     def __init__(self, places: int):
         self.arrivals = np.zeros(places, dtype=np.int64)
         self.block = np.full(places, -1, dtype=np.int64)
-        self.profiles: dict[str, np.ndarray] = {}
+        # Each profile's drawn blocks laid end to end, one row a referral: place i's block
+        # is rows i * BLOCK .. (i + 1) * BLOCK - 1.
+        self.rows: dict[str, np.ndarray] = {}
+
+    @property
+    def profiles(self) -> dict[str, np.ndarray]:
+        """Each profile's current block of each place, shape (places, BLOCK, ...) (views)."""
+        n = len(self.arrivals)
+        return {name: v.reshape(n, self.BLOCK, *v.shape[1:]) for name, v in self.rows.items()}
 
     def next(self, model: CopModel, places: np.ndarray) -> dict[str, np.ndarray]:
         """The profiles of the next referral of each given place (distinct places)."""
@@ -108,8 +116,8 @@ class ReferralQueue:
         if new.any():
             self._draw(model, places[new], block[new])
         self.arrivals[places] += 1
-        row = k % self.BLOCK
-        return {name: v[places, row] for name, v in self.profiles.items()}
+        rows = places * self.BLOCK + k % self.BLOCK
+        return {name: v.take(rows, axis=0) for name, v in self.rows.items()}
 
     def _draw(self, model: CopModel, places: np.ndarray, blocks: np.ndarray) -> None:
         """Draw the given blocks of the given places' referrals (distinct places).
@@ -132,27 +140,30 @@ class ReferralQueue:
         if len(draws) > 1:
             draws = [{name: np.concatenate([d[name] for d in draws]) for name in draws[0]}]
         drawn = entry_from_draws(model.p, model.agencies, draws[0], locality)
-        if not self.profiles:
-            n = len(self.arrivals)
-            self.profiles = {
-                name: np.zeros((n, size, *v.shape[1:]), dtype=v.dtype) for name, v in drawn.items()
+        if not self.rows:
+            n = len(self.arrivals) * size
+            self.rows = {
+                name: np.zeros((n, *v.shape[1:]), dtype=v.dtype) for name, v in drawn.items()
             }
+        # The places' blocks, in the order drawn (place by place, a block's rows in order).
+        rows = (places[:, None] * size + np.arange(size)).ravel()
         for name, values in drawn.items():
-            self.profiles[name][places] = values.reshape(len(places), size, *values.shape[1:])
+            self.rows[name][rows] = values
         self.block[places] = blocks
 
 
 def admit(model: CopModel, places: np.ndarray) -> None:
     """New referrals take the given places: a new person each, not yet key-worked."""
     people, week = model.people, model.week
-    for name, values in people.queue.next(model, places).items():
+    profile = people.queue.next(model, places)
+    for name, values in profile.items():
         getattr(people, name)[places] = values
     people.key_worker[places] = -1
     people.supported_until[places] = NEVER
     people.excluded_until[places] = NEVER
     people.last_crisis[places] = NEVER
     people.crisis_count[places] = 0
-    sev = severity(people.needs[places], people.engagement[places])
+    sev = severity(profile["needs"], profile["engagement"])  # the rows just written
     people.severity[places] = sev
     # Until a quarter has passed, a newcomer is compared with their severity at entry.
     people.severity_history[places] = sev[:, None]
@@ -173,9 +184,14 @@ def step(model: CopModel) -> None:
     if len(leave) == 0:
         return
     end_follow_up(model, leave, route)
-    counts = np.bincount(route, minlength=len(ROUTES))
-    for name, k in zip(ROUTES, counts, strict=True):
-        setattr(model.totals, f"left_{name}", getattr(model.totals, f"left_{name}") + int(k))
+    t = model.totals
+    moved_on, discharged, prison, died = np.bincount(
+        route, minlength=len(ROUTES)
+    ).tolist()  # ROUTES
+    t.left_moved_on += moved_on
+    t.left_discharged += discharged
+    t.left_prison += prison
+    t.left_died += died
     admit(model, leave)
 
 
