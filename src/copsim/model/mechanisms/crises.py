@@ -8,6 +8,7 @@ share of a person's active needs that are supported (coordinated casework).
 from __future__ import annotations
 
 import functools
+import operator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,14 +30,19 @@ MID_NEED = 0.5
 """Need level at which the ``crises.*_rate`` parameters apply."""
 
 
+# Each kind's parameters read in one call (CRISIS_KINDS order).
+_RATES = operator.attrgetter(*(f"{k}_rate" for k in CRISIS_KINDS))
+_COSTS = operator.attrgetter(*(f"{k}_cost" for k in CRISIS_KINDS))
+
+
 def rates(p: Parameters) -> np.ndarray:
     """Annual rate of each crisis kind at mid need, unsupported."""
-    return np.array([getattr(p.crises, f"{k}_rate") for k in CRISIS_KINDS])
+    return np.array(_RATES(p.crises))
 
 
 def unit_costs(p: Parameters) -> np.ndarray:
     """Unit cost of each crisis kind."""
-    return np.array([getattr(p.crises, f"{k}_cost") for k in CRISIS_KINDS])
+    return np.array(_COSTS(p.crises))
 
 
 def coverage(needs: np.ndarray, is_supported: np.ndarray, threshold: float) -> np.ndarray:
