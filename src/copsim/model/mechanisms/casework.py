@@ -98,8 +98,8 @@ def allocate_key_workers(model: CopModel) -> None:
     if len(waiting) == 0:
         return
     # Among the domains an agency of their locality serves (all of them at the presets).
-    served = people.home_agency[waiting] >= 0
-    primary = np.where(served, people.needs[waiting], -1.0).argmax(axis=1)
+    served = people.home_agency.take(waiting, axis=0) >= 0
+    primary = np.where(served, people.needs.take(waiting, axis=0), -1.0).argmax(axis=1)
     target = people.home_agency[waiting, primary]
     load = key_worked(people.key_worker, len(posts))
     # least_loaded at every agency at once (their staff are distinct): each practitioner
@@ -178,7 +178,8 @@ def step(model: CopModel) -> None:
     model.totals.referrals += len(who)
     model.totals.referrals_accepted += n_ok
 
-    people.supported_until[who[ok], dom[ok]] = week + p.casework.episode_weeks
+    # put: by the flat (row-major) indices of the (person, domain) referrals.
+    people.supported_until.put(flat[ok], week + p.casework.episode_weeks)
     if has_tie.any():
         trust_rules.record_joint_work(model, edge[has_tie], ok[has_tie])
 
@@ -193,12 +194,12 @@ def step(model: CopModel) -> None:
 
     if n_ok < len(ok):
         fail = ~ok
-        fw, fd = who[fail], dom[fail]
+        fw, f_flat = who[fail], flat[fail]
         severity_max = float(model.severity_max)
         excl = u_excl[fail] < exclusion_probability(
             people.severity[fw], p.casework.exclusion_risk, severity_max
         )
-        people.excluded_until[fw[excl], fd[excl]] = week + p.casework.exclusion_weeks
+        people.excluded_until.put(f_flat[excl], week + p.casework.exclusion_weeks)
         # A bounced person loses engagement; an excluded one is barred instead.
         np.subtract.at(people.engagement, fw[~excl], p.casework.bounce_loss)
         people.engagement.clip(0.0, 1.0, out=people.engagement)  # np.clip, less overhead
