@@ -42,3 +42,40 @@ def test_event_changes_the_parameter_from_its_week():
         assert m.p.funding.agency_budget == expected
     assert m.agencies.funded.sum() == 30
     assert [e.week for e in m.event_log] == [4]
+
+
+def test_seed_states_equal_numpys_seed_sequence():
+    from copsim.model.streams import seed_states
+
+    rng = np.random.default_rng(11)
+    seeds = [0, 1, 12345, 2**32 - 1, 2**32, 2**64 + 7, 2**128 - 1, 2**128, 2**160 + 3]
+    for seed in seeds:
+        for parts in (1, 2, 3):
+            keys = rng.integers(0, 2**32, size=(6, parts))
+            keys[0] = 0
+            keys[1] = 2**32 - 1
+            if parts > 1:
+                keys[2, 1] = 2**40  # above 32 bits: left to numpy
+            got = seed_states(seed, keys)
+            want = [
+                np.random.SeedSequence(seed, spawn_key=tuple(map(int, row))).generate_state(
+                    4, np.uint64
+                )
+                for row in keys
+            ]
+            assert got.dtype == np.uint64 and got.shape == (6, 4)
+            assert np.array_equal(got, want), (seed, parts)
+    assert seed_states(3, np.empty((0, 2), dtype=np.int64)).shape == (0, 4)
+
+
+def test_generators_from_keyed_states_equal_keyed_ones():
+    from copsim.model.mechanisms.cohort import SEED_GROUP, referral_seed
+
+    streams = RandomStreams(42)
+    keys = np.array([[0, 0], [5, 3], [SEED_GROUP, 1], [3 * SEED_GROUP + 7, 12]])
+    words = streams.keyed_states("referrals", keys)
+    for row, (place, block) in zip(words, keys, strict=True):
+        want = streams.keyed("referrals", place, block)
+        for got in (streams.from_state(row), streams.from_state(referral_seed(42, place, block))):
+            assert got.bit_generator.state == want.bit_generator.state
+            assert np.array_equal(got.random(5), streams.keyed("referrals", place, block).random(5))
