@@ -154,9 +154,12 @@ class Agencies:
         # One row per agency: its block of posts (every block has n_posts posts).
         occupied = posts.occupied.reshape(len(self), self.n_posts)
         empty = ~occupied
-        open_posts = self.funded - occupied.sum(axis=1)
+        # seen: empty posts of the block up to each post; its last column counts them all,
+        # so a block's open posts are funded - (n_posts - empty posts), without a row sum.
+        seen = np.add.accumulate(empty, axis=1, dtype=np.intp)
+        open_posts = self.funded - self.n_posts + seen[:, -1]
         # The k-th empty post of a block (k from 1) is a vacancy while k <= its open posts.
-        vacant = empty & (empty.cumsum(axis=1) <= open_posts[:, None])
+        vacant = empty & (seen <= open_posts[:, None])
         return vacant.ravel().nonzero()[0]
 
     def staff_of(self, posts: Posts, agency: int) -> np.ndarray:
