@@ -6,15 +6,21 @@ processes publishing the same file never write into each other's temporary file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+try:  # POSIX: a lock the kernel releases when its holder dies, even by kill -9
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: shared results may then be computed twice
+    fcntl = None  # type: ignore[assignment]
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -95,3 +101,23 @@ def report_bad(path: Path, problem: str, then: str) -> None:
     moved = move_aside(path)
     if moved is not None:
         print(f"copsim: {path} {problem}: moved to {moved.name}; {then}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` with the suffix ``.lock`` while the block runs.
+
+    Processes computing a shared result (a sweep's twin or burned-in state) take it so that
+    one computes and the others wait and read. The kernel releases it if its holder dies.
+    Without ``fcntl`` (Windows) there is no lock: a result may then be computed twice.
+    """
+    if fcntl is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

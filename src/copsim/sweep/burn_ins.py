@@ -10,20 +10,14 @@ workers, launchers that start a process per job) they are shared here, like twin
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from copsim.files import atomic_write, report_bad
-
-try:  # POSIX: a lock the kernel releases when its holder dies, even by kill -9
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: a state may then be computed twice
-    fcntl = None  # type: ignore[assignment]
+from copsim.files import atomic_write, locked, report_bad
 
 
 @functools.cache
@@ -105,7 +99,7 @@ class BurnInCache:
         path = self._path(key)
         state = self._read(path)
         if state is None and self.publish:
-            with self._lock(path):
+            with locked(path):
                 state = self._read(path)  # another process may have published it meanwhile
                 if state is None:
                     state = burn_in.compute(p, WEEK)
@@ -119,16 +113,3 @@ class BurnInCache:
         if state is not None:
             self.reused += 1
             burn_in.remember(key, state)
-
-    @contextlib.contextmanager
-    def _lock(self, path: Path) -> Iterator[None]:
-        if fcntl is None:
-            yield
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(path.with_suffix(".lock"), "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)

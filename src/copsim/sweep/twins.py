@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from copsim.files import report_bad, write_json
+from copsim.files import locked, report_bad, write_json
 from copsim.runs.provenance import config_hash
 
 if TYPE_CHECKING:
     from copsim.runs.outputs import TwinOutcome
-
-try:  # POSIX: a lock the kernel releases when its holder dies, even by kill -9
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: twins may then be computed twice
-    fcntl = None  # type: ignore[assignment]
 
 
 class TwinCache:
@@ -72,7 +66,7 @@ class TwinCache:
         path = self._path(values)
         found = self._read(path)
         if found is None:
-            with self._lock(path):
+            with locked(path):
                 found = self._read(path)  # another process may have published it meanwhile
                 if found is None:
                     found = compute()
@@ -83,19 +77,6 @@ class TwinCache:
                     return found
         self.reused += 1
         return found
-
-    @contextlib.contextmanager
-    def _lock(self, path: Path) -> Iterator[None]:
-        if fcntl is None:
-            yield
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(path.with_suffix(".lock"), "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _twin_record(outcome: TwinOutcome) -> dict[str, Any]:
