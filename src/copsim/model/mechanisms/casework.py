@@ -9,6 +9,7 @@ falls) or excludes them from that agency for a while.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -123,19 +124,14 @@ def allocate_key_workers(model: CopModel) -> None:
     people.key_worker[waiting[served]] = slots
 
 
+@functools.cache
 def _other_domains(n_domains: int) -> np.ndarray:
     """Row ``d`` marks the domains other than ``d``; the extra last row (no key worker) none."""
-    table = _OTHER_DOMAINS.get(n_domains)
-    if table is None:
-        table = np.ones((n_domains + 1, n_domains), dtype=bool)
-        table[np.arange(n_domains), np.arange(n_domains)] = False
-        table[n_domains] = False
-        table.flags.writeable = False
-        _OTHER_DOMAINS[n_domains] = table
+    table = np.ones((n_domains + 1, n_domains), dtype=bool)
+    table[np.arange(n_domains), np.arange(n_domains)] = False
+    table[n_domains] = False
+    table.flags.writeable = False
     return table
-
-
-_OTHER_DOMAINS: dict[int, np.ndarray] = {}
 
 
 def step(model: CopModel) -> None:
