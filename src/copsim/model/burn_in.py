@@ -50,14 +50,20 @@ NO_COP = {"brokerage.hours_per_week": 0.0}
 """What makes a site have no CoP (burn-in; a run's twin): no broker."""
 
 INERT_GROUPS = ("brokerage", "cop")
-"""Parameter groups that cannot act before week 0 (no broker, no CoP)."""
-INERT = (
-    "weeks",
+"""Parameter groups that cannot act without a broker: before week 0, or in a run's twin."""
+NO_BROKER_INERT = (
     "nurture.protected_time",
     "nurture.manager_support",
     "commissioner.insight_rate",
     "trust.meeting_gain",
     "funding.backfill_hourly_cost",
+)
+"""Other parameters that cannot act without a broker: they act only through CoP members and
+meetings (attendance, backfill, meeting trust, the commissioner's insight), and with no
+broker hours there is never a member or a meeting."""
+INERT = (
+    "weeks",
+    *NO_BROKER_INERT,
     "workforce.replacement_cost",
     *(p.name for p in PARAMS if p.group == "crises" and p.name.endswith("_cost")),
 )

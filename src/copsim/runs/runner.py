@@ -11,7 +11,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from copsim.config import compose, values_from_config
-from copsim.model.burn_in import NO_COP
+from copsim.model.burn_in import INERT_GROUPS, NO_BROKER_INERT, NO_COP
 from copsim.model.cop_model import CopModel
 from copsim.model.schema import SCHEMA, ConfigError
 from copsim.runs.outputs import (
@@ -25,18 +25,9 @@ from copsim.runs.outputs import (
 
 __all__ = ["NO_COP", "TWIN_INERT", "RunResult", "run", "run_values", "twin_inert", "twin_values"]
 
-TWIN_INERT_GROUPS = ("brokerage", "cop")
-"""Parameter groups that cannot act in a run with no broker hours throughout (its twin)."""
-TWIN_INERT = (
-    "nurture.protected_time",
-    "nurture.manager_support",
-    "trust.meeting_gain",
-    "commissioner.insight_rate",
-    "funding.backfill_hourly_cost",
-)
-"""Other parameters that cannot act without a broker: they act only through CoP members and
-meetings (attendance, backfill, meeting trust, the commissioner's insight), and with no
-broker hours there is never a member or a meeting. Unlike :data:`copsim.model.burn_in.INERT`,
+TWIN_INERT = NO_BROKER_INERT
+"""Parameters that cannot act without a broker, besides the groups in
+:data:`copsim.model.burn_in.INERT_GROUPS`. Unlike :data:`copsim.model.burn_in.INERT`,
 ``weeks`` and the unit costs of crises and turnover do act on a twin (its length, its
 accounts). ``tests/test_twin_key.py`` checks that each leaves a no-broker run unchanged."""
 
@@ -85,7 +76,7 @@ def twin_inert(name: str) -> bool:
     """Whether parameter ``name`` cannot act in a run without broker hours (a twin)."""
     if name in NO_COP:
         return False
-    return name in TWIN_INERT or name.partition(".")[0] in TWIN_INERT_GROUPS
+    return name in TWIN_INERT or name.partition(".")[0] in INERT_GROUPS
 
 
 def _no_cop(values: Mapping[str, Any], drop: Callable[[str], bool]) -> dict[str, Any]:
