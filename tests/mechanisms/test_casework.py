@@ -128,7 +128,8 @@ def reference_step(model):
     trust_rules.record_joint_work(model, edge[has_tie], ok[has_tie])
     new = ok & ~has_tie & (u_tie[who, dom] < p.casework.tie_from_referral)
     if new.any():
-        partners = model.agencies.pick_in_post(posts, target[new], model.streams["tie_formation"])
+        u_pick = model.streams["tie_formation"].random(int(new.sum()))
+        partners = model.agencies.pick_in_post(posts, target[new], u_pick)
         found = partners >= 0
         base = p.site.joint_working_history
         ties.add(src[new][found], partners[found], trust_rules.gain(base, p.trust.gain), week)

@@ -88,7 +88,7 @@ def test_a_one_value_range_draws_nothing():
 def test_referral_blocks_drawn_together_equal_each_drawn_alone(config):
     m = CopModel({**config, "site.people": 40, "weeks": 4}, agents=False)
     places = np.array([5, 0, len(m.people) - 1, 33])
-    queue = ReferralQueue(len(m.people))
+    queue = ReferralQueue(len(m.people), m.p.seed)
     queue.arrivals[places] = [0, 8, 40, 3]
     got = queue.next(m, places)  # every place starts a block (none is drawn yet)
     for i, place in enumerate(places):

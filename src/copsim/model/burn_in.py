@@ -18,13 +18,14 @@ from __future__ import annotations
 import copy
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
+from copsim.model import replicates
 from copsim.model.area import Area, load_area
 from copsim.model.domains import SEVERITY_MAX
 from copsim.model.mechanisms import casework, commissioner, funding, needs, outcomes
@@ -110,6 +111,9 @@ class BurnIn:
         p: The burn-in parameters (:func:`burn_in_values`).
     """
 
+    replicates = 1
+    """Seeds stepped side by side (see :meth:`side_by_side`)."""
+
     def __init__(self, p: Parameters):
         self.p = p
         self.week = -p.burn_in_weeks
@@ -121,7 +125,7 @@ class BurnIn:
         self.posts = build_posts(p, self.agencies, site_rng)
         self.ties = build_initial_ties(p, self.posts, self.week, site_rng)
         self.people = build_people(p, self.agencies, self.streams["people"])
-        self.people.queue = ReferralQueue(len(self.people))
+        self.people.queue = ReferralQueue(len(self.people), p.seed)
         self.practitioners = self.people_registry = NoAgents()
         n_loc = self.n_localities = self.agencies.n_localities
         self.totals, self.ledger, self.cop = Tally(), Ledger(), CopState(n_loc)
@@ -140,6 +144,38 @@ class BurnIn:
         people.followed_from = people.severity.copy()
         outcomes.step(self)
 
+    @classmethod
+    def side_by_side(cls, p: Parameters, seeds: Sequence[int]) -> BurnIn:
+        """The burn-ins of several seeds of ``p``, stepped as one (:mod:`copsim.model.replicates`).
+
+        Each seed's site is built as its own burn-in builds it; :meth:`run` then returns
+        each seed's state, equal to what that seed's burn-in alone returns.
+        """
+        each = [cls(Parameters({**p.as_dict(), "seed": int(s)})) for s in seeds]
+        batch = cls.__new__(cls)
+        vars(batch).update(vars(each[0]))
+        state = replicates.stack([e._state() for e in each])
+        batch.agencies, batch.posts, batch.people = state.agencies, state.posts, state.people
+        batch.ties, batch.streams = state.ties, state.streams
+        count = batch.replicates = len(each)
+        n_loc = batch.n_localities = batch.agencies.n_localities
+        batch.totals, batch.ledger = Tally.replicates(count), Ledger.replicates(count)
+        batch.cop, batch.locality_totals = CopState(n_loc), LocalityTally(n_loc)
+        batch.agency_totals = AgencyTally(len(batch.agencies))
+        batch.broker = SimpleNamespace(bank=np.zeros(n_loc), intro_credit=0.0, in_setup=False)
+        batch.commissioner = SimpleNamespace(
+            insight=np.zeros(count), funding_moved=np.zeros(count), engagement=0.0
+        )
+        return batch
+
+    def _state(self) -> SiteState:
+        return SiteState(self.agencies, self.posts, self.people, self.ties, self.streams, self.area)
+
+    def run_each(self, week: Iterable[tuple[str, Callable]]) -> list[SiteState]:
+        """:meth:`run`, giving each replicate's state (one for a burn-in of one seed)."""
+        state = self.run(week)
+        return [state] if self.replicates == 1 else replicates.unstack(state)
+
     def run(self, week: Iterable[tuple[str, Callable]]) -> SiteState:
         """Run every burn-in week: the steps of ``week`` (the model's WEEK) but policy events."""
         # An area file gives the funding as it is at week 0: its budgets are held during
@@ -153,7 +189,7 @@ class BurnIn:
                 step(self)
             if self.week == settle and self.area is None:
                 self._recommission()
-        return SiteState(self.agencies, self.posts, self.people, self.ties, self.streams, self.area)
+        return self._state()
 
     def _recommission(self) -> None:
         """Set an engaged commissioner's budgets to the unmet need, once.
@@ -167,9 +203,10 @@ class BurnIn:
             return
         gaps = commissioner.unmet_by_agency(self)
         agencies = self.agencies
-        agencies.budget_share = commissioner.reallocate(
-            agencies.budget_share, gaps, 1.0, agencies.size
-        )
+        share = agencies.budget_share.copy()
+        for s in replicates.blocks(self, len(agencies)):  # each replicate's own site
+            share[s] = commissioner.reallocate(share[s], gaps[s], 1.0, agencies.size[s])
+        agencies.budget_share = share
 
 
 SETTLE_WEEKS = 26

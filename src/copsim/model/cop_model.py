@@ -77,6 +77,9 @@ class CopModel(mesa.Model):
         copsim.model.schema.ConfigError: For an unknown parameter or a bad value.
     """
 
+    replicates = 1
+    """One seed (the mechanisms also step seeds side by side: :mod:`copsim.model.replicates`)."""
+
     def __init__(
         self,
         params: Mapping[str, Any] | None = None,

@@ -168,15 +168,17 @@ class Agencies:
         block = posts.occupied[start : start + self.n_posts]
         return block.nonzero()[0] + start
 
-    def pick_in_post(
-        self, posts: Posts, agencies: np.ndarray, rng: np.random.Generator
-    ) -> np.ndarray:
+    def pick_in_post(self, posts: Posts, agencies: np.ndarray, u: np.ndarray) -> np.ndarray:
         """One random practitioner in post at each given agency (-1 where none).
 
         The ``j = floor(u x staff)``-th of the agency's staff in post (by post), found for
         every agency at once from the running count of posts in post.
+
+        Args:
+            posts: The posts.
+            agencies: The agency of each pick.
+            u: A uniform draw for each pick.
         """
-        u = rng.random(len(agencies))
         filled = np.zeros(len(posts) + 1, dtype=np.int64)
         posts.occupied.cumsum(out=filled[1:])  # filled[i]: posts in post before i
         start = self.first_post[agencies]

@@ -130,9 +130,27 @@ class RandomStreams:
         seed: The run's seed.
     """
 
+    replicates = 1
+    """A run's streams serve one replicate (see :class:`ReplicateStreams`)."""
+
     def __init__(self, seed: int):
         self.seed = int(seed)
         self._generators: dict[str, np.random.Generator] = {}
+
+    def draw(self, name: str, method: str, size: int | tuple[int, ...], axis: int = 0):
+        """``self[name].<method>(size)``: the call :class:`ReplicateStreams` makes per replicate.
+
+        Args:
+            name: The stream.
+            method: A Generator method taking ``size`` (``random``, ``standard_normal``).
+            size: The shape of the draw.
+            axis: The axis along which replicates would be laid end to end (unused here).
+        """
+        return getattr(self[name], method)(size=size)
+
+    def draw_grouped(self, name: str, method: str, groups: np.ndarray):
+        """One draw per element of ``groups`` (each element's replicate, here all 0)."""
+        return getattr(self[name], method)(size=len(groups))
 
     def __getitem__(self, name: str) -> np.random.Generator:
         """Return the generator of stream ``name``, creating it on first use."""
@@ -181,3 +199,39 @@ class RandomStreams:
     def from_state(words: np.ndarray) -> np.random.Generator:
         """The generator seeded from a row of :meth:`keyed_states` (as :meth:`keyed` is)."""
         return np.random.Generator(np.random.PCG64(_GivenState(words)))
+
+
+class ReplicateStreams:
+    """The streams of several replicates stepped side by side, one :class:`RandomStreams` each.
+
+    Replicates lay their people (posts, agencies) end to end in equal blocks, so a draw of
+    shape ``size`` is each replicate's draw of its block, in replicate order: replicate r
+    gets exactly the numbers it would get run alone.
+
+    Args:
+        streams: Each replicate's streams, in replicate order.
+    """
+
+    def __init__(self, streams: list[RandomStreams]):
+        self.each = list(streams)
+        self.replicates = len(self.each)
+
+    def draw(self, name: str, method: str, size: int | tuple[int, ...], axis: int = 0):
+        """Each replicate's ``<method>`` of its block of ``size`` along ``axis``, joined."""
+        shape = (size,) if isinstance(size, int | np.integer) else tuple(size)
+        block = shape[axis] // self.replicates
+        part = (*shape[:axis], block, *shape[axis + 1 :])
+        return np.concatenate([getattr(s[name], method)(size=part) for s in self.each], axis=axis)
+
+    def draw_grouped(self, name: str, method: str, groups: np.ndarray):
+        """One draw per element of ``groups``, each from its replicate's stream.
+
+        Args:
+            name: The stream.
+            method: A Generator method taking ``size``.
+            groups: The replicate of each element, non-decreasing (elements in block order).
+        """
+        counts = np.bincount(groups, minlength=self.replicates).tolist()
+        return np.concatenate(
+            [getattr(s[name], method)(size=c) for s, c in zip(self.each, counts, strict=True)]
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -29,6 +29,15 @@ class Tally:
     maintained: int = 0
     recovered: int = 0
     severity_change: float = 0.0
+
+    @classmethod
+    def replicates(cls, n: int) -> Tally:
+        """The tallies of ``n`` replicates side by side: every count an array, one a replicate."""
+        return cls(**{f.name: np.zeros(n, dtype=type(f.default)) for f in fields(cls)})
+
+    def replicate(self, r: int) -> Tally:
+        """Replicate ``r``'s tally of one of :meth:`replicates` (plain ints and floats)."""
+        return Tally(**{f.name: type(f.default)(getattr(self, f.name)[r]) for f in fields(self)})
 
 
 class AgencyTally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -23,6 +24,9 @@ from copsim.runs import appraisal
 
 if TYPE_CHECKING:
     from copsim.model.cop_model import CopModel
+    from copsim.model.parameters import Parameters
+    from copsim.model.side_by_side import SideBySide
+    from copsim.model.tally import Tally
 
 BURNOUT_AT_RISK = 0.5
 """Burnout above which a practitioner counts as 'at risk of burnout' (Homeless Link)."""
@@ -611,11 +615,11 @@ class TwinOutcome:
     accounts: dict[str, float] = field(default_factory=dict)
 
 
-def _means(model: CopModel, weekly: pd.DataFrame) -> dict[str, float]:
+def _means(leavers: int, weeks: int, weekly: pd.DataFrame) -> dict[str, float]:
     """Turnover, mean burnout and mean unmet need over weeks 1 to the end."""
     staff = max(weekly["staff_in_post"].iloc[1:].mean(), 1e-9)
     return {
-        "turnover_rate": model.totals.leavers / staff / (model.p.weeks / 52.0),
+        "turnover_rate": leavers / staff / (weeks / 52.0),
         "burnout_mean": float(weekly["burnout_mean"].iloc[1:].mean()),
         "unmet_need_share": float(weekly["unmet_need_share"].iloc[1:].mean()),
     }
@@ -643,13 +647,63 @@ def twin_outcome(model: CopModel, weekly: pd.DataFrame | None = None) -> TwinOut
         # means and accounts are the same as from the whole table.
         recorded = model.datacollector.model_vars
         weekly = pd.DataFrame({name: recorded[name] for name in TWIN_COLUMNS})
+    return _twin(model.ledger, model.totals, model.p, weekly)
+
+
+def _twin(
+    ledger: economics.Ledger, totals: Tally, p: Parameters, weekly: pd.DataFrame
+) -> TwinOutcome:
     return TwinOutcome(
-        economics.Ledger(**vars(model.ledger)),
-        model.totals.crisis_events,
-        model.totals.leavers,
-        _means(model, weekly),
-        appraisal.accounts(weekly, model.p.as_dict()),
+        economics.Ledger(**vars(ledger)),
+        totals.crisis_events,
+        totals.leavers,
+        _means(totals.leavers, p.weeks, weekly),
+        appraisal.accounts(weekly, p.as_dict()),
     )
+
+
+def twin_rows(m: SideBySide) -> list[dict[str, Any]]:
+    """Each replicate's row of :data:`TWIN_COLUMNS` this week (a twin's reporters' values).
+
+    Computed for every replicate at once where that is exact (counts), one replicate at a
+    time where a float reduction's order matters (mean burnout), so each row equals the
+    one its seed's ``CopModel`` records alone.
+    """
+    count = m.replicates
+    on = m.posts.occupied.reshape(count, -1)
+    burnout = m.posts.burnout.reshape(count, -1)
+    staff = on.sum(axis=1)
+    active = m.people.needs > m.p.needs.threshold
+    n_active = active.reshape(count, -1).sum(axis=1)
+    unmet = (active & ~needs.supported(m)).reshape(count, -1).sum(axis=1)
+    rows = []
+    for r in range(count):
+        row = {
+            "staff_in_post": int(staff[r]),
+            "burnout_mean": float(burnout[r][on[r]].mean()) if staff[r] else 0.0,
+            "unmet_need_share": float(unmet[r] / n_active[r]) if n_active[r] else 0.0,
+        }
+        # The rest read the ledger: their reporters, on the replicate's own ledger.
+        alone = SimpleNamespace(ledger=m.ledger.replicate(r))
+        row.update({name: _REPORTERS[name](alone) for name in TWIN_COLUMNS if name not in row})
+        rows.append(row)
+    return rows
+
+
+_REPORTERS = {o.name: o.reporter for o in WEEKLY}
+
+
+def twin_outcomes(m: SideBySide) -> list[TwinOutcome]:
+    """The twin outcome of each replicate of a finished :class:`SideBySide` run."""
+    return [
+        _twin(
+            m.ledger.replicate(r),
+            m.totals.replicate(r),
+            m.p,
+            pd.DataFrame({name: [row[name] for row in rows] for name in TWIN_COLUMNS}),
+        )
+        for r, rows in enumerate(m.rows)
+    ]
 
 
 def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[str, Any]:
@@ -664,7 +718,7 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
     in_region = int(((posts.origin >= 0) & posts.occupied).sum())
     followed, maintained, recovered, sev_change = cohort.follow_up(model)
     t, lt = model.totals, model.locality_totals
-    means = _means(model, weekly)
+    means = _means(model.totals.leavers, model.p.weeks, weekly)
     staff = max(weekly["staff_in_post"].iloc[1:].mean(), 1e-9)
     out = {
         "turnover_rate": means["turnover_rate"],

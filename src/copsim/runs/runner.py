@@ -11,9 +11,12 @@ from typing import Any, Protocol
 import pandas as pd
 
 from copsim.config import compose, values_from_config
+from copsim.model import burn_in
 from copsim.model.burn_in import INERT_GROUPS, NO_BROKER_INERT, NO_COP
-from copsim.model.cop_model import CopModel
+from copsim.model.cop_model import WEEK, CopModel
+from copsim.model.parameters import Parameters
 from copsim.model.schema import SCHEMA, ConfigError
+from copsim.model.side_by_side import SideBySide, has_broker
 from copsim.runs.outputs import (
     TWIN_COLUMNS,
     TwinOutcome,
@@ -21,6 +24,8 @@ from copsim.runs.outputs import (
     locality_summaries,
     summarise,
     twin_outcome,
+    twin_outcomes,
+    twin_rows,
 )
 
 __all__ = ["NO_COP", "TWIN_INERT", "RunResult", "run", "run_values", "twin_inert", "twin_values"]
@@ -58,18 +63,24 @@ class RunResult:
 class TwinSource(Protocol):
     """Somewhere twins can be shared beyond this process (a sweep's :class:`TwinCache`)."""
 
-    def put(self, values: Mapping[str, Any], outcome: TwinOutcome) -> None:
-        """Offer the outcome of a run that is its own twin."""
+    def put(self, values: Mapping[str, Any], outcome: TwinOutcome, computed: bool = False) -> None:
+        """Offer a twin outcome: of a run that is its own twin, or one computed for runs."""
 
     def fetch(self, values: Mapping[str, Any], compute: Callable[[], TwinOutcome]) -> TwinOutcome:
         """The twin of ``values``, calling ``compute`` only if nobody has it yet."""
+
+    def has(self, values: Mapping[str, Any]) -> bool:
+        """Whether the twin of ``values`` is there already."""
 
 
 class BurnInSource(Protocol):
     """Somewhere burned-in states are shared beyond this process (a sweep's BurnInCache)."""
 
-    def prepare(self, values: Mapping[str, Any]) -> None:
-        """Put the burned-in state of ``values`` in this process's cache, if it has it."""
+    def prepare(self, values: Mapping[str, Any], compute: bool = True) -> None:
+        """Put the burned-in state of ``values`` in this process's cache, if it has it.
+
+        With ``compute`` false, only if it is there already (never computed or published).
+        """
 
 
 def twin_inert(name: str) -> bool:
@@ -115,6 +126,80 @@ def _twin_by_key(key: str) -> TwinOutcome:
     return twin_outcome(model)
 
 
+_prepared: dict[str, TwinOutcome] = {}
+"""Twins computed side by side by :func:`prepare` for the runs about to ask for them."""
+
+
+def _own_twin(values: Mapping[str, Any]) -> bool:
+    """Whether a run has no broker hours at all, so it is its own twin."""
+    return _key(_no_cop(values, lambda _: False)) == _key(
+        {**values, "events": values.get("events", [])}
+    )
+
+
+def prepare(
+    runs: Sequence[Mapping[str, Any]],
+    twins: TwinSource | None = None,
+    burn_ins: BurnInSource | None = None,
+) -> None:
+    """Compute what runs of one configuration on several seeds will need, side by side.
+
+    The burned-in states and the no-CoP twins that no cache has yet are computed for
+    all the seeds at once (:mod:`copsim.model.replicates`; each exactly as alone) and
+    left where :func:`run_values` looks for them: each run's results are the same, for a
+    fraction of the time. Runs whose configurations differ other than by seed are
+    prepared one configuration at a time.
+
+    Args:
+        runs: The runs' validated configurations.
+        twins: Where twins are shared beyond this process (published there too).
+        burn_ins: Where burned-in states are shared beyond this process.
+    """
+    _prepared.clear()
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for values in runs:
+        groups.setdefault(_key({**values, "seed": None}), []).append(dict(values))
+    for group in groups.values():
+        if len(group) > 1:
+            _prepare_burn_ins(group, burn_ins)
+            _prepare_twins(group, twins)
+
+
+def _prepare_burn_ins(group: list[dict[str, Any]], burn_ins: BurnInSource | None) -> None:
+    missing = []
+    for values in group:
+        if burn_ins is not None:
+            burn_ins.prepare(values, compute=False)
+        p = Parameters({k: v for k, v in values.items() if k != "events"})
+        if burn_in.cached(burn_in.cache_key(p)) is None:
+            missing.append(p)
+    if len(missing) > 1:
+        seeds = [p.seed for p in missing]
+        start = burn_in.BurnIn.side_by_side(
+            Parameters(burn_in.burn_in_values(missing[0].as_dict())), seeds
+        )
+        for p, state in zip(missing, start.run_each(WEEK), strict=True):
+            burn_in.remember(burn_in.cache_key(p), state)
+    if burn_ins is not None:
+        for values in group:
+            burn_ins.prepare(values)  # publishes what it should (a no-op otherwise)
+
+
+def _prepare_twins(group: list[dict[str, Any]], twins: TwinSource | None) -> None:
+    todo = [v for v in group if not _own_twin(v)]
+    configs = [twin_values(v) for v in todo]
+    if twins is not None:
+        configs = [c for c in configs if not twins.has(c)]
+    if len(configs) < 2 or has_broker(configs[0]):
+        return
+    seeds = [c["seed"] for c in configs]
+    model = SideBySide(configs[0], seeds, WEEK, twin_rows).run_to_end()
+    for config, outcome in zip(configs, twin_outcomes(model), strict=True):
+        _prepared[_key(config)] = outcome
+        if twins is not None:
+            twins.put(config, outcome, computed=True)
+
+
 def run_values(
     values: Mapping[str, Any],
     twins: TwinSource | None = None,
@@ -137,12 +222,12 @@ def run_values(
     twin_cfg = twin_values(values)
     key = _key(twin_cfg)
     # A run with no broker hours at all is its own twin (its inert settings cannot act).
-    if _key(_no_cop(values, lambda _: False)) == _key(
-        {**values, "events": values.get("events", [])}
-    ):
+    if _own_twin(values):
         twin = twin_outcome(model, weekly)
         if twins is not None:
             twins.put(twin_cfg, twin)
+    elif key in _prepared:
+        twin = _prepared.pop(key)
     elif twins is not None:
         twin = twins.fetch(twin_cfg, lambda: _twin_by_key(key))
     else:

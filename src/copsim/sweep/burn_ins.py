@@ -80,11 +80,16 @@ class BurnInCache:
             return None
         return state
 
-    def prepare(self, values: Mapping[str, Any]) -> None:
+    def prepare(self, values: Mapping[str, Any], compute: bool = True) -> None:
         """Make sure this process holds the burned-in state of ``values``' site and seed.
 
-        From this process's cache, else the folder, else computed (and published if
-        ``publish``); the model then starts from it (:func:`copsim.model.burn_in.burned_in`).
+        From this process's cache, else the folder, else computed; published if
+        ``publish`` and nobody has yet (a state this process computed side by side too).
+        The model then starts from it (:func:`copsim.model.burn_in.burned_in`).
+
+        Args:
+            values: The run's configuration.
+            compute: False to only read what the folder has (never compute or publish).
         """
         if not self.publish and not self.folder.is_dir():
             return  # nobody published any (a sweep over seeds): no cost beyond one stat
@@ -94,22 +99,31 @@ class BurnInCache:
 
         p = Parameters({k: v for k, v in values.items() if k != "events"})
         key = burn_in.cache_key(p)
-        if burn_in.cached(key) is not None:
-            return
         path = self._path(key)
+        held = burn_in.cached(key)
+        if held is not None:
+            if compute and self.publish and not path.exists():
+                with locked(path):
+                    if self._read(path) is None:
+                        self._write(path, held)
+            return
         state = self._read(path)
-        if state is None and self.publish:
+        if state is None and self.publish and compute:
             with locked(path):
                 state = self._read(path)  # another process may have published it meanwhile
                 if state is None:
                     state = burn_in.compute(p, WEEK)
-                    data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-                    atomic_write(path, lambda tmp: tmp.write_bytes(data))
-                    # Safe under the lock: whoever opens a new lock file re-reads first.
-                    path.with_suffix(".lock").unlink(missing_ok=True)
-                    self.computed += 1
+                    self._write(path, state)
                     burn_in.remember(key, state)
                     return
         if state is not None:
             self.reused += 1
             burn_in.remember(key, state)
+
+    def _write(self, path: Path, state: Any) -> None:
+        """Publish a state this process computed (under ``path``'s lock)."""
+        data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(path, lambda tmp: tmp.write_bytes(data))
+        # Safe under the lock: whoever opens a new lock file re-reads first.
+        path.with_suffix(".lock").unlink(missing_ok=True)
+        self.computed += 1

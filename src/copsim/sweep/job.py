@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import os
 import sys
 import time
@@ -33,6 +34,8 @@ from omegaconf import DictConfig, OmegaConf
 
 from copsim.files import write_json
 from copsim.sweep.store import SweepStore, cell, point_hash
+
+log = logging.getLogger(__name__)
 
 NOT_TAGS = {"seed", "replicates"}
 """Overrides that are not tags of a run: its seed has a column of its own, and replicates
@@ -128,11 +131,18 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     command = ["copsim", "run", *(o for o in overrides if o.partition("=")[0] not in NOT_TAGS)]
     prov = _process_provenance()
     report.update(runs=replicates, point=point)
-    for seed in range(base_seed, base_seed + replicates):
-        if store.has_run(point, seed):
+    seeds = range(base_seed, base_seed + replicates)
+    todo = [s for s in seeds if not store.has_run(point, s)]
+    # The seeds to run, in groups computed side by side, keyed by each group's first seed.
+    groups = {todo[i]: todo[i : i + SIDE_BY_SIDE] for i in range(0, len(todo), SIDE_BY_SIDE)}
+    done = set(seeds).difference(todo)
+    for seed in seeds:
+        if seed in done:
             report["skipped"] += 1
             report["seeds"].append(seed)
             continue
+        if seed in groups:
+            _prepare(values, groups[seed], store)
         try:
             run_cfg = {**values, "seed": SCHEMA["seed"].check(seed)}
             t0 = time.perf_counter()
@@ -166,6 +176,22 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
             failures.append(_failure(err, seeds=[seed]))
     _finish(store, cfg, report, failures, started)
     return report
+
+
+SIDE_BY_SIDE = 50
+"""Seeds of a point whose burn-ins and twins are computed side by side, at most (memory)."""
+
+
+def _prepare(values: dict[str, Any], seeds: list[int], store: SweepStore) -> None:
+    """Compute the burn-ins and twins of the coming seeds side by side (runner.prepare)."""
+    from copsim.model.schema import SCHEMA
+    from copsim.runs.runner import prepare
+
+    try:
+        runs = [{**values, "seed": SCHEMA["seed"].check(s)} for s in seeds]
+        prepare(runs, twins=store.twins, burn_ins=store.burn_ins)
+    except Exception as err:  # each run then computes its own, and records any failure
+        log.warning("computing seeds %s side by side failed (%s); one by one instead", seeds, err)
 
 
 @functools.cache

@@ -55,11 +55,22 @@ class TwinCache:
             report_bad(path, f"is not a whole twin record ({type(err).__name__})", "computed again")
             return None
 
-    def put(self, values: Mapping[str, Any], outcome: TwinOutcome) -> None:
-        """Publish a twin outcome (a no-CoP run computed anyway is its own twin)."""
+    def has(self, values: Mapping[str, Any]) -> bool:
+        """Whether the twin of ``values`` is published already (its file exists)."""
+        return self._path(values).exists()
+
+    def put(self, values: Mapping[str, Any], outcome: TwinOutcome, computed: bool = False) -> None:
+        """Publish a twin outcome (a no-CoP run computed anyway is its own twin).
+
+        Args:
+            values: The twin's configuration.
+            outcome: Its outcome.
+            computed: Whether it was computed as a twin (counted in :attr:`computed`).
+        """
         path = self._path(values)
         if not path.exists():
             write_json(path, _twin_record(outcome))
+        self.computed += computed
 
     def fetch(self, values: Mapping[str, Any], compute: Callable[[], TwinOutcome]) -> TwinOutcome:
         """The twin of ``values``: from the folder, or computed once and published."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from copsim.model import replicates
 from copsim.model.mechanisms import trust as trust_rules
 
 if TYPE_CHECKING:
@@ -138,11 +139,10 @@ def step(model: CopModel) -> None:
     """Each key worker seeks help for unmet needs; referrals succeed, bounce or exclude."""
     p, people, posts, ties = model.p, model.people, model.posts, model.ties
     week = model.week
-    rng = model.streams["casework"]
     n_dom = people.needs.shape[1]
     # One draw of four uniforms per need, whether or not it is referred (common random
     # numbers); u[0] decides the attempt, u[1:] are read only where there is one.
-    u = rng.random((4, *people.needs.shape))
+    u = model.streams.draw("casework", "random", (4, *people.needs.shape), axis=1)
     kw = people.key_worker
     # The domain of each person's key worker, n_dom ("none") for the unallocated, who refer
     # nothing (their row of _other_domains is all False).
@@ -171,8 +171,11 @@ def step(model: CopModel) -> None:
     )
     ok = u_ok < prob
     n_ok = int(np.count_nonzero(ok))
-    model.totals.referrals += len(who)
-    model.totals.referrals_accepted += n_ok
+    n_people = len(people)
+    model.totals.referrals += replicates.count(model, who, n_people)
+    model.totals.referrals_accepted += (
+        n_ok if model.replicates == 1 else replicates.count(model, who[ok], n_people)
+    )
 
     # put: by the flat (row-major) indices of the (person, domain) referrals.
     people.supported_until.put(flat[ok], week + p.casework.episode_weeks)
@@ -183,7 +186,10 @@ def step(model: CopModel) -> None:
     new = ok & ~has_tie
     new &= u_tie < p.casework.tie_from_referral
     if new.any():
-        partners = model.agencies.pick_in_post(posts, target[new], model.streams["tie_formation"])
+        # Referrals are in person order, so each replicate's are together, in its order.
+        draw = replicates.of(model, who[new], n_people)
+        u_pick = model.streams.draw_grouped("tie_formation", "random", draw)
+        partners = model.agencies.pick_in_post(posts, target[new], u_pick)
         found = partners >= 0
         base = p.site.joint_working_history
         ties.add(src[new][found], partners[found], trust_rules.gain(base, p.trust.gain), week)
@@ -200,4 +206,8 @@ def step(model: CopModel) -> None:
         np.subtract.at(people.engagement, fw[~excl], p.casework.bounce_loss)
         people.engagement.clip(0.0, 1.0, out=people.engagement)  # np.clip, less overhead
         posts.failed_week += np.bincount(src[fail], minlength=len(posts))
-        model.totals.exclusions += int(np.count_nonzero(excl))
+        model.totals.exclusions += (
+            int(np.count_nonzero(excl))
+            if model.replicates == 1
+            else replicates.count(model, fw[excl], n_people)
+        )

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from copsim.model import replicates
 from copsim.model.domains import DOMAINS
 from copsim.model.mechanisms.crises import MID_NEED, coverage
 from copsim.model.mechanisms.needs import severity, supported
@@ -79,13 +80,20 @@ def choose_exits(hazards: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.nda
 
 def end_follow_up(model: CopModel, who: np.ndarray, route: np.ndarray | None = None) -> None:
     """Count the follow-up outcomes of people whose follow-up ends (leaving, or the end)."""
-    people, t = model.people, model.totals
+    people, t, n = model.people, model.totals, len(model.people)
     sev, start = people.severity[who], people.followed_from[who]
     good = np.ones(len(who), dtype=bool) if route is None else route < ROUTES.index("prison")
-    t.followed += len(who)
-    t.maintained += int(np.count_nonzero(good & (sev <= start)))
-    t.recovered += int(np.count_nonzero(good & (sev <= model.p.needs.recovered_severity)))
-    t.severity_change += float((sev - start).sum())
+    if model.replicates == 1:
+        t.followed += len(who)
+        t.maintained += int(np.count_nonzero(good & (sev <= start)))
+        t.recovered += int(np.count_nonzero(good & (sev <= model.p.needs.recovered_severity)))
+    else:
+        t.followed += replicates.count(model, who, n)
+        t.maintained += replicates.count(model, who[good & (sev <= start)], n)
+        t.recovered += replicates.count(
+            model, who[good & (sev <= model.p.needs.recovered_severity)], n
+        )
+    t.severity_change += replicates.sums(model, sev - start, who, n)
 
 
 SEED_GROUP = 256
@@ -114,17 +122,24 @@ def _group_seeds(seed: int, group: int, block: int) -> np.ndarray:
 
 
 class ReferralQueue:
-    """Each place's future referrals, drawn in blocks keyed by (place, block).
+    """Each place's future referrals, drawn in blocks keyed by (seed, place, block).
 
     Args:
         places: Number of places.
+        seed: The run's seed.
+
+    Attributes:
+        seed: Each place's run seed (replicates side by side have one each).
+        place: Each place's number in its own run (its key).
     """
 
     BLOCK = 8
 
-    def __init__(self, places: int):
+    def __init__(self, places: int, seed: int):
         self.arrivals = np.zeros(places, dtype=np.int64)
         self.block = np.full(places, -1, dtype=np.int64)
+        self.seed = np.full(places, seed, dtype=np.int64)
+        self.place = np.arange(places)
         # Each profile's drawn blocks laid end to end, one row a referral: place i's block
         # is rows i * BLOCK .. (i + 1) * BLOCK - 1.
         self.rows: dict[str, np.ndarray] = {}
@@ -159,10 +174,12 @@ class ReferralQueue:
                 model.p,
                 model.agencies,
                 size,
-                model.streams.from_state(referral_seed(model.streams.seed, place, b)),
+                RandomStreams.from_state(referral_seed(seed, place, b)),
                 locality[i * size : (i + 1) * size],
             )
-            for i, (place, b) in enumerate(zip(places, blocks, strict=True))
+            for i, (seed, place, b) in enumerate(
+                zip(self.seed[places].tolist(), self.place[places].tolist(), blocks, strict=True)
+            )
         ]
         if len(draws) > 1:
             draws = [{name: np.concatenate([d[name] for d in draws]) for name in draws[0]}]
@@ -190,13 +207,16 @@ def admit(model: CopModel, places: np.ndarray) -> None:
     people.excluded_until[places] = NEVER
     people.last_crisis[places] = NEVER
     people.crisis_count[places] = 0
-    sev = severity(profile["needs"], profile["engagement"])  # the rows just written
+    # The rows just written; each replicate's own matrix product (see needs.severity).
+    sev = replicates.grouped(
+        model, severity, places, len(people), profile["needs"], profile["engagement"]
+    )
     people.severity[places] = sev
     # Until a quarter has passed, a newcomer is compared with their severity at entry.
     people.severity_history[places] = sev[:, None]
     people.entered[places] = week
     people.followed_from[places] = sev
-    model.totals.referrals_in += len(places)
+    model.totals.referrals_in += replicates.count(model, places, len(people))
     model.people_registry.replace(places)
 
 
@@ -207,14 +227,17 @@ def step(model: CopModel) -> None:
         return
     cover = coverage(people.needs, supported(model), p.needs.threshold)
     hazards = exit_hazards(people.engagement, cover, people.needs[:, OFFENDING], p)
-    leave, route = choose_exits(hazards, model.streams["cohort"].random(len(people)))
+    leave, route = choose_exits(hazards, model.streams.draw("cohort", "random", len(people)))
     if len(leave) == 0:
         return
     end_follow_up(model, leave, route)
-    t = model.totals
-    moved_on, discharged, prison, died = np.bincount(
-        route, minlength=len(ROUTES)
-    ).tolist()  # ROUTES
+    t, r = model.totals, model.replicates
+    if r == 1:
+        by_route = np.bincount(route, minlength=len(ROUTES)).tolist()
+    else:  # a row a replicate
+        cell = replicates.of(model, leave, len(people)) * len(ROUTES) + route
+        by_route = np.bincount(cell, minlength=r * len(ROUTES)).reshape(r, -1).T
+    moved_on, discharged, prison, died = by_route  # ROUTES
     t.left_moved_on += moved_on
     t.left_discharged += discharged
     t.left_prison += prison

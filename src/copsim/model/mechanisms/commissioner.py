@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from copsim.model import replicates
 from copsim.model.mechanisms.needs import supported
 
 if TYPE_CHECKING:
@@ -62,10 +63,19 @@ def step(model: CopModel) -> None:
     c.insight *= 1.0 - p.commissioner.insight_decay
     if model.week % p.commissioner.review_weeks:
         return
-    z = model.streams["commissioner"].standard_normal(len(agencies))
-    seen = perceived(unmet_by_agency(model), z, p.commissioner.perception_noise, c.insight)
+    z = model.streams.draw("commissioner", "standard_normal", len(agencies))
+    gaps = unmet_by_agency(model)
     moved = p.commissioner.move_share * p.nurture.commissioner_engagement
-    before = agencies.budget_share.copy()
-    agencies.budget_share = reallocate(before, seen, moved, agencies.size)
-    shift = np.abs((agencies.budget_share - before) * agencies.size).sum() / 2.0
-    c.funding_moved += float(shift / agencies.size.mean())
+    # Each replicate's commissioner moves its own site's budgets (replicates.py).
+    for r, s in enumerate(replicates.blocks(model, len(agencies))):
+        insight = c.insight if model.replicates == 1 else c.insight[r]
+        seen = perceived(gaps[s], z[s], p.commissioner.perception_noise, insight)
+        size, before = agencies.size[s], agencies.budget_share[s].copy()
+        share = reallocate(before, seen, moved, size)
+        shift = float(np.abs((share - before) * size).sum() / 2.0 / size.mean())
+        if model.replicates == 1:
+            agencies.budget_share = share
+            c.funding_moved += shift
+        else:
+            agencies.budget_share[s] = share
+            c.funding_moved[r] += shift

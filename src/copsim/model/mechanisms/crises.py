@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from copsim.model import replicates
 from copsim.model.domains import CRISIS_DRIVERS, CRISIS_KINDS
 from copsim.model.mechanisms.needs import supported
 
@@ -77,6 +78,7 @@ def weekly_probability(
     annual_rates: np.ndarray,
     protection: float,
     proneness: np.ndarray | float = 1.0,
+    replicates: int = 1,
 ) -> np.ndarray:
     """Probability of each kind of crisis this week, shape (people, kinds).
 
@@ -85,7 +87,10 @@ def weekly_probability(
     """
     # In place, but the same operations in the same order as the formula (a product's
     # operands commute exactly).
-    hazard = needs @ CRISIS_DRIVERS.T
+    # Each replicate's block its own matrix product (see needs.severity).
+    hazard = (needs.reshape(replicates, -1, needs.shape[1]) @ CRISIS_DRIVERS.T).reshape(
+        len(needs), -1
+    )
     hazard /= MID_NEED
     hazard *= np.reshape(proneness, (-1, 1))
     hazard *= annual_rates / 52.0
@@ -100,9 +105,14 @@ def step(model: CopModel) -> None:
     p, people, posts = model.p, model.people, model.posts
     cover = coverage(people.needs, supported(model), p.needs.threshold)
     prob = weekly_probability(
-        people.needs, cover, rates(p), p.needs.support_protection, people.proneness
+        people.needs,
+        cover,
+        rates(p),
+        p.needs.support_protection,
+        people.proneness,
+        model.replicates,
     )
-    events = model.streams["crises"].random(prob.shape) < prob
+    events = model.streams.draw("crises", "random", prob.shape) < prob
     # Counts and "any driver hit" by one exact float matrix product (boolean reductions
     # by row are slow in numpy); converted back to the integers and booleans they are.
     counts = events @ _TALLY
@@ -118,9 +128,13 @@ def step(model: CopModel) -> None:
     kw = people.key_worker
     with_kw = hit & (kw >= 0)
     posts.crises_week += np.bincount(kw[with_kw], per_person[with_kw], len(posts))
-    model.totals.crisis_events += int(per_person.sum())
+    model.totals.crisis_events += replicates.block_total(model, per_person)
     if model.n_localities > 1:
         model.locality_totals.crisis_events += np.bincount(
             people.locality, per_person, model.n_localities
         ).astype(np.int64)
-    model.ledger.charge_crises((np.ones(len(events)) @ events).astype(np.int64), unit_costs(p))
+    if model.replicates == 1:
+        by_kind = (np.ones(len(events)) @ events).astype(np.int64)
+    else:  # each replicate's counts by kind (exact integers either way)
+        by_kind = events.reshape(model.replicates, -1, events.shape[1]).sum(axis=1)
+    model.ledger.charge_crises(by_kind, unit_costs(p))

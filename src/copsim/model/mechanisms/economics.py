@@ -8,7 +8,7 @@ random numbers), so :func:`net_benefit` takes both runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -55,11 +55,30 @@ class Ledger:
         self.unbackfilled_hours += hours * (1.0 - protected)
 
     def charge_crises(self, events: np.ndarray, unit_costs: np.ndarray) -> None:
-        """Charge this week's crisis events (counts by kind, in CRISIS_KINDS order)."""
+        """Charge this week's crisis events (counts by kind, in CRISIS_KINDS order).
+
+        For replicates side by side (:func:`replicates`), ``events`` has a row a
+        replicate and each replicate's field is charged its row, as it would be alone.
+        """
+        if events.ndim == 2:
+            for r, row in enumerate(events):
+                self.crisis_cost[r] += float(row @ unit_costs)
+                for name, cost in zip(COST_FIELDS, (row * unit_costs).tolist(), strict=True):
+                    getattr(self, name)[r] += cost
+            return
         self.crisis_cost += float(events @ unit_costs)
         # tolist() gives the same Python floats as float() of each element, in one call.
         for name, cost in zip(COST_FIELDS, (events * unit_costs).tolist(), strict=True):
             setattr(self, name, getattr(self, name) + cost)
+
+    @classmethod
+    def replicates(cls, n: int) -> Ledger:
+        """A ledger of ``n`` replicates side by side: every field an array, one a replicate."""
+        return cls(**{f.name: np.zeros(n) for f in fields(cls)})
+
+    def replicate(self, r: int) -> Ledger:
+        """Replicate ``r``'s ledger of one of :meth:`replicates` (plain floats)."""
+        return Ledger(**{f.name: float(getattr(self, f.name)[r]) for f in fields(self)})
 
 
 def net_benefit(run: Ledger, twin: Ledger) -> float:

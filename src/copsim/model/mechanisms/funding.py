@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from copsim.model import replicates
+
 if TYPE_CHECKING:
     from copsim.model.cop_model import CopModel
 
@@ -44,5 +46,8 @@ def step(model: CopModel) -> None:
     key = (budget.tobytes(), agencies.n_posts)
     cached = getattr(agencies, "_funded_from", None)
     if cached is None or cached[0] != key:
-        cached = agencies._funded_from = (key, funded_posts(budget, agencies.n_posts))
+        # Each replicate's site funds its own posts (replicates.py).
+        sites = replicates.blocks(model, len(budget))
+        funded = np.concatenate([funded_posts(budget[s], agencies.n_posts) for s in sites])
+        cached = agencies._funded_from = (key, funded)
     agencies.funded = cached[1].copy()

@@ -49,9 +49,18 @@ def drift(
     return out.clip(0.0, 1.0, out=out)
 
 
-def severity(needs: np.ndarray, engagement: np.ndarray) -> np.ndarray:
-    """New Directions Team-like severity on 0-48 (weights in :mod:`copsim.model.domains`)."""
-    return needs @ SEVERITY_WEIGHTS + SEVERITY_ENGAGEMENT_WEIGHT * (1.0 - engagement)
+def severity(needs: np.ndarray, engagement: np.ndarray, replicates: int = 1) -> np.ndarray:
+    """New Directions Team-like severity on 0-48 (weights in :mod:`copsim.model.domains`).
+
+    Args:
+        needs: Each person's needs, one row a person.
+        engagement: Each person's engagement.
+        replicates: How many replicates' people are laid end to end in equal blocks: each
+            block's product is its own matrix product (a BLAS product's rounding depends
+            on the rows around a row), so each replicate gets its own values exactly.
+    """
+    weighted = needs.reshape(replicates, -1, needs.shape[1]) @ SEVERITY_WEIGHTS
+    return weighted.reshape(-1) + SEVERITY_ENGAGEMENT_WEIGHT * (1.0 - engagement)
 
 
 def supported(model: CopModel) -> np.ndarray:
@@ -67,7 +76,7 @@ def supported(model: CopModel) -> np.ndarray:
 def step(model: CopModel) -> None:
     """Move every need one week on and update engagement."""
     p, people = model.p, model.people
-    noise = p.needs.noise * model.streams["needs"].standard_normal(people.needs.shape)
+    noise = p.needs.noise * model.streams.draw("needs", "standard_normal", people.needs.shape)
     people.needs = drift(
         people.needs,
         supported(model),

@@ -49,7 +49,7 @@ def classify(
 def step(model: CopModel) -> None:
     """Record severity and classify every person."""
     people = model.people
-    people.severity = severity(people.needs, people.engagement)
+    people.severity = severity(people.needs, people.engagement, model.replicates)
     hist = people.severity_history
     slot = model.week % hist.shape[1]
     quarter_ago = hist[:, slot].copy()

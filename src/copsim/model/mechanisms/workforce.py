@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from copsim.model import replicates
 from copsim.model.domains import SECTOR_TURNOVER
 from copsim.model.site import NEVER, new_knowledge, resilience
 
@@ -177,7 +178,7 @@ def step(model: CopModel) -> None:
             p.cop.embeddedness,
         ),
     )
-    leavers = (on & (model.streams["workforce"].random(len(posts)) < prob)).nonzero()[0]
+    leavers = (on & (model.streams.draw("workforce", "random", len(posts)) < prob)).nonzero()[0]
     if len(leavers):
         depart(model, leavers)
     hire(model)
@@ -196,27 +197,38 @@ def choose_moves(model: CopModel, leavers: np.ndarray) -> tuple[np.ndarray, np.n
         ``(from_posts, to_posts)`` of the practitioners who move.
     """
     p, posts, agencies = model.p, model.posts, model.agencies
-    rng = model.streams["moves"]
+    streams, n_posts = model.streams, len(posts)
     none = np.empty(0, dtype=np.int64)
-    stay = leavers[rng.random(len(leavers)) < p.region.move_rate]
-    u = rng.random(len(stay))
+    # Leavers are in post order, so each replicate's are together, in its own order.
+    stay = leavers[
+        streams.draw_grouped("moves", "random", replicates.of(model, leavers, n_posts))
+        < p.region.move_rate
+    ]
+    replicate = replicates.of(model, stay, n_posts)
+    u = streams.draw_grouped("moves", "random", replicate)
     if len(stay) == 0:
         return none, none
-    n_ag = len(agencies)
+    # Agencies by their number in their own replicate (every replicate's agencies are its
+    # own block): a mover weighs only the agencies of the run it belongs to.
+    n_ag = len(agencies) // model.replicates
+    offset = replicate * n_ag
     vacant = agencies.vacant_posts(posts)
-    open_posts = np.bincount(posts.agency[vacant], minlength=n_ag)
-    row = np.full(len(posts), -1, dtype=np.int64)
+    open_posts = np.bincount(posts.agency[vacant], minlength=len(agencies))
+    row = np.full(n_posts, -1, dtype=np.int64)
     row[stay] = np.arange(len(stay))
     ties_into = np.zeros((len(stay), n_ag))
     a, b, _, _ = model.ties.view()
     for near, far in ((a, b), (b, a)):
         mine = row[near] >= 0
-        np.add.at(ties_into, (row[near[mine]], posts.agency[far[mine]]), 1.0)
-    weight = open_posts[None, :] * (1.0 + p.region.tie_preference * ties_into)
-    weight[np.arange(len(stay)), posts.agency[stay]] = 0.0
+        at = row[near[mine]]
+        np.add.at(ties_into, (at, posts.agency[far[mine]] - offset[at]), 1.0)
+    weight = open_posts[offset[:, None] + np.arange(n_ag)] * (
+        1.0 + p.region.tie_preference * ties_into
+    )
+    weight[np.arange(len(stay)), posts.agency[stay] - offset] = 0.0
     total = weight.sum(axis=1)
     cum = np.cumsum(weight, axis=1)
-    target = np.minimum((cum <= (u * total)[:, None]).sum(axis=1), n_ag - 1)
+    target = offset + np.minimum((cum <= (u * total)[:, None]).sum(axis=1), n_ag - 1)
     can = total > 0
     stay, target = stay[can], target[can]
     # The first movers into an agency take its vacancies, in post order.
@@ -256,9 +268,10 @@ def depart(model: CopModel, leavers: np.ndarray) -> None:
     people.engagement[orphaned] = np.maximum(
         0.0, people.engagement[orphaned] - p.casework.continuity_loss
     )
-    model.totals.leavers += len(leavers)
-    model.totals.moved_in_region += len(moved_from)
-    model.ledger.turnover_cost += len(leavers) * p.workforce.replacement_cost
+    n_leavers = replicates.count(model, leavers, len(posts))
+    model.totals.leavers += n_leavers
+    model.totals.moved_in_region += replicates.count(model, moved_from, len(posts))
+    model.ledger.turnover_cost += n_leavers * p.workforce.replacement_cost
     n_ag, at = len(model.agencies), model.agency_totals
     at.leavers += np.bincount(posts.agency[leavers], minlength=n_ag)
     at.leavers_to_region += np.bincount(posts.agency[moved_from], minlength=n_ag)
@@ -296,8 +309,8 @@ def arrive(model: CopModel, old: np.ndarray, new: np.ndarray) -> None:
 def hire(model: CopModel) -> None:
     """Fill funded vacancies, each empty post with weekly chance ``1 / hiring_lag_weeks``."""
     p, posts, agencies = model.p, model.posts, model.agencies
-    u = model.streams["hiring"].random(len(posts))
-    z = model.streams["resilience"].standard_normal(len(posts))
+    u = model.streams.draw("hiring", "random", len(posts))
+    z = model.streams.draw("resilience", "standard_normal", len(posts))
     # Each vacancy is filled this week with chance 1 / hiring_lag_weeks (a geometric wait).
     vacant = agencies.vacant_posts(posts)
     hired = vacant[u[vacant] < 1.0 / p.workforce.hiring_lag_weeks]
@@ -316,5 +329,5 @@ def hire(model: CopModel) -> None:
     posts.missed[hired] = 0
     posts.last_attended[hired] = NEVER
     posts.resilience[hired] = resilience(p.workforce.resilience_spread, z[hired])
-    model.totals.hires += len(hired)
+    model.totals.hires += replicates.count(model, hired, len(posts))
     model.practitioners.fill(hired)

@@ -1,0 +1,149 @@
+"""Seeds stepped side by side (copsim.model.replicates) end exactly where each ends alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from copsim.model import burn_in, replicates
+from copsim.model.cop_model import WEEK
+from copsim.model.parameters import Parameters
+from copsim.model.schema import SCHEMA
+from copsim.model.side_by_side import SideBySide, has_broker
+from copsim.model.streams import STREAMS, RandomStreams, ReplicateStreams
+from copsim.runs import runner
+from copsim.runs.outputs import twin_outcome, twin_outcomes, twin_rows
+
+SHORT = {"weeks": 26, "burn_in_weeks": 40, "site.people": 90}
+SEEDS = [11, 12, 13]
+# Sites that exercise every per-replicate rule: moves between agencies, an area file,
+# a region (several localities a replicate), a commissioner who moves budgets, events.
+CONFIGS = [
+    {},
+    {"region.move_rate": 0.5, "site.agencies_per_type": 2},
+    {"site.file": "conf/areas/riverside.yaml"},
+    {"region.localities": 2, "region.move_rate": 0.3},
+    {"nurture.commissioner_engagement": 0.9, "commissioner.review_weeks": 4},
+]
+
+
+def _values(**extra) -> dict:
+    return {**{n: p.default for n, p in SCHEMA.items()}, "events": [], **SHORT, **extra}
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    burn_in.clear_cache()
+    runner._twin_by_key.cache_clear()
+    yield
+    burn_in.clear_cache()
+    runner._twin_by_key.cache_clear()
+
+
+def _assert_same(a, b, path: str = "") -> None:
+    """Every array and number of two objects equal, bit for bit (and of the same type)."""
+    if isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype and a.shape == b.shape, path
+        assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), path
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys(), path
+        for k in a:
+            _assert_same(a[k], b[k], f"{path}.{k}")
+    elif hasattr(a, "__dict__"):
+        for k, v in vars(a).items():
+            if not k.startswith("_"):
+                _assert_same(v, getattr(b, k), f"{path}.{k}")
+    else:
+        assert type(a) is type(b) and a == b, path
+
+
+def _assert_same_state(got, alone) -> None:
+    for part in ("agencies", "posts", "people"):
+        _assert_same(getattr(got, part), getattr(alone, part), part)
+    for x, y in zip(got.ties.view(), alone.ties.view(), strict=True):
+        _assert_same(x, y, "ties")
+    for name in STREAMS:  # every stream left where it is left alone
+        state = got.streams[name].bit_generator.state
+        assert state == alone.streams[name].bit_generator.state, name
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_burn_ins_side_by_side_equal_each_alone(config):
+    p = Parameters(burn_in.burn_in_values(_values(**config)))
+    together = burn_in.BurnIn.side_by_side(p, SEEDS).run_each(WEEK)
+    for seed, got in zip(SEEDS, together, strict=True):
+        alone = burn_in.BurnIn(Parameters({**p.as_dict(), "seed": seed})).run(WEEK)
+        _assert_same_state(got, alone)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [*CONFIGS, {"events": [{"week": 5, "set": {"funding.agency_budget": 0.8}}]}],
+)
+def test_twins_side_by_side_equal_each_alone(config):
+    values = runner.twin_values(_values(**config))
+    together = SideBySide(values, SEEDS, WEEK, twin_rows).run_to_end()
+    for seed, got in zip(SEEDS, twin_outcomes(together), strict=True):
+        alone = runner.CopModel({**values, "seed": seed}, agents=False).run_to_end()
+        assert got == twin_outcome(alone)
+
+
+def test_prepared_runs_give_the_results_of_runs_alone():
+    runs = [_values(**{"brokerage.hours_per_week": 6.0, "seed": s}) for s in SEEDS]
+    alone = [runner.run_values(v) for v in runs]
+    burn_in.clear_cache()
+    runner._twin_by_key.cache_clear()
+    runner.prepare(runs)
+    assert len(runner._prepared) == len(SEEDS)  # every twin computed side by side
+    for a, b in zip(alone, (runner.run_values(v) for v in runs), strict=True):
+        pd.testing.assert_frame_equal(a.weekly, b.weekly, check_exact=True)
+        assert (a.summary, a.localities, a.agencies) == (b.summary, b.localities, b.agencies)
+    assert not runner._prepared  # each run took its own
+
+
+def test_stack_then_unstack_gives_each_state_back():
+    p = Parameters(burn_in.burn_in_values(_values(**{"region.localities": 2})))
+    states = [burn_in.BurnIn(Parameters({**p.as_dict(), "seed": s})).run(WEEK) for s in SEEDS]
+    stacked = replicates.stack(states)
+    assert len(stacked.posts) == 3 * len(states[0].posts)
+    assert stacked.agencies.n_localities == 6
+    # A person's key worker and agencies are in their own replicate's block.
+    block = len(states[0].posts)
+    kw = stacked.people.key_worker.reshape(3, -1)
+    assert all(((k < 0) | (k // block == r)).all() for r, k in enumerate(kw))
+    for got, alone in zip(replicates.unstack(stacked), states, strict=True):
+        _assert_same_state(got, alone)
+
+
+def test_each_replicate_draws_what_its_seed_draws_alone():
+    together = ReplicateStreams([RandomStreams(s) for s in SEEDS])
+    got = together.draw("casework", "random", (4, 3 * 5, 6), axis=1)
+    for r, seed in enumerate(SEEDS):
+        alone = RandomStreams(seed)["casework"].random((4, 5, 6))
+        assert np.array_equal(got[:, r * 5 : (r + 1) * 5], alone)
+    groups = np.array([0, 0, 2, 2, 2])  # replicate 1 draws nothing, and its stream stays
+    got = together.draw_grouped("moves", "random", groups)
+    assert np.array_equal(got[:2], RandomStreams(SEEDS[0])["moves"].random(2))
+    assert np.array_equal(got[2:], RandomStreams(SEEDS[2])["moves"].random(3))
+    fresh = RandomStreams(SEEDS[1])["moves"]
+    assert together.each[1]["moves"].bit_generator.state == fresh.bit_generator.state
+
+
+def test_the_counts_and_sums_of_one_replicate_are_plain():
+    one = type("Alone", (), {"replicates": 1})()
+    index, values = np.array([1, 4, 7]), np.array([0.1, 0.2, 0.3])
+    assert replicates.count(one, index, 9) == 3
+    assert replicates.sums(one, values, index, 9) == float(values.sum())
+    three = type("Three", (), {"replicates": 3})()
+    assert replicates.count(three, index, 9).tolist() == [1, 1, 1]
+    assert replicates.sums(three, values, index, 9).tolist() == [0.1, 0.2, 0.3]
+
+
+def test_side_by_side_runs_have_no_broker():
+    with_broker = _values(**{"brokerage.hours_per_week": 4.0})
+    event = _values(events=[{"week": 3, "set": {"brokerage.hours_per_week": 2.0}}])
+    assert has_broker(with_broker) and has_broker(event)
+    assert not has_broker(_values(**{"brokerage.hours_per_week": 0.0}))
+    with pytest.raises(ValueError, match="no broker"):
+        SideBySide(with_broker, SEEDS, WEEK, twin_rows)
