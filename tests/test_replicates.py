@@ -10,7 +10,7 @@ from copsim.model import burn_in, replicates
 from copsim.model.cop_model import WEEK
 from copsim.model.parameters import Parameters
 from copsim.model.schema import SCHEMA
-from copsim.model.side_by_side import SideBySide, has_broker
+from copsim.model.side_by_side import SideBySide
 from copsim.model.streams import STREAMS, RandomStreams, ReplicateStreams
 from copsim.runs import runner
 from copsim.runs.outputs import twin_outcome, twin_outcomes, twin_rows
@@ -138,12 +138,3 @@ def test_the_counts_and_sums_of_one_replicate_are_plain():
     three = type("Three", (), {"replicates": 3})()
     assert replicates.count(three, index, 9).tolist() == [1, 1, 1]
     assert replicates.sums(three, values, index, 9).tolist() == [0.1, 0.2, 0.3]
-
-
-def test_side_by_side_runs_have_no_broker():
-    with_broker = _values(**{"brokerage.hours_per_week": 4.0})
-    event = _values(events=[{"week": 3, "set": {"brokerage.hours_per_week": 2.0}}])
-    assert has_broker(with_broker) and has_broker(event)
-    assert not has_broker(_values(**{"brokerage.hours_per_week": 0.0}))
-    with pytest.raises(ValueError, match="no broker"):
-        SideBySide(with_broker, SEEDS, WEEK, twin_rows)

@@ -102,6 +102,9 @@ _SHARED = {
 }
 
 
+_KINDS = ("agencies", "posts", "people")
+
+
 def _sizes(state: Any) -> dict[str, int]:
     return {
         "agencies": len(state.agencies),
@@ -133,20 +136,94 @@ def _stack_arrays(kind: str, items: list[Any], sizes: dict[str, int]) -> Any:
     return out
 
 
-def _unstack_arrays(kind: str, item: Any, r: int, count: int, sizes: dict[str, int]) -> Any:
-    """Replicate ``r``'s part of an object made by :func:`_stack_arrays` (copies)."""
-    out = copy.copy(item)
+def parts(kind: str, item: Any, count: int, sizes: dict[str, int], copies: bool = False) -> list:
+    """Each replicate's part of the agencies, posts or people of replicates side by side.
+
+    Each part's per-element arrays are views of the item's (copies with ``copies``), its
+    indices shifted back to its own; the indices are shifted for every replicate at once.
+    Without ``copies`` an agencies part has no home tables (None), which only the people
+    admitted in a week read.
+
+    Args:
+        kind: ``agencies``, ``posts`` or ``people``.
+        item: The object of that kind of replicates side by side.
+        count: How many replicates.
+        sizes: Each replicate's number of each kind (:func:`block_sizes`).
+        copies: Whether to copy every array.
+    """
     n = sizes[kind]
     shifts = _INDEX_FIELDS[kind]
-    for name, value in vars(item).items():
-        if name in _SHARED[kind] or name.startswith("_") or not isinstance(value, np.ndarray):
+    shared = {k: v for k, v in vars(item).items() if not k.startswith("_")}
+    arrays = {}
+    for name, value in shared.items():
+        if name in _SHARED[kind] or not isinstance(value, np.ndarray):
             continue
-        part = value[r * n : (r + 1) * n].copy()
         if name in shifts:
-            part = np.where(part >= 0, part - r * sizes[shifts[name]], part)
-        setattr(out, name, part)
-    for name in [k for k in vars(out) if k.startswith("_")]:
-        delattr(out, name)
+            offset = np.repeat(np.arange(count) * sizes[shifts[name]], n)
+            offset = offset.reshape(-1, *[1] * (value.ndim - 1))
+            value = np.where(value >= 0, value - offset, value)
+        arrays[name] = value
+    if kind == "agencies":
+        shared.update(n_localities=sizes["localities"])
+        shared.update(dict.fromkeys(("home_agency", "home_cum", "home_total", "home_first")))
+    elif kind == "posts":
+        shared.update(n_localities=sizes["localities"])
+    out = []
+    cls = type(item)
+    for r in range(count):
+        part = cls.__new__(cls)
+        mine = slice(r * n, (r + 1) * n)
+        fields = {name: value[mine] for name, value in arrays.items()}
+        if copies:
+            fields = {name: value.copy() for name, value in fields.items()}
+        vars(part).update(shared, **fields)
+        if kind == "agencies":
+            part.names = item.names[mine]
+            if copies:
+                part._home_table()
+        out.append(part)
+    return out
+
+
+def block_sizes(model: Any, count: int | None = None) -> dict[str, int]:
+    """Each replicate's number of agencies, posts, people and localities.
+
+    Args:
+        model: A model (or state) of replicates side by side.
+        count: How many replicates (default: ``model.replicates``).
+    """
+    count = model.replicates if count is None else count
+    return {
+        "agencies": len(model.agencies) // count,
+        "posts": len(model.posts) // count,
+        "people": len(model.people) // count,
+        "localities": model.agencies.n_localities // count,
+    }
+
+
+def each_ties(ties: TieTable, count: int, posts: int) -> list[TieTable]:
+    """Each replicate's ties (copies, in table order), its posts numbered as its own."""
+    a, b, trust, used = ties.view()
+    run = a // posts
+    order = np.argsort(run, kind="stable")
+    bounds = np.searchsorted(run[order], np.arange(1, count))
+    shift = run * posts
+    columns = [np.split(x[order], bounds) for x in (a - shift, b - shift, trust, used)]
+    out = []
+    for a_r, b_r, trust_r, used_r in zip(*columns, strict=True):
+        table = TieTable(max(1, len(a_r)))
+        k = table.n = len(a_r)
+        table.a[:k], table.b[:k], table.trust[:k], table.last_used[:k] = a_r, b_r, trust_r, used_r
+        out.append(table)
+    return out
+
+
+def view(item: Any, where: slice) -> Any:
+    """A copy of ``item`` whose array attributes are views of ``where`` of the item's."""
+    out = copy.copy(item)
+    for name, value in vars(item).items():
+        if isinstance(value, np.ndarray):
+            setattr(out, name, value[where])
     return out
 
 
@@ -185,31 +262,16 @@ def stack(states: list[Any]) -> Any:
 def unstack(state: Any) -> list[Any]:
     """The replicates' own states of a state made by :func:`stack` (copies)."""
     count = state.streams.replicates
-    sizes = {
-        "agencies": len(state.agencies) // count,
-        "posts": len(state.posts) // count,
-        "people": len(state.people) // count,
-        "localities": state.agencies.n_localities // count,
-    }
-    a, b, trust, used = state.ties.view()
+    sizes = block_sizes(state, count)
+    each = zip(
+        *(parts(kind, getattr(state, kind), count, sizes, copies=True) for kind in _KINDS),
+        each_ties(state.ties, count, sizes["posts"]),
+        state.streams.each,
+        strict=True,
+    )
     out = []
-    for r in range(count):
-        agencies = _unstack_arrays("agencies", state.agencies, r, count, sizes)
-        agencies.names = state.agencies.names[r * sizes["agencies"] : (r + 1) * sizes["agencies"]]
-        agencies.n_localities = sizes["localities"]
-        agencies._home_table()
-        posts = _unstack_arrays("posts", state.posts, r, count, sizes)
-        posts.n_localities = sizes["localities"]
-        people = _unstack_arrays("people", state.people, r, count, sizes)
+    for r, (agencies, posts, people, ties, streams) in enumerate(each):
         people.queue = _unstack_queue(state.people.queue, r, sizes)
-        mine = a // sizes["posts"] == r
-        ties = TieTable(max(1, int(mine.sum())))
-        shift = r * sizes["posts"]
-        k = int(mine.sum())
-        ties.a[:k], ties.b[:k] = a[mine] - shift, b[mine] - shift
-        ties.trust[:k], ties.last_used[:k] = trust[mine], used[mine]
-        ties.n = k
-        streams = state.streams.each[r]
         out.append(type(state)(agencies, posts, people, ties, streams, state.area))
     return out
 

@@ -1,10 +1,10 @@
-"""Several seeds of one no-broker configuration stepped side by side from week 0.
+"""Several seeds of one configuration stepped side by side from week 0.
 
 The counterpart of :class:`~copsim.model.cop_model.CopModel` for replicates laid end to
-end (:mod:`copsim.model.replicates`), used for runs' no-CoP twins: each seed starts from
-its own burned-in state and ends exactly where ``CopModel`` with that seed ends. It has no
-Mesa agents, and no broker: brokerage and meetings draw scalars one locality at a time, so
-a configuration with broker hours (now or by an event) runs as ``CopModel`` does.
+end (:mod:`copsim.model.replicates`), used by sweeps: each seed starts from its own
+burned-in state and ends exactly where ``CopModel`` with that seed ends, week by week.
+It has no Mesa agents; :meth:`SideBySide.alone` shows one replicate as a run alone (the
+shape every output and summary function reads).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from copsim.model import replicates
 from copsim.model.burn_in import NoAgents, SiteState, burned_in
@@ -26,26 +27,40 @@ from copsim.model.parameters import Parameters
 from copsim.model.tally import AgencyTally, LocalityTally, Tally
 
 
-def has_broker(values: Mapping[str, Any]) -> bool:
-    """Whether a configuration has broker hours, from the start or by an event."""
-    hours = "brokerage.hours_per_week"
-    events = values.get("events") or []
-    return bool(values.get(hours, 0)) or any(e.get("set", {}).get(hours) for e in events)
+class Brokers:
+    """The brokers of every locality of every replicate (as :class:`~copsim.model.agents.Broker`).
+
+    Args:
+        model: The model.
+        localities: Localities over all replicates.
+    """
+
+    def __init__(self, model: SideBySide, localities: int):
+        self.model = model
+        self.bank = np.zeros(localities)
+        self.intro_credit = 0.0
+        self.introductions = np.zeros(localities, dtype=np.int64)
+        self.reviews = np.zeros(localities, dtype=np.int64)
+
+    @property
+    def in_setup(self) -> bool:
+        """Whether the set-up phase is still running (the same week in every replicate)."""
+        return self.model.week <= self.model.p.brokerage.setup_weeks
 
 
 class SideBySide:
-    """Seeds of one configuration without a broker, stepped together week by week.
+    """Seeds of one configuration, stepped together week by week.
 
     Args:
         values: The configuration (flat names, may include ``events``); its seed is
-            ignored and it must have no broker hours (:func:`has_broker`).
+            ignored.
         seeds: The seeds, one replicate each.
         week: The steps of a week, in order (the model's WEEK).
         record: Called each week (and at week 0) with the model; returns each
             replicate's row of the weekly outputs it records.
 
     Raises:
-        ValueError: With broker hours, or no seeds.
+        ValueError: Without seeds.
     """
 
     def __init__(
@@ -57,8 +72,8 @@ class SideBySide:
     ):
         values = dict(values)
         raw_events = values.pop("events", None)
-        if has_broker({**values, "events": raw_events or []}) or not seeds:
-            raise ValueError("side by side runs need seeds and no broker hours")
+        if not seeds:
+            raise ValueError("side by side runs need seeds")
         self.p = Parameters({**values, "seed": int(seeds[0])})
         self.seeds = [int(s) for s in seeds]
         self.replicates = count = len(seeds)
@@ -80,13 +95,7 @@ class SideBySide:
         self.ties, self.streams, self.area = state.ties, state.streams, state.area
         self.practitioners = self.person_agents = self.people_registry = NoAgents()
         n_loc = self.n_localities = self.agencies.n_localities
-        self.broker = SimpleNamespace(
-            bank=np.zeros(n_loc),
-            intro_credit=0.0,
-            in_setup=False,
-            introductions=np.zeros(n_loc, dtype=np.int64),
-            reviews=np.zeros(n_loc, dtype=np.int64),
-        )
+        self.broker = Brokers(self, n_loc)
         self.commissioner = SimpleNamespace(
             insight=np.zeros(count),
             funding_moved=np.zeros(count),
@@ -104,6 +113,10 @@ class SideBySide:
         posts.starter = posts.occupied.copy()
         posts.origin = np.where(posts.occupied, posts.locality, -1)
         posts.locality_starter = posts.occupied.copy()
+        self.initial = [
+            (int(s.posts.occupied.sum()), s.agencies.in_post(s.posts), _by_locality(s.posts))
+            for s in states
+        ]
         self.rows: list[list[dict[str, Any]]] = [[] for _ in range(count)]
         self._record()
 
@@ -123,9 +136,86 @@ class SideBySide:
             mechanism(self)
         self._record()
         self.agency_totals.staff_weeks += self.agencies.in_post(self.posts)
+        if self.n_localities > self.replicates:  # each run a region: record_localities
+            from copsim.runs.outputs import record_localities  # noqa: PLC0415 (outputs reads models)
+
+            for alone in self.each_alone():
+                record_localities(alone)
+
+    def alone(self, r: int) -> SimpleNamespace:
+        """Replicate ``r`` as a run alone (one of :meth:`each_alone`)."""
+        return self.each_alone()[r]
+
+    def each_alone(self) -> list[SimpleNamespace]:
+        """Each replicate as a run alone, with the attributes outputs read of a ``CopModel``.
+
+        Its arrays are views of the model's (its indices shifted copies), its totals and
+        accounts its own; writes to its locality and agency tallies reach the model's.
+        """
+        count = self.replicates
+        sizes = replicates.block_sizes(self)
+        agencies, posts, people = (
+            replicates.parts(kind, getattr(self, kind), count, sizes)
+            for kind in ("agencies", "posts", "people")
+        )
+        ties = replicates.each_ties(self.ties, count, sizes["posts"])
+        n_loc, n_ag = sizes["localities"], sizes["agencies"]
+        out = []
+        for r in range(count):
+            loc, ag = slice(r * n_loc, (r + 1) * n_loc), slice(r * n_ag, (r + 1) * n_ag)
+            staff, by_agency, by_locality = self.initial[r]
+            out.append(
+                SimpleNamespace(
+                    p=self.p,
+                    steps=self.week,
+                    week=self.week,
+                    replicates=1,
+                    severity_max=self.severity_max,
+                    area=self.area,
+                    agencies=agencies[r],
+                    posts=posts[r],
+                    people=people[r],
+                    ties=ties[r],
+                    n_localities=n_loc,
+                    totals=self.totals.replicate(r),
+                    ledger=self.ledger.replicate(r),
+                    cop=replicates.view(self.cop, loc),
+                    broker=SimpleNamespace(
+                        bank=self.broker.bank[loc],
+                        intro_credit=self.broker.intro_credit,
+                        introductions=self.broker.introductions[loc],
+                        reviews=self.broker.reviews[loc],
+                    ),
+                    commissioner=SimpleNamespace(
+                        insight=float(self.commissioner.insight[r]),
+                        funding_moved=float(self.commissioner.funding_moved[r]),
+                        engagement=self.commissioner.engagement,
+                    ),
+                    locality_totals=replicates.view(self.locality_totals, loc),
+                    agency_totals=replicates.view(self.agency_totals, ag),
+                    initial_staff=staff,
+                    initial_staff_by_agency=by_agency,
+                    initial_staff_by_locality=by_locality,
+                    events=self.events,
+                    event_log=self.event_log,
+                )
+            )
+        return out
+
+    def weekly_tables(self) -> list[pd.DataFrame]:
+        """Each replicate's weekly table (as ``CopModel.weekly_table``)."""
+        return [
+            pd.DataFrame({name: [row[name] for row in rows] for name in rows[0]})
+            for rows in self.rows
+        ]
 
     def run_to_end(self) -> SideBySide:
         """Step until ``weeks`` have run; return the model."""
         while self.week < self.p.weeks:
             self.step()
         return self
+
+
+def _by_locality(posts: Any) -> np.ndarray:
+    """Staff in post in each locality (CopModel's ``initial_staff_by_locality``)."""
+    return np.bincount(posts.locality[posts.occupied], minlength=posts.n_localities)

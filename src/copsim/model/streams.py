@@ -148,9 +148,21 @@ class RandomStreams:
         """
         return getattr(self[name], method)(size=size)
 
-    def draw_grouped(self, name: str, method: str, groups: np.ndarray):
-        """One draw per element of ``groups`` (each element's replicate, here all 0)."""
-        return getattr(self[name], method)(size=len(groups))
+    def draw_grouped(self, name: str, method: str, groups: np.ndarray, *params: np.ndarray):
+        """One draw per element of ``groups`` (each element's replicate, here all 0).
+
+        With ``params`` (arrays, one value per element), ``<method>(*params)`` instead.
+        """
+        gen = getattr(self[name], method)
+        return gen(*params) if params else gen(size=len(groups))
+
+    def draw_scattered(self, name: str, method: str, groups: np.ndarray):
+        """:meth:`draw_grouped` for elements in any order of replicates (here all 0)."""
+        return self.draw_grouped(name, method, groups)
+
+    def replicate(self, r: int) -> RandomStreams:
+        """The streams of replicate ``r`` (these, the only one)."""
+        return self
 
     def __getitem__(self, name: str) -> np.random.Generator:
         """Return the generator of stream ``name``, creating it on first use."""
@@ -223,15 +235,42 @@ class ReplicateStreams:
         part = (*shape[:axis], block, *shape[axis + 1 :])
         return np.concatenate([getattr(s[name], method)(size=part) for s in self.each], axis=axis)
 
-    def draw_grouped(self, name: str, method: str, groups: np.ndarray):
+    def draw_grouped(self, name: str, method: str, groups: np.ndarray, *params: np.ndarray):
         """One draw per element of ``groups``, each from its replicate's stream.
 
         Args:
             name: The stream.
             method: A Generator method taking ``size``.
             groups: The replicate of each element, non-decreasing (elements in block order).
+            *params: The method's parameters: arrays of one value per element (each
+                replicate's call then takes its elements' values, and no ``size``) or
+                scalars (passed as they are).
         """
-        counts = np.bincount(groups, minlength=self.replicates).tolist()
+        counts = np.bincount(groups, minlength=self.replicates)
+        if not params:
+            draws = [
+                getattr(s[name], method)(size=c)
+                for s, c in zip(self.each, counts.tolist(), strict=True)
+            ]
+            return np.concatenate(draws)
+        bounds = np.cumsum(counts)[:-1]
+        split = [np.split(p, bounds) if np.ndim(p) else [p] * self.replicates for p in params]
+        parts = zip(*split, strict=True)
         return np.concatenate(
-            [getattr(s[name], method)(size=c) for s, c in zip(self.each, counts, strict=True)]
+            [getattr(s[name], method)(*part) for s, part in zip(self.each, parts, strict=True)]
         )
+
+    def draw_scattered(self, name: str, method: str, groups: np.ndarray):
+        """:meth:`draw_grouped` for elements whose replicates come in any order.
+
+        Each replicate draws for its elements in their order; the draws go back to the
+        elements' places.
+        """
+        order = np.argsort(groups, kind="stable")
+        out = np.empty(len(groups))
+        out[order] = self.draw_grouped(name, method, groups[order])
+        return out
+
+    def replicate(self, r: int) -> RandomStreams:
+        """The streams of replicate ``r``."""
+        return self.each[r]

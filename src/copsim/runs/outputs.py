@@ -450,6 +450,11 @@ def _shared_row(m: CopModel) -> dict[str, Any]:
     }
 
 
+def weekly_rows(m: SideBySide) -> list[dict[str, Any]]:
+    """Each replicate's :func:`weekly_row` this week (each replicate seen alone)."""
+    return [weekly_row(alone) for alone in m.each_alone()]
+
+
 class WeeklyCollector(mesa.DataCollector):
     """Mesa's DataCollector of the weekly outputs, recording a week in one pass.
 

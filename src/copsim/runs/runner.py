@@ -16,7 +16,7 @@ from copsim.model.burn_in import INERT_GROUPS, NO_BROKER_INERT, NO_COP
 from copsim.model.cop_model import WEEK, CopModel
 from copsim.model.parameters import Parameters
 from copsim.model.schema import SCHEMA, ConfigError
-from copsim.model.side_by_side import SideBySide, has_broker
+from copsim.model.side_by_side import SideBySide
 from copsim.runs.outputs import (
     TWIN_COLUMNS,
     TwinOutcome,
@@ -26,6 +26,7 @@ from copsim.runs.outputs import (
     twin_outcome,
     twin_outcomes,
     twin_rows,
+    weekly_rows,
 )
 
 __all__ = ["NO_COP", "TWIN_INERT", "RunResult", "run", "run_values", "twin_inert", "twin_values"]
@@ -190,7 +191,7 @@ def _prepare_twins(group: list[dict[str, Any]], twins: TwinSource | None) -> Non
     configs = [twin_values(v) for v in todo]
     if twins is not None:
         configs = [c for c in configs if not twins.has(c)]
-    if len(configs) < 2 or has_broker(configs[0]):
+    if len(configs) < 2:
         return
     seeds = [c["seed"] for c in configs]
     model = SideBySide(configs[0], seeds, WEEK, twin_rows).run_to_end()
@@ -198,6 +199,25 @@ def _prepare_twins(group: list[dict[str, Any]], twins: TwinSource | None) -> Non
         _prepared[_key(config)] = outcome
         if twins is not None:
             twins.put(config, outcome, computed=True)
+
+
+def _twin_of(
+    values: Mapping[str, Any], model: Any, weekly: pd.DataFrame, twins: TwinSource | None
+) -> TwinOutcome:
+    """The no-CoP twin of a finished run: itself, prepared, shared, or computed."""
+    twin_cfg = twin_values(values)
+    key = _key(twin_cfg)
+    # A run with no broker hours at all is its own twin (its inert settings cannot act).
+    if _own_twin(values):
+        twin = twin_outcome(model, weekly)
+        if twins is not None:
+            twins.put(twin_cfg, twin)
+        return twin
+    if key in _prepared:
+        return _prepared.pop(key)
+    if twins is not None:
+        return twins.fetch(twin_cfg, lambda: _twin_by_key(key))
+    return _twin_by_key(key)
 
 
 def run_values(
@@ -219,19 +239,7 @@ def run_values(
         burn_ins.prepare(values)
     model = CopModel(values, agents=False).run_to_end()
     weekly = model.weekly_table()
-    twin_cfg = twin_values(values)
-    key = _key(twin_cfg)
-    # A run with no broker hours at all is its own twin (its inert settings cannot act).
-    if _own_twin(values):
-        twin = twin_outcome(model, weekly)
-        if twins is not None:
-            twins.put(twin_cfg, twin)
-    elif key in _prepared:
-        twin = _prepared.pop(key)
-    elif twins is not None:
-        twin = twins.fetch(twin_cfg, lambda: _twin_by_key(key))
-    else:
-        twin = _twin_by_key(key)
+    twin = _twin_of(values, model, weekly, twins)
     summary = summarise(model, weekly, twin)
     events = [e.as_dict() for e in model.event_log]
     return RunResult(
@@ -242,6 +250,48 @@ def run_values(
         locality_summaries(model, weekly, summary),
         agency_summaries(model),
     )
+
+
+def run_side_by_side(
+    runs: Sequence[Mapping[str, Any]],
+    twins: TwinSource | None = None,
+    burn_ins: BurnInSource | None = None,
+) -> list[RunResult]:
+    """:func:`run_values` of runs of one configuration on several seeds, stepped as one.
+
+    Each result is the one :func:`run_values` gives that run alone (the same weekly
+    table, summary and twin, bit for bit); the seeds share every array operation
+    (:mod:`copsim.model.replicates`), so each costs a fraction of a run alone.
+
+    Args:
+        runs: Validated configurations that differ only in their seeds.
+        twins: Where twins are shared beyond this process.
+        burn_ins: Where burned-in states are shared beyond this process.
+
+    Raises:
+        ValueError: If the runs differ other than in their seeds.
+    """
+    runs = [dict(v) for v in runs]
+    if len({_key({**v, "seed": None}) for v in runs}) != 1:
+        raise ValueError("runs side by side differ only in their seeds")
+    prepare(runs, twins, burn_ins)
+    model = SideBySide(runs[0], [v["seed"] for v in runs], WEEK, weekly_rows).run_to_end()
+    results = []
+    each = zip(runs, model.weekly_tables(), model.each_alone(), strict=True)
+    for values, weekly, alone in each:
+        twin = _twin_of(values, alone, weekly, twins)
+        summary = summarise(alone, weekly, twin)
+        results.append(
+            RunResult(
+                weekly,
+                summary,
+                values,
+                [e.as_dict() for e in model.event_log],
+                locality_summaries(alone, weekly, summary),
+                agency_summaries(alone),
+            )
+        )
+    return results
 
 
 def run(overrides: Sequence[str] = (), seed: int | None = None) -> RunResult:

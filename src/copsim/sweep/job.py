@@ -27,13 +27,16 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from copsim.files import write_json
 from copsim.sweep.store import SweepStore, cell, point_hash
+
+if TYPE_CHECKING:
+    from copsim.runs.runner import RunResult
 
 log = logging.getLogger(__name__)
 
@@ -136,18 +139,22 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     # The seeds to run, in groups computed side by side, keyed by each group's first seed.
     groups = {todo[i]: todo[i : i + SIDE_BY_SIDE] for i in range(0, len(todo), SIDE_BY_SIDE)}
     done = set(seeds).difference(todo)
+    ready: dict[int, tuple[RunResult, float]] = {}
     for seed in seeds:
         if seed in done:
             report["skipped"] += 1
             report["seeds"].append(seed)
             continue
         if seed in groups:
-            _prepare(values, groups[seed], store)
+            ready = _side_by_side(values, groups[seed], store)
         try:
             run_cfg = {**values, "seed": SCHEMA["seed"].check(seed)}
-            t0 = time.perf_counter()
-            result = run_values(run_cfg, twins=store.twins, burn_ins=store.burn_ins)
-            seconds = time.perf_counter() - t0
+            if seed in ready:
+                result, seconds = ready.pop(seed)
+            else:
+                t0 = time.perf_counter()
+                result = run_values(run_cfg, twins=store.twins, burn_ins=store.burn_ins)
+                seconds = time.perf_counter() - t0
             run_hash = config_hash(run_cfg)
             record = {
                 "point": point,
@@ -179,19 +186,31 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
 
 
 SIDE_BY_SIDE = 50
-"""Seeds of a point whose burn-ins and twins are computed side by side, at most (memory)."""
+"""Seeds of a point run side by side at most (their burned-in states are held at once)."""
 
 
-def _prepare(values: dict[str, Any], seeds: list[int], store: SweepStore) -> None:
-    """Compute the burn-ins and twins of the coming seeds side by side (runner.prepare)."""
+def _side_by_side(
+    values: dict[str, Any], seeds: list[int], store: SweepStore
+) -> dict[int, tuple[RunResult, float]]:
+    """The coming seeds' results, run side by side (runner.run_side_by_side).
+
+    Returns each seed's result and its share of the compute time; nothing if they could
+    not run together (each then runs alone, and records its own failure if it has one).
+    """
     from copsim.model.schema import SCHEMA
-    from copsim.runs.runner import prepare
+    from copsim.runs.runner import run_side_by_side
 
+    if len(seeds) < 2:
+        return {}
     try:
         runs = [{**values, "seed": SCHEMA["seed"].check(s)} for s in seeds]
-        prepare(runs, twins=store.twins, burn_ins=store.burn_ins)
-    except Exception as err:  # each run then computes its own, and records any failure
-        log.warning("computing seeds %s side by side failed (%s); one by one instead", seeds, err)
+        t0 = time.perf_counter()
+        results = run_side_by_side(runs, twins=store.twins, burn_ins=store.burn_ins)
+        seconds = (time.perf_counter() - t0) / len(seeds)
+    except Exception as err:
+        log.warning("running seeds %s side by side failed (%s); one by one instead", seeds, err)
+        return {}
+    return {seed: (result, seconds) for seed, result in zip(seeds, results, strict=True)}
 
 
 @functools.cache

@@ -38,8 +38,9 @@ def step(model: CopModel) -> None:
     if hours <= 0:
         return
     n_loc = len(broker.bank)
-    model.ledger.charge_broker(n_loc * hours * p.brokerage.hourly_cost)
-    model.totals.broker_hours += n_loc * hours
+    per_run = n_loc // model.replicates  # each run's brokers (replicates.py)
+    model.ledger.charge_broker(per_run * hours * p.brokerage.hourly_cost)
+    model.totals.broker_hours += per_run * hours
     to_meetings, to_intros = split_hours(
         hours, broker.in_setup, p.brokerage.hours_per_meeting, p.brokerage.meeting_interval
     )
@@ -72,7 +73,9 @@ def introduce(model: CopModel, n: int, where: int = 0) -> None:
     CoP to a practitioner in another agency, favouring agencies with few members so the
     CoP spans disciplines; both become members.
     """
-    posts, rng, p = model.posts, model.streams["brokerage"], model.p
+    # The broker draws from the stream of the run the locality belongs to (replicates.py).
+    run = where * model.replicates // len(model.broker.bank)
+    posts, rng, p = model.posts, model.streams.replicate(run)["brokerage"], model.p
     trust0 = trust_rules.gain(p.site.joint_working_history, p.trust.gain)
     mine = _locality_posts(model, where)
     for _ in range(n):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from copsim.model import replicates
 from copsim.model.mechanisms import trust as trust_rules
 
 if TYPE_CHECKING:
@@ -118,14 +119,14 @@ def hold_meeting(model: CopModel, held: np.ndarray) -> None:
     attendees of the same room, and they learn from the best in it.
     """
     p, posts, ties, cop = model.p, model.posts, model.ties, model.cop
-    rng = model.streams["meetings"]
+    streams = model.streams
     week, n_posts = model.week, len(posts)
     baseline = p.site.joint_working_history
     cop.meetings += held
-    model.totals.meetings += int(held.sum())
+    model.totals.meetings += replicates.block_total(model, held)
     loc = posts.locality
 
-    u = rng.random(n_posts)
+    u = streams.draw("meetings", "random", n_posts)
     members = (posts.member & posts.occupied & held[loc]).nonzero()[0]
     held_trust = ties.mean_trust_by_post(n_posts)[members]
     prob = attendance_probability(
@@ -142,7 +143,9 @@ def hold_meeting(model: CopModel, held: np.ndarray) -> None:
     posts.missed[absent] += 1
     posts.member[absent[posts.missed[absent] >= p.cop.lapse_meetings]] = False
     model.ledger.charge_attendance(
-        len(att) * p.cop.meeting_hours, p.nurture.protected_time, p.funding.backfill_hourly_cost
+        replicates.count(model, att, n_posts) * p.cop.meeting_hours,
+        p.nurture.protected_time,
+        p.funding.backfill_hourly_cost,
     )
 
     in_room = np.zeros(n_posts, dtype=bool)
@@ -159,26 +162,36 @@ def hold_meeting(model: CopModel, held: np.ndarray) -> None:
     used[both] = week
 
     # Recruitment: an attendee brings in a tied colleague of their locality not yet a member.
+    # (Each run draws for its own ties in table order; runs side by side interleave there.)
+    tie_run = replicates.of(model, a, n_posts)
     for near, far in ((a, b), (b, a)):
         cand = in_room[near] & ~posts.member[far] & posts.occupied[far] & same_room
-        invited = cand & (rng.random(len(near)) < p.cop.invite_rate * tr)
+        draws = streams.draw_scattered("meetings", "random", tie_run)
+        invited = cand & (draws < p.cop.invite_rate * tr)
         posts.member[far[invited]] = True
         posts.missed[far[invited]] = 0
 
-    if len(att) >= 2:
-        # Each attendee meets a random attendee of the same room (attendees are in post
-        # order, so each room's are contiguous).
-        room = loc[att]
+    # In a run with two attendees or more, each attendee meets a random attendee of the
+    # same room (attendees are in post order, so each room's are contiguous).
+    pairs = att
+    if model.replicates > 1:
+        run = replicates.of(model, att, n_posts)
+        pairs = att[(np.bincount(run, minlength=model.replicates) >= 2)[run]]
+    if len(pairs) >= 2:
+        run = replicates.of(model, pairs, n_posts)
+        room = loc[pairs]
         count = np.bincount(room, minlength=n_loc)
         start = np.concatenate([[0], np.cumsum(count)[:-1]])
-        partner = att[start[room] + rng.integers(0, count[room])]
-        cross = posts.agency[att] != posts.agency[partner]
-        form = cross & (rng.random(len(att)) < p.cop.tie_formation)
-        ties.add(att[form], partner[form], baseline, week)
-        k = posts.knowledge[att]
+        partner = pairs[
+            start[room] + streams.draw_grouped("meetings", "integers", run, 0, count[room])
+        ]
+        cross = posts.agency[pairs] != posts.agency[partner]
+        form = cross & (streams.draw_grouped("meetings", "random", run) < p.cop.tie_formation)
+        ties.add(pairs[form], partner[form], baseline, week)
+        k = posts.knowledge[pairs]
         best = np.zeros((n_loc, k.shape[1]))
         np.maximum.at(best, room, k)
-        posts.knowledge[att] = k + p.cop.learning_rate * (best[room] - k)
+        posts.knowledge[pairs] = k + p.cop.learning_rate * (best[room] - k)
 
     attendance = np.bincount(loc[att], minlength=n_loc)
     present_agencies = np.unique(posts.agency[att])
@@ -198,6 +211,13 @@ def hold_meeting(model: CopModel, held: np.ndarray) -> None:
 
     # What each room surfaces reaches commissioning as far as the commissioner engages.
     c = model.commissioner
+    per_run = n_loc // model.replicates
     for where in np.flatnonzero(held):
         reach = min(1.0, float(attendance[where]) / p.cop.min_attendees)
-        c.insight += p.commissioner.insight_rate * c.engagement * reach * (1.0 - c.insight)
+        if model.replicates == 1:
+            c.insight += p.commissioner.insight_rate * c.engagement * reach * (1.0 - c.insight)
+        else:  # the commissioner of the run the room belongs to
+            r = where // per_run
+            c.insight[r] += (
+                p.commissioner.insight_rate * c.engagement * reach * (1.0 - c.insight[r])
+            )
