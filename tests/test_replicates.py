@@ -138,3 +138,34 @@ def test_the_counts_and_sums_of_one_replicate_are_plain():
     three = type("Three", (), {"replicates": 3})()
     assert replicates.count(three, index, 9).tolist() == [1, 1, 1]
     assert replicates.sums(three, values, index, 9).tolist() == [0.1, 0.2, 0.3]
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        *CONFIGS,
+        {"brokerage.hours_per_week": 12.0, "brokerage.setup_weeks": 4},  # meetings, a CoP
+        {"region.localities": 2, "brokerage.hours_per_week": 12.0, "brokerage.setup_weeks": 4},
+        {"brokerage.hours_per_week": 0.0},  # its own twin
+        {"events": [{"week": 6, "set": {"brokerage.hours_per_week": 0.0}}]},
+    ],
+)
+def test_runs_side_by_side_equal_each_run_alone(config):
+    runs = [_values(**{**config, "seed": s}) for s in SEEDS]
+    alone = [runner.run_values(v) for v in runs]
+    burn_in.clear_cache()
+    runner._twin_by_key.cache_clear()
+    together = runner.run_side_by_side(runs)
+    for a, b in zip(alone, together, strict=True):
+        pd.testing.assert_frame_equal(a.weekly, b.weekly, check_exact=True)
+        assert (a.summary, a.localities, a.agencies, a.events) == (
+            b.summary,
+            b.localities,
+            b.agencies,
+            b.events,
+        )
+
+
+def test_runs_side_by_side_must_differ_only_in_their_seeds():
+    with pytest.raises(ValueError, match="only in their seeds"):
+        runner.run_side_by_side([_values(seed=1), _values(seed=2, weeks=30)])
