@@ -218,12 +218,22 @@ def each_ties(ties: TieTable, count: int, posts: int) -> list[TieTable]:
     return out
 
 
-def view(item: Any, where: slice) -> Any:
-    """A copy of ``item`` whose array attributes are views of ``where`` of the item's."""
-    out = copy.copy(item)
-    for name, value in vars(item).items():
-        if isinstance(value, np.ndarray):
-            setattr(out, name, value[where])
+def views(item: Any, count: int) -> list[Any]:
+    """Each replicate's copy of ``item``, its arrays views of its block of the item's.
+
+    For objects whose every array has one value per locality, or per agency, of replicates
+    side by side (a CoP state, locality and agency tallies): writes reach the item.
+    """
+    attributes = vars(item)
+    arrays = {k: v for k, v in attributes.items() if isinstance(v, np.ndarray)}
+    size = len(next(iter(arrays.values()))) // count
+    cls = type(item)
+    out = []
+    for r in range(count):
+        one = cls.__new__(cls)
+        mine = slice(r * size, (r + 1) * size)
+        vars(one).update(attributes, **{k: v[mine] for k, v in arrays.items()})
+        out.append(one)
     return out
 
 

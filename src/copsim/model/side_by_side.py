@@ -159,10 +159,18 @@ class SideBySide:
             for kind in ("agencies", "posts", "people")
         )
         ties = replicates.each_ties(self.ties, count, sizes["posts"])
-        n_loc, n_ag = sizes["localities"], sizes["agencies"]
+        n_loc = sizes["localities"]
+        each = zip(
+            self.totals.each(),
+            self.ledger.each(),
+            replicates.views(self.cop, count),
+            replicates.views(self.locality_totals, count),
+            replicates.views(self.agency_totals, count),
+            strict=True,
+        )
         out = []
-        for r in range(count):
-            loc, ag = slice(r * n_loc, (r + 1) * n_loc), slice(r * n_ag, (r + 1) * n_ag)
+        for r, (totals, ledger, cop, locality_totals, agency_totals) in enumerate(each):
+            loc = slice(r * n_loc, (r + 1) * n_loc)
             staff, by_agency, by_locality = self.initial[r]
             out.append(
                 SimpleNamespace(
@@ -177,9 +185,9 @@ class SideBySide:
                     people=people[r],
                     ties=ties[r],
                     n_localities=n_loc,
-                    totals=self.totals.replicate(r),
-                    ledger=self.ledger.replicate(r),
-                    cop=replicates.view(self.cop, loc),
+                    totals=totals,
+                    ledger=ledger,
+                    cop=cop,
                     broker=SimpleNamespace(
                         bank=self.broker.bank[loc],
                         intro_credit=self.broker.intro_credit,
@@ -191,8 +199,8 @@ class SideBySide:
                         funding_moved=float(self.commissioner.funding_moved[r]),
                         engagement=self.commissioner.engagement,
                     ),
-                    locality_totals=replicates.view(self.locality_totals, loc),
-                    agency_totals=replicates.view(self.agency_totals, ag),
+                    locality_totals=locality_totals,
+                    agency_totals=agency_totals,
                     initial_staff=staff,
                     initial_staff_by_agency=by_agency,
                     initial_staff_by_locality=by_locality,

@@ -35,9 +35,25 @@ class Tally:
         """The tallies of ``n`` replicates side by side: every count an array, one a replicate."""
         return cls(**{f.name: np.zeros(n, dtype=type(f.default)) for f in fields(cls)})
 
-    def replicate(self, r: int) -> Tally:
-        """Replicate ``r``'s tally of one of :meth:`replicates` (plain ints and floats)."""
-        return Tally(**{f.name: type(f.default)(getattr(self, f.name)[r]) for f in fields(self)})
+    def each(self) -> list[Tally]:
+        """Each replicate's tally of one of :meth:`replicates` (plain ints and floats)."""
+        return each_replicate(self)
+
+
+def each_replicate(batch: object) -> list:
+    """Each replicate's copy of a dataclass of per-replicate arrays (Tally, Ledger).
+
+    Each field becomes the replicate's plain Python number (``tolist``: ints stay ints,
+    floats floats, as the fields of a run alone are).
+    """
+    cls = type(batch)
+    columns = [(f.name, getattr(batch, f.name).tolist()) for f in fields(batch)]
+    out = []
+    for r in range(len(columns[0][1])):
+        one = cls.__new__(cls)
+        vars(one).update({name: values[r] for name, values in columns})
+        out.append(one)
+    return out
 
 
 class AgencyTally:

@@ -682,14 +682,14 @@ def twin_rows(m: SideBySide) -> list[dict[str, Any]]:
     n_active = active.reshape(count, -1).sum(axis=1)
     unmet = (active & ~needs.supported(m)).reshape(count, -1).sum(axis=1)
     rows = []
-    for r in range(count):
+    for r, ledger in enumerate(m.ledger.each()):
         row = {
             "staff_in_post": int(staff[r]),
             "burnout_mean": float(burnout[r][on[r]].mean()) if staff[r] else 0.0,
             "unmet_need_share": float(unmet[r] / n_active[r]) if n_active[r] else 0.0,
         }
         # The rest read the ledger: their reporters, on the replicate's own ledger.
-        alone = SimpleNamespace(ledger=m.ledger.replicate(r))
+        alone = SimpleNamespace(ledger=ledger)
         row.update({name: _REPORTERS[name](alone) for name in TWIN_COLUMNS if name not in row})
         rows.append(row)
     return rows
@@ -700,14 +700,12 @@ _REPORTERS = {o.name: o.reporter for o in WEEKLY}
 
 def twin_outcomes(m: SideBySide) -> list[TwinOutcome]:
     """The twin outcome of each replicate of a finished :class:`SideBySide` run."""
+    each = zip(m.ledger.each(), m.totals.each(), m.rows, strict=True)
     return [
         _twin(
-            m.ledger.replicate(r),
-            m.totals.replicate(r),
-            m.p,
-            pd.DataFrame({name: [row[name] for row in rows] for name in TWIN_COLUMNS}),
+            ledger, totals, m.p, pd.DataFrame({n: [row[n] for row in rows] for n in TWIN_COLUMNS})
         )
-        for r, rows in enumerate(m.rows)
+        for ledger, totals, rows in each
     ]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from copsim.model.domains import CRISIS_KINDS
+from copsim.model.tally import each_replicate
 
 COST_FIELDS = tuple(f"{kind}_cost" for kind in CRISIS_KINDS)
 """The :class:`Ledger` field of each crisis kind, in CRISIS_KINDS order."""
@@ -76,9 +77,9 @@ class Ledger:
         """A ledger of ``n`` replicates side by side: every field an array, one a replicate."""
         return cls(**{f.name: np.zeros(n) for f in fields(cls)})
 
-    def replicate(self, r: int) -> Ledger:
-        """Replicate ``r``'s ledger of one of :meth:`replicates` (plain floats)."""
-        return Ledger(**{f.name: float(getattr(self, f.name)[r]) for f in fields(self)})
+    def each(self) -> list[Ledger]:
+        """Each replicate's ledger of one of :meth:`replicates` (plain floats)."""
+        return each_replicate(self)
 
 
 def net_benefit(run: Ledger, twin: Ledger) -> float:
