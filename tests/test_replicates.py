@@ -89,17 +89,19 @@ def test_twins_side_by_side_equal_each_alone(config):
         assert got == twin_outcome(alone)
 
 
-def test_prepared_runs_give_the_results_of_runs_alone():
-    runs = [_values(**{"brokerage.hours_per_week": 6.0, "seed": s}) for s in SEEDS]
-    alone = [runner.run_values(v) for v in runs]
-    burn_in.clear_cache()
-    runner._twin_by_key.cache_clear()
-    runner.prepare(runs)
-    assert len(runner._prepared) == len(SEEDS)  # every twin computed side by side
-    for a, b in zip(alone, (runner.run_values(v) for v in runs), strict=True):
-        pd.testing.assert_frame_equal(a.weekly, b.weekly, check_exact=True)
-        assert (a.summary, a.localities, a.agencies) == (b.summary, b.localities, b.agencies)
-    assert not runner._prepared  # each run took its own
+def test_analyses_run_seeds_side_by_side_with_the_results_of_runs_alone():
+    from copsim.analysis.replicates import _batches, run_many
+
+    jobs = [("a", _values(seed=s)) for s in SEEDS] + [("b", _values(seed=1, weeks=20))]
+    # The seeds of "a" go together, "b" alone; two workers get a batch at least each.
+    assert [len(b) for b in _batches(jobs, 1)] == [3, 1]
+    assert [len(b) for b in _batches(jobs, 2)] == [2, 1, 1]
+    got = run_many(jobs, workers=1)
+    assert [label for label, _ in got] == ["a", "a", "a", "b"]
+    for (_, values), (_, result) in zip(jobs, got, strict=True):
+        alone = runner.run_values(values)
+        pd.testing.assert_frame_equal(alone.weekly, result.weekly, check_exact=True)
+        assert alone.summary == result.summary
 
 
 def test_stack_then_unstack_gives_each_state_back():
@@ -164,6 +166,16 @@ def test_runs_side_by_side_equal_each_run_alone(config):
             b.agencies,
             b.events,
         )
+
+
+def test_runs_side_by_side_whose_burn_ins_are_partly_cached_equal_runs_alone():
+    runs = [_values(seed=s) for s in SEEDS]
+    alone = [runner.run_values(v) for v in runs[:2]]  # their burn-ins now cached
+    together = runner.run_side_by_side(runs)  # one burn-in to compute, two to reuse
+    alone.append(runner.run_values(runs[2]))
+    for a, b in zip(alone, together, strict=True):
+        pd.testing.assert_frame_equal(a.weekly, b.weekly, check_exact=True)
+        assert a.summary == b.summary
 
 
 def test_runs_side_by_side_must_differ_only_in_their_seeds():

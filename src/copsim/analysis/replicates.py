@@ -9,6 +9,7 @@ running named configurations (:func:`run_configurations`) or from a collected sw
 from __future__ import annotations
 
 import itertools
+import json
 import multiprocessing
 import os
 from collections.abc import Mapping, Sequence
@@ -23,7 +24,7 @@ from copsim.config import REPLICATES, check_overrides, compose, values_from_conf
 from copsim.errors import UsageError
 from copsim.progress import Bar
 from copsim.runs.outputs import SUMMARY
-from copsim.runs.runner import RunResult, run_values
+from copsim.runs.runner import SIDE_BY_SIDE, RunResult, run_side_by_side, run_values
 
 
 @dataclass
@@ -115,9 +116,36 @@ def expand(overrides: Sequence[str]) -> list[tuple[str, list[str]]]:
     return configs
 
 
-def _run(job: tuple[str, dict[str, Any]]) -> tuple[str, RunResult]:
-    label, values = job
-    return label, run_values(values)
+def _run(batch: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, RunResult]]:
+    """Run a batch of jobs: one alone, several (seeds of one configuration) side by side."""
+    if len(batch) == 1:
+        label, values = batch[0]
+        return [(label, run_values(values))]
+    results = run_side_by_side([values for _, values in batch])
+    return [(label, r) for (label, _), r in zip(batch, results, strict=True)]
+
+
+def _batches(
+    jobs: Sequence[tuple[str, dict[str, Any]]], workers: int
+) -> list[list[tuple[str, dict[str, Any]]]]:
+    """Consecutive jobs of one configuration on different seeds, in batches.
+
+    A batch runs its seeds side by side (up to SIDE_BY_SIDE); there are at least as many
+    batches as workers where there are jobs enough, so that every worker has one.
+    """
+    groups: list[list[tuple[str, dict[str, Any]]]] = []
+    for job in jobs:
+        same = groups and _point(groups[-1][0][1]) == _point(job[1])
+        if same and job[1]["seed"] not in {v["seed"] for _, v in groups[-1]}:
+            groups[-1].append(job)
+        else:
+            groups.append([job])
+    size = max(1, min(SIDE_BY_SIDE, -(-len(jobs) // workers)))
+    return [group[i : i + size] for group in groups for i in range(0, len(group), size)]
+
+
+def _point(values: dict[str, Any]) -> str:
+    return json.dumps({**values, "seed": None}, sort_keys=True, default=str)
 
 
 def run_many(
@@ -127,20 +155,30 @@ def run_many(
 ) -> list[tuple[str, RunResult]]:
     """Run labelled configurations, in parallel over ``workers`` processes, in order.
 
+    Seeds of one configuration next to each other run side by side
+    (:func:`copsim.runs.runner.run_side_by_side`: the same results, in less time).
+
     Args:
         jobs: ``(label, values)`` pairs, each one run.
         workers: Processes (default: every core; 1 runs in this process).
         label: What the progress bar calls the work (``compare``).
     """
     workers = workers or os.cpu_count() or 1
+    batches = _batches(jobs, workers)
+    out: list[tuple[str, RunResult]] = []
     with Bar(len(jobs), label) as bar:
-        if workers == 1 or len(jobs) <= 1:
-            return list(bar.track(map(_run, jobs)))
+        if workers == 1 or len(batches) <= 1:
+            for batch in batches:
+                out += _run(batch)
+                bar.advance(len(batch))
+            return out
         # forkserver: workers start from a clean process, not a fork of a threaded one.
         context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            chunks = max(1, len(jobs) // (4 * workers))
-            return list(bar.track(pool.map(_run, jobs, chunksize=chunks)))
+            for done in pool.map(_run, batches):
+                out += done
+                bar.advance(len(done))
+        return out
 
 
 def run_configurations(

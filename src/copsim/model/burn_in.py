@@ -152,6 +152,8 @@ class BurnIn:
         each seed's state, equal to what that seed's burn-in alone returns.
         """
         each = [cls(Parameters({**p.as_dict(), "seed": int(s)})) for s in seeds]
+        if len(each) == 1:
+            return each[0]
         batch = cls.__new__(cls)
         vars(batch).update(vars(each[0]))
         state = replicates.stack([e._state() for e in each])

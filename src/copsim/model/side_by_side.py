@@ -9,6 +9,7 @@ shape every output and summary function reads).
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
@@ -58,6 +59,8 @@ class SideBySide:
         week: The steps of a week, in order (the model's WEEK).
         record: Called each week (and at week 0) with the model; returns each
             replicate's row of the weekly outputs it records.
+        states: Each seed's burned-in state (copied), if at hand; by default each is
+            :func:`~copsim.model.burn_in.burned_in`'s.
 
     Raises:
         ValueError: Without seeds.
@@ -69,6 +72,7 @@ class SideBySide:
         seeds: Sequence[int],
         week: Sequence[tuple[str, Any]],
         record: Any,
+        states: Sequence[SiteState] | None = None,
     ):
         values = dict(values)
         raw_events = values.pop("events", None)
@@ -87,9 +91,10 @@ class SideBySide:
         self.event_log: list[PolicyEvent] = []
         self.severity_max = SEVERITY_MAX
 
-        states: list[SiteState] = [
-            burned_in(Parameters({**values, "seed": s}), self.steps_of_week) for s in self.seeds
-        ]
+        if states is None:
+            states = [burned_in(Parameters({**values, "seed": s}), week) for s in self.seeds]
+        else:  # stepping must not change the states given (a cache's)
+            states = [copy.deepcopy(s) for s in states]
         state = replicates.stack(states)
         self.agencies, self.posts, self.people = state.agencies, state.posts, state.people
         self.ties, self.streams, self.area = state.ties, state.streams, state.area

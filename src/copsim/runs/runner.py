@@ -128,7 +128,10 @@ def _twin_by_key(key: str) -> TwinOutcome:
 
 
 _prepared: dict[str, TwinOutcome] = {}
-"""Twins computed side by side by :func:`prepare` for the runs about to ask for them."""
+"""Twins computed side by side for the runs about to ask for them (:func:`run_side_by_side`)."""
+
+SIDE_BY_SIDE = 50
+"""Seeds run side by side at most by sweeps and analyses (each holds its burned-in state)."""
 
 
 def _own_twin(values: Mapping[str, Any]) -> bool:
@@ -138,63 +141,49 @@ def _own_twin(values: Mapping[str, Any]) -> bool:
     )
 
 
-def prepare(
-    runs: Sequence[Mapping[str, Any]],
-    twins: TwinSource | None = None,
-    burn_ins: BurnInSource | None = None,
-) -> None:
-    """Compute what runs of one configuration on several seeds will need, side by side.
-
-    The burned-in states and the no-CoP twins that no cache has yet are computed for
-    all the seeds at once (:mod:`copsim.model.replicates`; each exactly as alone) and
-    left where :func:`run_values` looks for them: each run's results are the same, for a
-    fraction of the time. Runs whose configurations differ other than by seed are
-    prepared one configuration at a time.
-
-    Args:
-        runs: The runs' validated configurations.
-        twins: Where twins are shared beyond this process (published there too).
-        burn_ins: Where burned-in states are shared beyond this process.
-    """
-    _prepared.clear()
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for values in runs:
-        groups.setdefault(_key({**values, "seed": None}), []).append(dict(values))
-    for group in groups.values():
-        if len(group) > 1:
-            _prepare_burn_ins(group, burn_ins)
-            _prepare_twins(group, twins)
-
-
-def _prepare_burn_ins(group: list[dict[str, Any]], burn_ins: BurnInSource | None) -> None:
-    missing = []
+def _prepare_burn_ins(
+    group: list[dict[str, Any]], burn_ins: BurnInSource | None
+) -> list[burn_in.SiteState]:
+    """Each run's burned-in state (cached, not copied), those missing computed side by side."""
+    keys, states, missing = [], {}, []
     for values in group:
         if burn_ins is not None:
             burn_ins.prepare(values, compute=False)
         p = Parameters({k: v for k, v in values.items() if k != "events"})
-        if burn_in.cached(burn_in.cache_key(p)) is None:
+        key = burn_in.cache_key(p)
+        keys.append(key)
+        states[key] = burn_in.cached(key)
+        if states[key] is None:
             missing.append(p)
-    if len(missing) > 1:
+    if missing:
         seeds = [p.seed for p in missing]
         start = burn_in.BurnIn.side_by_side(
             Parameters(burn_in.burn_in_values(missing[0].as_dict())), seeds
         )
         for p, state in zip(missing, start.run_each(WEEK), strict=True):
-            burn_in.remember(burn_in.cache_key(p), state)
+            key = burn_in.cache_key(p)
+            states[key] = state
+            burn_in.remember(key, state)
     if burn_ins is not None:
         for values in group:
             burn_ins.prepare(values)  # publishes what it should (a no-op otherwise)
+    return [states[key] for key in keys]
 
 
-def _prepare_twins(group: list[dict[str, Any]], twins: TwinSource | None) -> None:
-    todo = [v for v in group if not _own_twin(v)]
-    configs = [twin_values(v) for v in todo]
-    if twins is not None:
-        configs = [c for c in configs if not twins.has(c)]
-    if len(configs) < 2:
+def _prepare_twins(
+    group: list[dict[str, Any]], states: list[burn_in.SiteState], twins: TwinSource | None
+) -> None:
+    """Compute the twins of a group's runs that nobody has, side by side, into _prepared."""
+    todo = [
+        (twin_values(v), state)
+        for v, state in zip(group, states, strict=True)
+        if not _own_twin(v) and (twins is None or not twins.has(twin_values(v)))
+    ]
+    if len(todo) < 2:
         return
+    configs = [c for c, _ in todo]
     seeds = [c["seed"] for c in configs]
-    model = SideBySide(configs[0], seeds, WEEK, twin_rows).run_to_end()
+    model = SideBySide(configs[0], seeds, WEEK, twin_rows, [s for _, s in todo]).run_to_end()
     for config, outcome in zip(configs, twin_outcomes(model), strict=True):
         _prepared[_key(config)] = outcome
         if twins is not None:
@@ -274,8 +263,11 @@ def run_side_by_side(
     runs = [dict(v) for v in runs]
     if len({_key({**v, "seed": None}) for v in runs}) != 1:
         raise ValueError("runs side by side differ only in their seeds")
-    prepare(runs, twins, burn_ins)
-    model = SideBySide(runs[0], [v["seed"] for v in runs], WEEK, weekly_rows).run_to_end()
+    _prepared.clear()
+    states = _prepare_burn_ins(runs, burn_ins)
+    _prepare_twins(runs, states, twins)
+    seeds = [v["seed"] for v in runs]
+    model = SideBySide(runs[0], seeds, WEEK, weekly_rows, states).run_to_end()
     results = []
     each = zip(runs, model.weekly_tables(), model.each_alone(), strict=True)
     for values, weekly, alone in each:

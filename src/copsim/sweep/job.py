@@ -106,7 +106,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     from copsim.config import replicates_from_config, values_from_config
     from copsim.model.schema import SCHEMA
     from copsim.runs.provenance import config_hash
-    from copsim.runs.runner import run_values
+    from copsim.runs.runner import SIDE_BY_SIDE, run_values
 
     started = time.perf_counter()
     hc = HydraConfig.get()
@@ -137,7 +137,8 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     seeds = range(base_seed, base_seed + replicates)
     todo = [s for s in seeds if not store.has_run(point, s)]
     # The seeds to run, in groups computed side by side, keyed by each group's first seed.
-    groups = {todo[i]: todo[i : i + SIDE_BY_SIDE] for i in range(0, len(todo), SIDE_BY_SIDE)}
+    size = SIDE_BY_SIDE
+    groups = {todo[i]: todo[i : i + size] for i in range(0, len(todo), size)}
     done = set(seeds).difference(todo)
     ready: dict[int, tuple[RunResult, float]] = {}
     for seed in seeds:
@@ -183,10 +184,6 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
             failures.append(_failure(err, seeds=[seed]))
     _finish(store, cfg, report, failures, started)
     return report
-
-
-SIDE_BY_SIDE = 50
-"""Seeds of a point run side by side at most (their burned-in states are held at once)."""
 
 
 def _side_by_side(

@@ -111,7 +111,7 @@ def referral_seed(seed: int, place: int, block: int) -> np.ndarray:
     return _group_seeds(int(seed), group, int(block))[row]
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=2048)  # seeds side by side each need theirs (8 kB an entry)
 def _group_seeds(seed: int, group: int, block: int) -> np.ndarray:
     """:func:`referral_seed` of the places of one group (read-only)."""
     places = np.arange(group * SEED_GROUP, (group + 1) * SEED_GROUP)
