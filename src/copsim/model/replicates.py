@@ -105,15 +105,6 @@ _SHARED = {
 _KINDS = ("agencies", "posts", "people")
 
 
-def _sizes(state: Any) -> dict[str, int]:
-    return {
-        "agencies": len(state.agencies),
-        "posts": len(state.posts),
-        "people": len(state.people),
-        "localities": state.agencies.n_localities,
-    }
-
-
 def _stack_arrays(kind: str, items: list[Any], sizes: dict[str, int]) -> Any:
     """One object of ``kind`` whose per-element arrays are the items' end to end."""
     out = copy.copy(items[0])
@@ -245,9 +236,9 @@ def stack(states: list[Any]) -> Any:
     localities in turn. The states are not changed (their arrays are copied).
     """
     first = states[0]
-    sizes = _sizes(first)
+    sizes = block_sizes(first, 1)
     for s in states[1:]:
-        if _sizes(s) != sizes or s.agencies.n_posts != first.agencies.n_posts:
+        if block_sizes(s, 1) != sizes or s.agencies.n_posts != first.agencies.n_posts:
             raise ValueError("replicates side by side must have sites of the same shape")
     agencies = _stack_arrays("agencies", [s.agencies for s in states], sizes)
     agencies.names = [name for s in states for name in s.agencies.names]
