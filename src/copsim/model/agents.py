@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -226,8 +226,12 @@ class Person(mesa.Agent):
         return int(self.model.people.crisis_count[self.index])
 
 
-class Broker(mesa.Agent):
+class Brokers:
     """The brokers (facilitators) of the communities of practice, one per locality.
+
+    Args:
+        model: The model (a ``CopModel``, or seeds side by side).
+        localities: Localities (of every replicate side by side).
 
     Attributes:
         bank: Facilitation hours set aside towards the next meeting, per locality.
@@ -237,10 +241,8 @@ class Broker(mesa.Agent):
         reviews: Joint case reviews brokered so far, per locality.
     """
 
-    model: CopModel
-
-    def __init__(self, model: CopModel, localities: int = 1):
-        super().__init__(model)
+    def __init__(self, model: Any, localities: int = 1):
+        self.model = model
         self.bank = np.zeros(localities)
         self.intro_credit = 0.0
         self.introductions = np.zeros(localities, dtype=np.int64)
@@ -250,6 +252,16 @@ class Broker(mesa.Agent):
     def in_setup(self) -> bool:
         """Whether the set-up phase is still running."""
         return self.model.week <= self.model.p.brokerage.setup_weeks
+
+
+class Broker(Brokers, mesa.Agent):
+    """:class:`Brokers` as a Mesa agent of a ``CopModel``."""
+
+    model: CopModel
+
+    def __init__(self, model: CopModel, localities: int = 1):
+        mesa.Agent.__init__(self, model)
+        Brokers.__init__(self, model, localities)
 
 
 class Commissioner(mesa.Agent):

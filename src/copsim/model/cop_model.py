@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -13,7 +12,7 @@ import pandas as pd
 from copsim.model.agents import Agency, Broker, Commissioner, Persons, Practitioners
 from copsim.model.burn_in import NoAgents, burned_in
 from copsim.model.domains import SEVERITY_MAX
-from copsim.model.events import PolicyEvent, apply_due, parse_events
+from copsim.model.events import PolicyEvent, apply_due, by_week, parse_events
 from copsim.model.mechanisms import (
     brokerage,
     casework,
@@ -96,9 +95,7 @@ class CopModel(mesa.Model):
         self.p = Parameters(values)
         super().__init__(rng=self.p.seed)
         self.events: list[PolicyEvent] = parse_events(raw_events, self.p.weeks)
-        self.events_due: dict[int, list[PolicyEvent]] = defaultdict(list)
-        for event in self.events:
-            self.events_due[event.week].append(event)
+        self.events_due = by_week(self.events)
         self.event_log: list[PolicyEvent] = []
         self.severity_max = SEVERITY_MAX
 

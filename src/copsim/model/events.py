@@ -8,6 +8,7 @@ parameters marked mutable in the schema may change during a run.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -79,6 +80,14 @@ def parse_events(raw: Any, weeks: int) -> list[PolicyEvent]:
         )
         out.append(PolicyEvent(week, checked, str(label)))
     return sorted(out, key=lambda e: e.week)
+
+
+def by_week(events: list[PolicyEvent]) -> dict[int, list[PolicyEvent]]:
+    """The events falling in each week (what :func:`apply_due` reads as ``events_due``)."""
+    due: dict[int, list[PolicyEvent]] = defaultdict(list)
+    for event in events:
+        due[event.week].append(event)
+    return due
 
 
 def apply_due(model: CopModel) -> None:

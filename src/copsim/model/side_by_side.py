@@ -10,7 +10,6 @@ shape every output and summary function reads).
 from __future__ import annotations
 
 import copy
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -19,34 +18,14 @@ import numpy as np
 import pandas as pd
 
 from copsim.model import replicates
+from copsim.model.agents import Brokers
 from copsim.model.burn_in import NoAgents, SiteState, burned_in
 from copsim.model.domains import SEVERITY_MAX
-from copsim.model.events import PolicyEvent, parse_events
+from copsim.model.events import PolicyEvent, by_week, parse_events
 from copsim.model.mechanisms.cop import CopState
 from copsim.model.mechanisms.economics import Ledger
 from copsim.model.parameters import Parameters
 from copsim.model.tally import AgencyTally, LocalityTally, Tally
-
-
-class Brokers:
-    """The brokers of every locality of every replicate (as :class:`~copsim.model.agents.Broker`).
-
-    Args:
-        model: The model.
-        localities: Localities over all replicates.
-    """
-
-    def __init__(self, model: SideBySide, localities: int):
-        self.model = model
-        self.bank = np.zeros(localities)
-        self.intro_credit = 0.0
-        self.introductions = np.zeros(localities, dtype=np.int64)
-        self.reviews = np.zeros(localities, dtype=np.int64)
-
-    @property
-    def in_setup(self) -> bool:
-        """Whether the set-up phase is still running (the same week in every replicate)."""
-        return self.model.week <= self.model.p.brokerage.setup_weeks
 
 
 class SideBySide:
@@ -85,9 +64,7 @@ class SideBySide:
         self.steps_of_week = list(week)
         self.record = record
         self.events: list[PolicyEvent] = parse_events(raw_events, self.p.weeks)
-        self.events_due: dict[int, list[PolicyEvent]] = defaultdict(list)
-        for event in self.events:
-            self.events_due[event.week].append(event)
+        self.events_due = by_week(self.events)
         self.event_log: list[PolicyEvent] = []
         self.severity_max = SEVERITY_MAX
 
