@@ -137,3 +137,16 @@ def assert_same_tables(expected, other) -> None:
 def small_model() -> CopModel:
     """A small, short model for mechanism tests."""
     return CopModel({"site.practitioners_per_agency": 5, "site.people": 60, "weeks": 30})
+
+
+@pytest.fixture
+def fresh_caches():
+    """This process's burned-in states and twins forgotten, before and after the test."""
+    from copsim.model import burn_in
+    from copsim.runs import runner
+
+    burn_in.clear_cache()
+    runner._twin_by_key.cache_clear()
+    yield
+    burn_in.clear_cache()
+    runner._twin_by_key.cache_clear()

@@ -28,12 +28,7 @@ def _same(a, b) -> None:
     assert (a.summary, a.localities, a.agencies) == (b.summary, b.localities, b.agencies)
 
 
-@pytest.fixture(autouse=True)
-def _fresh():
-    burn_in.clear_cache()
-    runner._twin_by_key.cache_clear()
-    yield
-    burn_in.clear_cache()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def _forget() -> None:

@@ -32,13 +32,7 @@ def _values(**extra) -> dict:
     return {**{n: p.default for n, p in SCHEMA.items()}, "events": [], **SHORT, **extra}
 
 
-@pytest.fixture(autouse=True)
-def _fresh():
-    burn_in.clear_cache()
-    runner._twin_by_key.cache_clear()
-    yield
-    burn_in.clear_cache()
-    runner._twin_by_key.cache_clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def _assert_same(a, b, path: str = "") -> None:
