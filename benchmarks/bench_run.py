@@ -6,7 +6,9 @@ as a sweep runs it), microseconds per agent-step over every week stepped (burn-i
 beside Mesa's trivial Boltzmann wealth model of the same size measured in the same process
 before and after (and their ratio, which holds when the machine's speed drifts), and the
 per agent-step figure at growing site sizes, which stays flat or falls when a week costs
-time linear in the number of agents.
+time linear in the number of agents. It also times default runs side by side, as a sweep
+job runs its replicates (``copsim.runs.runner.run_side_by_side``), per run and per
+agent-step.
 
     python benchmarks/bench_run.py [--repeat N]
 """
@@ -18,9 +20,10 @@ import statistics
 import time
 
 import copsim
+from copsim.config import compose, values_from_config
 from copsim.model import burn_in
 from copsim.model.cop_model import CopModel
-from copsim.runs.runner import _twin_by_key
+from copsim.runs.runner import SIDE_BY_SIDE, _twin_by_key, run_side_by_side
 
 try:
     from benchmarks.reference import boltzmann_seconds
@@ -76,9 +79,23 @@ def main() -> None:
         copsim.run(seed=seed)
         full.append(time.perf_counter() - start)
     print(
-        f"default run via copsim.run, as a sweep runs it (config, burn-in, model, no-CoP "
-        f"twin, summary): "
+        f"default run via copsim.run, as a sweep ran it run by run (config, burn-in, model, "
+        f"no-CoP twin, summary): "
         f"{statistics.median(full) * 1000:.1f} ms median"
+    )
+    # As a sweep job runs its replicates now: SIDE_BY_SIDE seeds new to the process at once.
+    values = values_from_config(compose([]))
+    runs = [{**values, "seed": 1000 + i} for i in range(SIDE_BY_SIDE)]
+    start = time.perf_counter()
+    run_side_by_side(runs)
+    each = (time.perf_counter() - start) / len(runs)
+    stepped = values["burn_in_weeks"] + 2 * values["weeks"]  # burn-in, run and twin
+    per_step = each / (n * stepped) * 1e6
+    print(
+        f"default runs side by side, as a sweep job runs them ({len(runs)} seeds; burn-in, "
+        f"run, twin, summary): {each * 1000:.1f} ms a run, {per_step:.2f} us per agent-step "
+        f"over the {stepped} weeks each steps (Boltzmann {ref_step:.2f}; ratio "
+        f"{per_step / ref_step:.2f})"
     )
 
     print("scaling (site.agencies_per_type x, site.people x; burn-in and 52 weeks):")
