@@ -173,9 +173,7 @@ def step(model: CopModel) -> None:
     n_ok = int(np.count_nonzero(ok))
     n_people = len(people)
     model.totals.referrals += replicates.count(model, who, n_people)
-    model.totals.referrals_accepted += (
-        n_ok if model.replicates == 1 else replicates.count(model, who[ok], n_people)
-    )
+    model.totals.referrals_accepted += replicates.count(model, who[ok], n_people)
 
     # put: by the flat (row-major) indices of the (person, domain) referrals.
     people.supported_until.put(flat[ok], week + p.casework.episode_weeks)
@@ -206,8 +204,4 @@ def step(model: CopModel) -> None:
         np.subtract.at(people.engagement, fw[~excl], p.casework.bounce_loss)
         people.engagement.clip(0.0, 1.0, out=people.engagement)  # np.clip, less overhead
         posts.failed_week += np.bincount(src[fail], minlength=len(posts))
-        model.totals.exclusions += (
-            int(np.count_nonzero(excl))
-            if model.replicates == 1
-            else replicates.count(model, fw[excl], n_people)
-        )
+        model.totals.exclusions += replicates.count(model, fw[excl], n_people)

@@ -83,16 +83,10 @@ def end_follow_up(model: CopModel, who: np.ndarray, route: np.ndarray | None = N
     people, t, n = model.people, model.totals, len(model.people)
     sev, start = people.severity[who], people.followed_from[who]
     good = np.ones(len(who), dtype=bool) if route is None else route < ROUTES.index("prison")
-    if model.replicates == 1:
-        t.followed += len(who)
-        t.maintained += int(np.count_nonzero(good & (sev <= start)))
-        t.recovered += int(np.count_nonzero(good & (sev <= model.p.needs.recovered_severity)))
-    else:
-        t.followed += replicates.count(model, who, n)
-        t.maintained += replicates.count(model, who[good & (sev <= start)], n)
-        t.recovered += replicates.count(
-            model, who[good & (sev <= model.p.needs.recovered_severity)], n
-        )
+    recovered = good & (sev <= model.p.needs.recovered_severity)
+    t.followed += replicates.count(model, who, n)
+    t.maintained += replicates.count(model, who[good & (sev <= start)], n)
+    t.recovered += replicates.count(model, who[recovered], n)
     t.severity_change += replicates.sums(model, sev - start, who, n)
 
 

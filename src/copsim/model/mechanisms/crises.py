@@ -78,9 +78,11 @@ def weekly_probability(
     annual_rates: np.ndarray,
     protection: float,
     proneness: np.ndarray | float = 1.0,
-    replicates: int = 1,
+    runs: int = 1,
 ) -> np.ndarray:
     """Probability of each kind of crisis this week, shape (people, kinds).
+
+    ``runs``: how many runs' people are laid end to end (see ``needs.severity``).
 
     ``h = rate/52 * (drivers . needs) / 0.5 * proneness * (1 - protection * coverage)``
     and ``p = 1 - exp(-h)``.
@@ -88,9 +90,7 @@ def weekly_probability(
     # In place, but the same operations in the same order as the formula (a product's
     # operands commute exactly).
     # Each replicate's block its own matrix product (see needs.severity).
-    hazard = (needs.reshape(replicates, -1, needs.shape[1]) @ CRISIS_DRIVERS.T).reshape(
-        len(needs), -1
-    )
+    hazard = (needs.reshape(runs, -1, needs.shape[1]) @ CRISIS_DRIVERS.T).reshape(len(needs), -1)
     hazard /= MID_NEED
     hazard *= np.reshape(proneness, (-1, 1))
     hazard *= annual_rates / 52.0

@@ -49,17 +49,18 @@ def drift(
     return out.clip(0.0, 1.0, out=out)
 
 
-def severity(needs: np.ndarray, engagement: np.ndarray, replicates: int = 1) -> np.ndarray:
+def severity(needs: np.ndarray, engagement: np.ndarray, runs: int = 1) -> np.ndarray:
     """New Directions Team-like severity on 0-48 (weights in :mod:`copsim.model.domains`).
 
     Args:
         needs: Each person's needs, one row a person.
         engagement: Each person's engagement.
-        replicates: How many replicates' people are laid end to end in equal blocks: each
-            block's product is its own matrix product (a BLAS product's rounding depends
-            on the rows around a row), so each replicate gets its own values exactly.
+        runs: How many runs' people are laid end to end in equal blocks (seeds side by
+            side, :mod:`copsim.model.replicates`): each block's product is its own matrix
+            product (a BLAS product's rounding depends on the rows around a row), so each
+            run gets the values it gets alone.
     """
-    weighted = needs.reshape(replicates, -1, needs.shape[1]) @ SEVERITY_WEIGHTS
+    weighted = needs.reshape(runs, -1, needs.shape[1]) @ SEVERITY_WEIGHTS
     return weighted.reshape(-1) + SEVERITY_ENGAGEMENT_WEIGHT * (1.0 - engagement)
 
 
