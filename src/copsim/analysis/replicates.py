@@ -9,7 +9,6 @@ running named configurations (:func:`run_configurations`) or from a collected sw
 from __future__ import annotations
 
 import itertools
-import json
 import multiprocessing
 import os
 from collections.abc import Mapping, Sequence
@@ -24,7 +23,13 @@ from copsim.config import REPLICATES, check_overrides, compose, values_from_conf
 from copsim.errors import UsageError
 from copsim.progress import Bar
 from copsim.runs.outputs import SUMMARY
-from copsim.runs.runner import SIDE_BY_SIDE, RunResult, run_side_by_side, run_values
+from copsim.runs.runner import (
+    SIDE_BY_SIDE,
+    RunResult,
+    configuration_key,
+    run_side_by_side,
+    run_values,
+)
 
 
 @dataclass
@@ -135,17 +140,13 @@ def _batches(
     """
     groups: list[list[tuple[str, dict[str, Any]]]] = []
     for job in jobs:
-        same = groups and _point(groups[-1][0][1]) == _point(job[1])
+        same = groups and configuration_key(groups[-1][0][1]) == configuration_key(job[1])
         if same and job[1]["seed"] not in {v["seed"] for _, v in groups[-1]}:
             groups[-1].append(job)
         else:
             groups.append([job])
     size = max(1, min(SIDE_BY_SIDE, -(-len(jobs) // workers)))
     return [group[i : i + size] for group in groups for i in range(0, len(group), size)]
-
-
-def _point(values: dict[str, Any]) -> str:
-    return json.dumps({**values, "seed": None}, sort_keys=True, default=str)
 
 
 def run_many(

@@ -49,11 +49,9 @@ def sums(model: Any, values: np.ndarray, index: np.ndarray, n: int) -> float | n
     Each is the same ``ndarray.sum`` of the same numbers in the same order as its
     replicate alone would compute, so it is equal bit for bit.
     """
-    r = model.replicates
-    if r == 1:
+    if model.replicates == 1:
         return float(values.sum())
-    bounds = np.searchsorted(index, np.arange(1, r) * (n // r))
-    return np.array([part.sum() for part in np.split(values, bounds)])
+    return np.array([part.sum() for part in np.split(values, _bounds(model, index, n))])
 
 
 def grouped(model: Any, fn: Any, index: np.ndarray, n: int, *arrays: np.ndarray) -> Any:
@@ -63,12 +61,17 @@ def grouped(model: Any, fn: Any, index: np.ndarray, n: int, *arrays: np.ndarray)
     BLAS matrix product's rounding), so that each replicate's rows get the values they
     would get alone. ``index`` (ascending) gives the element each row belongs to.
     """
-    r = model.replicates
-    if r == 1:
+    if model.replicates == 1:
         return fn(*arrays)
-    bounds = np.searchsorted(index, np.arange(1, r) * (n // r))
+    bounds = _bounds(model, index, n)
     parts = zip(*(np.split(a, bounds) for a in arrays), strict=True)
     return np.concatenate([fn(*part) for part in parts])
+
+
+def _bounds(model: Any, index: np.ndarray, n: int) -> np.ndarray:
+    """Where each replicate after the first starts in ascending ``index`` (for np.split)."""
+    r = model.replicates
+    return np.searchsorted(index, np.arange(1, r) * (n // r))
 
 
 def blocks(model: Any, n: int) -> list[slice]:

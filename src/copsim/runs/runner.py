@@ -134,6 +134,11 @@ SIDE_BY_SIDE = 50
 """Seeds run side by side at most by sweeps and analyses (each holds its burned-in state)."""
 
 
+def configuration_key(values: Mapping[str, Any]) -> str:
+    """The key of a run's configuration without its seed (seeds of one key run side by side)."""
+    return _key({**values, "seed": None})
+
+
 def _own_twin(values: Mapping[str, Any]) -> bool:
     """Whether a run has no broker hours at all, so it is its own twin."""
     return _key(_no_cop(values, lambda _: False)) == _key(
@@ -174,11 +179,12 @@ def _prepare_twins(
     group: list[dict[str, Any]], states: list[burn_in.SiteState], twins: TwinSource | None
 ) -> None:
     """Compute the twins of a group's runs that nobody has, side by side, into _prepared."""
-    todo = [
-        (twin_values(v), state)
-        for v, state in zip(group, states, strict=True)
-        if not _own_twin(v) and (twins is None or not twins.has(twin_values(v)))
-    ]
+    todo = []
+    for values, state in zip(group, states, strict=True):
+        if not _own_twin(values):
+            config = twin_values(values)
+            if twins is None or not twins.has(config):
+                todo.append((config, state))
     if len(todo) < 2:
         return
     configs = [c for c, _ in todo]
@@ -261,7 +267,7 @@ def run_side_by_side(
         ValueError: If the runs differ other than in their seeds.
     """
     runs = [dict(v) for v in runs]
-    if len({_key({**v, "seed": None}) for v in runs}) != 1:
+    if len({configuration_key(v) for v in runs}) != 1:
         raise ValueError("runs side by side differ only in their seeds")
     _prepared.clear()
     states = _prepare_burn_ins(runs, burn_ins)
