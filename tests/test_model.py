@@ -4,11 +4,11 @@ import pandas as pd
 from copsim.model.agents import Agency, Broker, Commissioner, Person, PersonState, Practitioner
 from copsim.model.cop_model import WEEK, CopModel
 from copsim.runs.outputs import (
-    SHARED,
+    ARRAY_COLUMNS,
     TWIN_COLUMNS,
     WEEKLY,
-    _shared_row,
     twin_outcome,
+    weekly_columns,
     weekly_row,
 )
 
@@ -73,7 +73,11 @@ def test_the_weekly_row_is_every_reporter_at_once():
         assert list(row) == list(expected)
         for name, value in expected.items():
             assert row[name] == value and type(row[name]) is type(value), name
-    assert list(_shared_row(m)) == list(SHARED)
+    assert set(ARRAY_COLUMNS) <= set(row)
+    # Any subset of the columns gives the same values, in the table's order.
+    chosen = weekly_columns(m, [*TWIN_COLUMNS, "knowledge_breadth_others"])
+    assert list(chosen) == [o.name for o in WEEKLY if o.name in chosen]
+    assert {name: value for name, (value,) in chosen.items()} == {n: row[n] for n in chosen}
     # The collector recorded every week's row, column by column.
     collected = m.datacollector.model_vars
     assert list(collected) == [o.name for o in WEEKLY] and len(collected["week"]) == 41

@@ -9,7 +9,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -363,22 +362,25 @@ WEEKLY: tuple[Output, ...] = tuple(_WEEKLY)
 def weekly_row(m: CopModel) -> dict[str, Any]:
     """Every weekly output of this week at once, equal to calling each reporter.
 
-    The reporters above define the outputs one by one; this computes the same values
-    (same types, same floating-point operations) sharing what they have in common, so a
-    week is recorded in a few array operations. An output it does not compute itself is
-    its reporter's value. ``tests/test_model.py`` checks they agree.
+    The reporters above define the outputs one by one; this is the one row of
+    :func:`weekly_columns`, which computes the same values (same types, same
+    floating-point operations) sharing what they have in common. ``tests/test_model.py``
+    checks they agree.
     """
-    shared = _shared_row(m)
-    return {o.name: shared[o.name] if o.name in shared else o.reporter(m) for o in WEEKLY}
+    return {name: values[0] for name, values in weekly_columns(m).items()}
 
 
-SHARED = (
+ARRAY_COLUMNS = (
     "staff_in_post",
+    "funded_posts",
     "vacancies",
     "burnout_mean",
     "share_at_risk_of_burnout",
+    "cross_agency_ties",
     "cross_agency_trust",
+    "cop_established",
     "cop_members",
+    "cop_attendance",
     "knowledge_breadth",
     "knowledge_breadth_participants",
     "knowledge_breadth_others",
@@ -387,9 +389,11 @@ SHARED = (
     "people_unstable",
     "people_stable",
     "people_recovered",
+    "severity_mean",
     "people_unallocated",
 )
-"""The weekly outputs :func:`_shared_row` computes (the others are their reporters)."""
+"""The weekly outputs :func:`_array_columns` computes from the arrays (the others read a
+run's totals, accounts and commissioner: their reporters' values)."""
 
 
 def _mean(x: np.ndarray) -> np.float64:
@@ -401,58 +405,130 @@ def _mean(x: np.ndarray) -> np.float64:
     return np.add.reduce(x) / len(x)
 
 
-def _shared_row(m: CopModel) -> dict[str, Any]:
-    """The weekly outputs that share intermediate arrays, computed together.
+def _each_mean(values: np.ndarray, counts: np.ndarray, scale: int = 1) -> list[float]:
+    """Each replicate's mean of its run of ``values`` (``counts`` of them), over ``scale``.
 
-    The rest read a count or a total and are their reporters' values. Means of flags are
-    counts over lengths (np.mean sums them exactly as float64, then divides).
+    Each is reduced alone: numpy's pairwise sum of a part differs from a segmented sum
+    (``np.add.reduceat`` adds in sequence), and a run alone reduces its whole array.
     """
+    ends = np.cumsum(counts).tolist()
+    parts = [values[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+    return [float(_mean(part) / scale) if len(part) else 0.0 for part in parts]
+
+
+def _ratios(num: np.ndarray, den: np.ndarray) -> list[float]:
+    """Each replicate's ``num / den`` (0 where ``den`` is 0), as Python divides them."""
+    return [n / d if d else 0.0 for n, d in zip(num.tolist(), den.tolist(), strict=True)]
+
+
+def _array_columns(m: CopModel | SideBySide, names: set[str]) -> dict[str, list]:
+    """Each replicate's value of the :data:`ARRAY_COLUMNS` in ``names``, all at once.
+
+    Replicates lie end to end in equal blocks (:mod:`copsim.model.replicates`); counts are
+    taken per block, float means on each replicate's own values in its own order, so each
+    value is the one its reporter gives on that replicate alone. Means of flags are counts
+    over lengths (np.mean sums them exactly as float64, then divides).
+    """
+    count = m.replicates
     posts, people, agencies = m.posts, m.people, m.agencies
+
+    def per_block(values: np.ndarray) -> np.ndarray:
+        return values.reshape(count, -1)
+
+    def tally(mask: np.ndarray) -> np.ndarray:
+        return np.count_nonzero(per_block(mask), axis=1)
+
+    out: dict[str, list] = {}
     on = posts.occupied
-    staff = int(np.count_nonzero(on))
-    in_post = np.bincount(posts.agency[on], minlength=len(agencies))
-    room = np.minimum(np.maximum(0, agencies.funded - in_post), agencies.n_posts - in_post)
-    burnout = posts.burnout[on]
-    trust = m.ties.view()[2]
-    # Knowledge breadth: each post's knowledge of other domains, then means over subsets.
-    k = posts.knowledge[on]
-    own = agencies.domain[posts.agency[on]]
-    other = np.add.reduce(k, axis=1) - k[np.arange(len(k)), own]
-    width = k.shape[1] - 1
-    attended = posts.last_attended[on] > NEVER
+    staff = tally(on)
+    out["staff_in_post"] = staff.tolist()
+    out["funded_posts"] = per_block(agencies.funded).sum(axis=1).tolist()
+    if "vacancies" in names:
+        in_post = np.bincount(posts.agency[on], minlength=len(agencies))
+        room = np.minimum(np.maximum(0, agencies.funded - in_post), agencies.n_posts - in_post)
+        out["vacancies"] = per_block(room).sum(axis=1).tolist()
+    if names & {"burnout_mean", "share_at_risk_of_burnout"}:
+        burnout = posts.burnout[on]
+        out["burnout_mean"] = _each_mean(burnout, staff)
+        at_risk = np.zeros(len(on), dtype=bool)
+        at_risk[on] = burnout > BURNOUT_AT_RISK
+        out["share_at_risk_of_burnout"] = _ratios(tally(at_risk), staff)
+    if names & {"cross_agency_ties", "cross_agency_trust"}:
+        a, _, trust, _ = m.ties.view()
+        run = a // (len(posts) // count)
+        ties = np.bincount(run, minlength=count)
+        if count > 1:  # each replicate's ties in table order, as its own table has them
+            trust = trust[np.argsort(run, kind="stable")]
+        out["cross_agency_ties"] = ties.tolist()
+        out["cross_agency_trust"] = _each_mean(trust, ties)
+    out["cop_established"] = per_block(m.cop.established).sum(axis=1).tolist()
+    out["cop_members"] = tally(posts.member & on).tolist()
+    out["cop_attendance"] = per_block(m.cop.attendance).sum(axis=1).tolist()
+    if names & {n for n in ARRAY_COLUMNS if n.startswith("knowledge")}:
+        # Knowledge breadth: each post's knowledge of other domains, then means over subsets.
+        k = posts.knowledge[on]
+        own = agencies.domain[posts.agency[on]]
+        other = np.add.reduce(k, axis=1) - k[np.arange(len(k)), own]
+        width = k.shape[1] - 1
+        attended = np.zeros(len(on), dtype=bool)
+        attended[on] = posts.last_attended[on] > NEVER
+        first = tally(attended)
+        went = attended[on]
+        out["knowledge_breadth"] = _each_mean(other, staff, width)
+        out["knowledge_breadth_participants"] = _each_mean(other[went], first, width)
+        out["knowledge_breadth_others"] = _each_mean(other[~went], staff - first, width)
+    if "unmet_need_share" in names:
+        active = people.needs > m.p.needs.threshold
+        unmet = tally(active & ~needs.supported(m))
+        out["unmet_need_share"] = _ratios(unmet, tally(active))
+    if names & {"people_in_crisis", "people_unstable", "people_stable", "people_recovered"}:
+        kinds = len(PersonState)
+        shift = (np.arange(count) * kinds)[:, None]
+        states = np.bincount((per_block(people.state) + shift).ravel(), minlength=count * kinds)
+        states = states.reshape(count, kinds).T.tolist()
+        out["people_in_crisis"] = states[PersonState.CRISIS]
+        out["people_unstable"] = states[PersonState.UNSTABLE]
+        out["people_stable"] = states[PersonState.STABLE]
+        out["people_recovered"] = states[PersonState.RECOVERED]
+    if "severity_mean" in names:
+        # A row of a 2-D array reduces exactly as that row alone (pairwise, contiguous).
+        severity = per_block(people.severity)
+        means = severity.mean(axis=1).tolist() if len(people) else [0.0] * count
+        out["severity_mean"] = means
+    out["people_unallocated"] = tally(people.key_worker < 0).tolist()
+    return out
 
-    def breadth(total: np.ndarray) -> float:
-        return float(_mean(total) / width) if len(total) else 0.0
 
-    active = people.needs > m.p.needs.threshold
-    n_active = np.count_nonzero(active)
-    states = np.bincount(people.state, minlength=len(PersonState)).tolist()
-    return {
-        "staff_in_post": staff,
-        "vacancies": int(np.add.reduce(room)),
-        "burnout_mean": float(_mean(burnout)) if staff else 0.0,
-        "share_at_risk_of_burnout": (
-            float(np.count_nonzero(burnout > BURNOUT_AT_RISK) / staff) if staff else 0.0
-        ),
-        "cross_agency_trust": float(_mean(trust)) if len(m.ties) else 0.0,
-        "cop_members": int(np.count_nonzero(posts.member & on)),
-        "knowledge_breadth": breadth(other),
-        "knowledge_breadth_participants": breadth(other[attended]),
-        "knowledge_breadth_others": breadth(other[~attended]),
-        "unmet_need_share": (
-            float(np.count_nonzero(active & ~needs.supported(m)) / n_active) if n_active else 0.0
-        ),
-        "people_in_crisis": states[PersonState.CRISIS],
-        "people_unstable": states[PersonState.UNSTABLE],
-        "people_stable": states[PersonState.STABLE],
-        "people_recovered": states[PersonState.RECOVERED],
-        "people_unallocated": int(np.count_nonzero(people.key_worker < 0)),
-    }
+def weekly_columns(m: CopModel | SideBySide, names: Sequence[str] | None = None) -> dict[str, list]:
+    """Each replicate's value of every weekly output (or of ``names``) this week.
+
+    A run alone has one replicate. Each value equals its reporter's on that replicate
+    alone (same type, same floating-point operations): the outputs read from the arrays
+    are computed for every replicate at once (:func:`_array_columns`); the rest read the
+    week or a run's totals, accounts and commissioner, which side by side hold one value
+    a replicate, so their reporters give every replicate's value at once.
+
+    Returns:
+        Output name to one value a replicate, in :data:`WEEKLY` order.
+    """
+    chosen = WEEKLY if names is None else [o for o in WEEKLY if o.name in names]
+    wanted = {o.name for o in chosen}
+    arrays = _array_columns(m, wanted & set(ARRAY_COLUMNS))
+    rest = {}
+    for o in chosen:
+        if o.name not in arrays:
+            # Side by side, totals, accounts and commissioner hold one value a replicate.
+            value = o.reporter(m)
+            rest[o.name] = (
+                value.tolist() if isinstance(value, np.ndarray) else [value] * m.replicates
+            )
+    return {o.name: arrays[o.name] if o.name in arrays else rest[o.name] for o in chosen}
 
 
-def weekly_rows(m: SideBySide) -> list[dict[str, Any]]:
-    """Each replicate's :func:`weekly_row` this week (each replicate seen alone)."""
-    return [weekly_row(alone) for alone in m.each_alone()]
+def weekly_rows(m: SideBySide, names: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Each replicate's :func:`weekly_row` this week (of ``names`` only, if given)."""
+    columns = weekly_columns(m, names)
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 class WeeklyCollector(mesa.DataCollector):
@@ -470,22 +546,17 @@ class WeeklyCollector(mesa.DataCollector):
     def __init__(self, columns: Sequence[str] | None = None) -> None:
         chosen = [o for o in WEEKLY if columns is None or o.name in columns]
         super().__init__(model_reporters={o.name: o.reporter for o in chosen})
+        self._columns = None if columns is None else [o.name for o in chosen]
         # The columns' lists, fetched once: a week then costs one append per output.
-        shared = SHARED if columns is None else ()
-        self._shared = [self.model_vars[name].append for name in shared]
-        self._others = [
-            (self.model_vars[o.name].append, o.reporter) for o in chosen if o.name not in shared
-        ]
+        self._appends = [self.model_vars[o.name].append for o in chosen]
 
     def collect(self, model: CopModel) -> None:
-        """Record this week's row (the values of :func:`weekly_row`)."""
+        """Record this week's row (the values of :func:`weekly_columns`, one replicate)."""
         if hasattr(self, "_collection_steps"):
             self._collection_steps.append(model.time)
-        if self._shared:
-            for append, value in zip(self._shared, _shared_row(model).values(), strict=True):
-                append(value)
-        for append, reporter in self._others:
-            append(reporter(model))
+        values = weekly_columns(model, self._columns).values()
+        for append, (value,) in zip(self._appends, values, strict=True):
+            append(value)
 
 
 # fmt: off
@@ -668,34 +739,8 @@ def _twin(
 
 
 def twin_rows(m: SideBySide) -> list[dict[str, Any]]:
-    """Each replicate's row of :data:`TWIN_COLUMNS` this week (a twin's reporters' values).
-
-    Computed for every replicate at once where that is exact (counts), one replicate at a
-    time where a float reduction's order matters (mean burnout), so each row equals the
-    one its seed's ``CopModel`` records alone.
-    """
-    count = m.replicates
-    on = m.posts.occupied.reshape(count, -1)
-    burnout = m.posts.burnout.reshape(count, -1)
-    staff = on.sum(axis=1)
-    active = m.people.needs > m.p.needs.threshold
-    n_active = active.reshape(count, -1).sum(axis=1)
-    unmet = (active & ~needs.supported(m)).reshape(count, -1).sum(axis=1)
-    rows = []
-    for r, ledger in enumerate(m.ledger.each()):
-        row = {
-            "staff_in_post": int(staff[r]),
-            "burnout_mean": float(burnout[r][on[r]].mean()) if staff[r] else 0.0,
-            "unmet_need_share": float(unmet[r] / n_active[r]) if n_active[r] else 0.0,
-        }
-        # The rest read the ledger: their reporters, on the replicate's own ledger.
-        alone = SimpleNamespace(ledger=ledger)
-        row.update({name: _REPORTERS[name](alone) for name in TWIN_COLUMNS if name not in row})
-        rows.append(row)
-    return rows
-
-
-_REPORTERS = {o.name: o.reporter for o in WEEKLY}
+    """Each replicate's row of :data:`TWIN_COLUMNS` this week (a twin's reporters' values)."""
+    return weekly_rows(m, TWIN_COLUMNS)
 
 
 def twin_outcomes(m: SideBySide) -> list[TwinOutcome]:
