@@ -49,9 +49,25 @@ def step(model: CopModel) -> None:
     n = int(broker.intro_credit)
     broker.intro_credit -= n
     # Every broker makes the same number of introductions (the same hours); the loop is
-    # over localities' brokers, each acting on its own locality's posts.
+    # over localities' brokers, each acting on its own locality's posts and ties.
+    if n_loc == 1:
+        introduce(model, n)
+        return
+    ties = _ties_by_locality(model, n_loc)
     for where in range(n_loc):
-        introduce(model, n, where)
+        introduce(model, n, where, ties[where])
+
+
+def _ties_by_locality(model: CopModel, n_loc: int) -> list[np.ndarray]:
+    """The rows of the tie table whose first post is in each locality.
+
+    A broker only reviews ties with both ends in its locality, so it need not scan the
+    others (in seeds side by side, every other run's).
+    """
+    loc = model.posts.locality[model.ties.view()[0]]
+    order = np.argsort(loc, kind="stable")
+    bounds = np.searchsorted(loc[order], np.arange(n_loc + 1)).tolist()
+    return [order[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _locality_posts(model: CopModel, where: int) -> slice:
@@ -63,7 +79,7 @@ def _locality_posts(model: CopModel, where: int) -> slice:
     return slice(int(lo), int(hi))
 
 
-def introduce(model: CopModel, n: int, where: int = 0) -> None:
+def introduce(model: CopModel, n: int, where: int = 0, ties: np.ndarray | None = None) -> None:
     """Spend ``n`` units of outreach in locality ``where``.
 
     Each unit recruits with probability equal to the share of staff outside the CoP, and
@@ -72,6 +88,13 @@ def introduce(model: CopModel, n: int, where: int = 0) -> None:
     broker, and the unit recruits instead. Recruiting introduces someone outside the
     CoP to a practitioner in another agency, favouring agencies with few members so the
     CoP spans disciplines; both become members.
+
+    Args:
+        model: The model.
+        n: Units of outreach.
+        where: The locality.
+        ties: The rows of the tie table with their first post in the locality, if
+            known (every row otherwise).
     """
     # The broker draws from the stream of the run the locality belongs to (replicates.py).
     run = where * model.replicates // len(model.broker.bank)
@@ -83,47 +106,64 @@ def introduce(model: CopModel, n: int, where: int = 0) -> None:
         if len(in_post) < 2:
             return
         outside = in_post[~posts.member[in_post]]
-        if rng.random() >= len(outside) / len(in_post) and strengthen(model, rng, where):
+        if rng.random() >= len(outside) / len(in_post) and strengthen(model, rng, where, ties):
             continue
         pool = outside if len(outside) else in_post
         x = pool[rng.integers(len(pool))]
         others = in_post[posts.agency[in_post] != posts.agency[x]]
         if len(others) == 0:
             continue
+        # Members of each agency (only the locality's own agencies are read).
+        agency = posts.agency[mine]
         members = np.bincount(
-            posts.agency[posts.member & posts.occupied], minlength=len(model.agencies)
+            agency[posts.member[mine] & posts.occupied[mine]], minlength=len(model.agencies)
         )
         w = 1.0 / (1.0 + members[posts.agency[others]])
         y = others[w.cumsum().searchsorted(rng.random() * w.sum(), side="right")]
+        before = len(model.ties)
         model.ties.add(np.array([x]), np.array([y]), trust0, model.week)
+        if ties is not None and len(model.ties) > before:
+            ties = np.append(ties, before)
         posts.member[[x, y]] = True
         posts.missed[[x, y]] = 0
         model.broker.introductions[where] += 1
 
 
-def strengthen(model: CopModel, rng: np.random.Generator, where: int = 0) -> bool:
+def strengthen(
+    model: CopModel, rng: np.random.Generator, where: int = 0, ties: np.ndarray | None = None
+) -> bool:
     """Broker a joint case review between a member and their tied members elsewhere.
 
     A member of locality ``where`` is chosen uniformly among those tied to another member
     there; every such tie of theirs counts one successful interaction. Returns False if no
-    two members there are tied.
+    two members there are tied. ``ties``: as :func:`introduce`'s.
     """
-    posts = model.posts
-    a, b, tr, used = model.ties.view()
+    posts, table = model.posts, model.ties
+    if ties is None:
+        a, b, tr, used = table.view()
+    else:
+        a, b = table.a[ties], table.b[ties]
     member_tie = posts.member[a] & posts.member[b]
     if posts.n_localities > 1:
         member_tie &= (posts.locality[a] == where) & (posts.locality[b] == where)
     if not member_tie.any():
         return False
     cand = member_tie.nonzero()[0]
-    # The members at either end of those ties, ascending (np.unique of both ends).
-    tied_mask = np.zeros(len(posts), dtype=bool)
-    tied_mask[a[cand]] = True
-    tied_mask[b[cand]] = True
-    tied = tied_mask.nonzero()[0]
+    # The members at either end of those ties, ascending (np.unique of both ends), all
+    # posts of the locality.
+    mine = _locality_posts(model, where)
+    tied_mask = np.zeros(mine.stop - mine.start, dtype=bool)
+    tied_mask[a[cand] - mine.start] = True
+    tied_mask[b[cand] - mine.start] = True
+    tied = tied_mask.nonzero()[0] + mine.start
     x = tied[rng.integers(len(tied))]
-    mine = cand[(a[cand] == x) | (b[cand] == x)]
-    tr[mine] = trust_rules.gain(tr[mine], model.p.trust.gain)
-    used[mine] = model.week
+    reviewed = cand[(a[cand] == x) | (b[cand] == x)]
+    if ties is None:
+        tr[reviewed] = trust_rules.gain(tr[reviewed], model.p.trust.gain)
+        used[reviewed] = model.week
+    else:
+        rows = ties[reviewed]
+        table.trust[rows] = trust_rules.gain(table.trust[rows], model.p.trust.gain)
+        table.last_used[rows] = model.week
     model.broker.reviews[where] += 1
     return True
