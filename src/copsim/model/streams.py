@@ -227,13 +227,24 @@ class ReplicateStreams:
     def __init__(self, streams: list[RandomStreams]):
         self.each = list(streams)
         self.replicates = len(self.each)
+        self._methods: dict[tuple[str, str], list] = {}
+
+    def _each(self, name: str, method: str) -> list:
+        """Each replicate's ``<method>`` of its stream ``name``, bound once.
+
+        A stream's generator, made on first use, is never replaced.
+        """
+        methods = self._methods.get((name, method))
+        if methods is None:
+            methods = self._methods[name, method] = [getattr(s[name], method) for s in self.each]
+        return methods
 
     def draw(self, name: str, method: str, size: int | tuple[int, ...], axis: int = 0):
         """Each replicate's ``<method>`` of its block of ``size`` along ``axis``, joined."""
         shape = (size,) if isinstance(size, int | np.integer) else tuple(size)
         block = shape[axis] // self.replicates
         part = (*shape[:axis], block, *shape[axis + 1 :])
-        return np.concatenate([getattr(s[name], method)(size=part) for s in self.each], axis=axis)
+        return np.concatenate([draw(size=part) for draw in self._each(name, method)], axis=axis)
 
     def draw_grouped(self, name: str, method: str, groups: np.ndarray, *params: np.ndarray):
         """One draw per element of ``groups``, each from its replicate's stream.
@@ -249,15 +260,15 @@ class ReplicateStreams:
         counts = np.bincount(groups, minlength=self.replicates)
         if not params:
             draws = [
-                getattr(s[name], method)(size=c)
-                for s, c in zip(self.each, counts.tolist(), strict=True)
+                draw(size=c)
+                for draw, c in zip(self._each(name, method), counts.tolist(), strict=True)
             ]
             return np.concatenate(draws)
         bounds = np.cumsum(counts)[:-1]
         split = [np.split(p, bounds) if np.ndim(p) else [p] * self.replicates for p in params]
         parts = zip(*split, strict=True)
         return np.concatenate(
-            [getattr(s[name], method)(*part) for s, part in zip(self.each, parts, strict=True)]
+            [draw(*part) for draw, part in zip(self._each(name, method), parts, strict=True)]
         )
 
     def draw_scattered(self, name: str, method: str, groups: np.ndarray):
