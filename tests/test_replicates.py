@@ -13,7 +13,7 @@ from copsim.model.schema import SCHEMA
 from copsim.model.side_by_side import SideBySide
 from copsim.model.streams import STREAMS, RandomStreams, ReplicateStreams
 from copsim.runs import runner
-from copsim.runs.outputs import twin_outcome, twin_outcomes, twin_rows
+from copsim.runs.outputs import twin_columns, twin_outcome, twin_outcomes
 
 SHORT = {"weeks": 26, "burn_in_weeks": 40, "site.people": 90}
 SEEDS = [11, 12, 13]
@@ -77,7 +77,7 @@ def test_burn_ins_side_by_side_equal_each_alone(config):
 )
 def test_twins_side_by_side_equal_each_alone(config):
     values = runner.twin_values(_values(**config))
-    together = SideBySide(values, SEEDS, WEEK, twin_rows).run_to_end()
+    together = SideBySide(values, SEEDS, WEEK, twin_columns).run_to_end()
     for seed, got in zip(SEEDS, twin_outcomes(together), strict=True):
         alone = runner.CopModel({**values, "seed": seed}, agents=False).run_to_end()
         assert got == twin_outcome(alone)

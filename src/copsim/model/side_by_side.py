@@ -36,8 +36,8 @@ class SideBySide:
             ignored.
         seeds: The seeds, one replicate each.
         week: The steps of a week, in order (the model's WEEK).
-        record: Called each week (and at week 0) with the model; returns each
-            replicate's row of the weekly outputs it records.
+        record: Called each week (and at week 0) with the model; returns the weekly
+            outputs it records, each as one value a replicate.
         states: Each seed's burned-in state (copied), if at hand; by default each is
             :func:`~copsim.model.burn_in.burned_in`'s.
 
@@ -99,7 +99,7 @@ class SideBySide:
             (int(s.posts.occupied.sum()), s.agencies.in_post(s.posts), _by_locality(s.posts))
             for s in states
         ]
-        self.rows: list[list[dict[str, Any]]] = [[] for _ in range(count)]
+        self.recorded: list[dict[str, list]] = []  # a week's outputs, one value a replicate
         self._record()
 
     @property
@@ -108,8 +108,7 @@ class SideBySide:
         return self.week
 
     def _record(self) -> None:
-        for rows, row in zip(self.rows, self.record(self), strict=True):
-            rows.append(row)
+        self.recorded.append(self.record(self))
 
     def step(self) -> None:
         """Advance every replicate one week (the steps of CopModel.step), then record it."""
@@ -192,11 +191,19 @@ class SideBySide:
             )
         return out
 
-    def weekly_tables(self) -> list[pd.DataFrame]:
-        """Each replicate's weekly table (as ``CopModel.weekly_table``)."""
+    def weekly_tables(self, names: Sequence[str] | None = None) -> list[pd.DataFrame]:
+        """Each replicate's weekly table (as ``CopModel.weekly_table``).
+
+        Args:
+            names: Only these columns, in this order (by default every one recorded).
+        """
+        names = list(self.recorded[0]) if names is None else list(names)
+        # Each output's weeks by replicates: a replicate's column is its values in order
+        # (as a list of them would give: ints int64, floats float64).
+        weeks = {name: np.array([week[name] for week in self.recorded]) for name in names}
         return [
-            pd.DataFrame({name: [row[name] for row in rows] for name in rows[0]})
-            for rows in self.rows
+            pd.DataFrame({name: values[:, r] for name, values in weeks.items()})
+            for r in range(self.replicates)
         ]
 
     def run_to_end(self) -> SideBySide:

@@ -525,12 +525,6 @@ def weekly_columns(m: CopModel | SideBySide, names: Sequence[str] | None = None)
     return {o.name: arrays[o.name] if o.name in arrays else rest[o.name] for o in chosen}
 
 
-def weekly_rows(m: SideBySide, names: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """Each replicate's :func:`weekly_row` this week (of ``names`` only, if given)."""
-    columns = weekly_columns(m, names)
-    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
-
-
 class WeeklyCollector(mesa.DataCollector):
     """Mesa's DataCollector of the weekly outputs, recording a week in one pass.
 
@@ -738,20 +732,15 @@ def _twin(
     )
 
 
-def twin_rows(m: SideBySide) -> list[dict[str, Any]]:
-    """Each replicate's row of :data:`TWIN_COLUMNS` this week (a twin's reporters' values)."""
-    return weekly_rows(m, TWIN_COLUMNS)
+def twin_columns(m: SideBySide) -> dict[str, list]:
+    """Each replicate's :data:`TWIN_COLUMNS` this week (a twin's reporters' values)."""
+    return weekly_columns(m, TWIN_COLUMNS)
 
 
 def twin_outcomes(m: SideBySide) -> list[TwinOutcome]:
     """The twin outcome of each replicate of a finished :class:`SideBySide` run."""
-    each = zip(m.ledger.each(), m.totals.each(), m.rows, strict=True)
-    return [
-        _twin(
-            ledger, totals, m.p, pd.DataFrame({n: [row[n] for row in rows] for n in TWIN_COLUMNS})
-        )
-        for ledger, totals, rows in each
-    ]
+    each = zip(m.ledger.each(), m.totals.each(), m.weekly_tables(TWIN_COLUMNS), strict=True)
+    return [_twin(ledger, totals, m.p, weekly) for ledger, totals, weekly in each]
 
 
 def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[str, Any]:

@@ -23,10 +23,10 @@ from copsim.runs.outputs import (
     agency_summaries,
     locality_summaries,
     summarise,
+    twin_columns,
     twin_outcome,
     twin_outcomes,
-    twin_rows,
-    weekly_rows,
+    weekly_columns,
 )
 
 __all__ = ["NO_COP", "TWIN_INERT", "RunResult", "run", "run_values", "twin_inert", "twin_values"]
@@ -189,7 +189,7 @@ def _prepare_twins(
         return
     configs = [c for c, _ in todo]
     seeds = [c["seed"] for c in configs]
-    model = SideBySide(configs[0], seeds, WEEK, twin_rows, [s for _, s in todo]).run_to_end()
+    model = SideBySide(configs[0], seeds, WEEK, twin_columns, [s for _, s in todo]).run_to_end()
     for config, outcome in zip(configs, twin_outcomes(model), strict=True):
         _prepared[_key(config)] = outcome
         if twins is not None:
@@ -273,7 +273,7 @@ def run_side_by_side(
     states = _prepare_burn_ins(runs, burn_ins)
     _prepare_twins(runs, states, twins)
     seeds = [v["seed"] for v in runs]
-    model = SideBySide(runs[0], seeds, WEEK, weekly_rows, states).run_to_end()
+    model = SideBySide(runs[0], seeds, WEEK, weekly_columns, states).run_to_end()
     results = []
     each = zip(runs, model.weekly_tables(), model.each_alone(), strict=True)
     for values, weekly, alone in each:
