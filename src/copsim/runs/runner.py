@@ -17,6 +17,7 @@ from copsim.model.cop_model import WEEK, CopModel
 from copsim.model.parameters import Parameters
 from copsim.model.schema import SCHEMA, ConfigError
 from copsim.model.side_by_side import SideBySide
+from copsim.runs import heap
 from copsim.runs.outputs import (
     TWIN_COLUMNS,
     TwinOutcome,
@@ -269,6 +270,7 @@ def run_side_by_side(
     runs = [dict(v) for v in runs]
     if len({configuration_key(v) for v in runs}) != 1:
         raise ValueError("runs side by side differ only in their seeds")
+    heap.keep_freed_memory()
     _prepared.clear()
     states = _prepare_burn_ins(runs, burn_ins)
     _prepare_twins(runs, states, twins)
