@@ -114,10 +114,14 @@ def test_stack_then_unstack_gives_each_state_back():
 
 def test_each_replicate_draws_what_its_seed_draws_alone():
     together = ReplicateStreams([RandomStreams(s) for s in SEEDS])
-    got = together.draw("casework", "random", (4, 3 * 5, 6), axis=1)
+    got = together.draw("casework", "random", (3 * 4, 5, 6))
     for r, seed in enumerate(SEEDS):
         alone = RandomStreams(seed)["casework"].random((4, 5, 6))
-        assert np.array_equal(got[:, r * 5 : (r + 1) * 5], alone)
+        assert np.array_equal(got[r * 4 : (r + 1) * 4], alone)
+    got = together.draw("needs", "standard_normal", 3 * 7)
+    for r, seed in enumerate(SEEDS):
+        alone = RandomStreams(seed)["needs"].standard_normal(7)
+        assert np.array_equal(got[r * 7 : (r + 1) * 7], alone)
     groups = np.array([0, 0, 2, 2, 2])  # replicate 1 draws nothing, and its stream stays
     got = together.draw_grouped("moves", "random", groups)
     assert np.array_equal(got[:2], RandomStreams(SEEDS[0])["moves"].random(2))

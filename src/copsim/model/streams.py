@@ -137,14 +137,14 @@ class RandomStreams:
         self.seed = int(seed)
         self._generators: dict[str, np.random.Generator] = {}
 
-    def draw(self, name: str, method: str, size: int | tuple[int, ...], axis: int = 0):
+    def draw(self, name: str, method: str, size: int | tuple[int, ...]):
         """``self[name].<method>(size)``: the call :class:`ReplicateStreams` makes per replicate.
 
         Args:
             name: The stream.
-            method: A Generator method taking ``size`` (``random``, ``standard_normal``).
+            method: A Generator method taking ``size`` and ``out`` (``random``,
+                ``standard_normal``).
             size: The shape of the draw.
-            axis: The axis along which replicates would be laid end to end (unused here).
         """
         return getattr(self[name], method)(size=size)
 
@@ -239,12 +239,17 @@ class ReplicateStreams:
             methods = self._methods[name, method] = [getattr(s[name], method) for s in self.each]
         return methods
 
-    def draw(self, name: str, method: str, size: int | tuple[int, ...], axis: int = 0):
-        """Each replicate's ``<method>`` of its block of ``size`` along ``axis``, joined."""
-        shape = (size,) if isinstance(size, int | np.integer) else tuple(size)
-        block = shape[axis] // self.replicates
-        part = (*shape[:axis], block, *shape[axis + 1 :])
-        return np.concatenate([draw(size=part) for draw in self._each(name, method)], axis=axis)
+    def draw(self, name: str, method: str, size: int | tuple[int, ...]):
+        """Each replicate's ``<method>`` of its block of ``size``'s first axis, end to end.
+
+        Each replicate's generator fills its block of one array in place (``out``), the
+        numbers it would return for that block's shape.
+        """
+        out = np.empty(size)
+        block = len(out) // self.replicates
+        for r, draw in enumerate(self._each(name, method)):
+            draw(out=out[r * block : (r + 1) * block])
+        return out
 
     def draw_grouped(self, name: str, method: str, groups: np.ndarray, *params: np.ndarray):
         """One draw per element of ``groups``, each from its replicate's stream.

@@ -141,8 +141,12 @@ def step(model: CopModel) -> None:
     week = model.week
     n_dom = people.needs.shape[1]
     # One draw of four uniforms per need, whether or not it is referred (common random
-    # numbers); u[0] decides the attempt, u[1:] are read only where there is one.
-    u = model.streams.draw("casework", "random", (4, *people.needs.shape), axis=1)
+    # numbers); u[0] decides the attempt, u[1:] are read only where there is one. Each
+    # replicate's block is its own (4, people, domains) draw.
+    count = model.replicates
+    block = people.needs.size // count  # one replicate's needs
+    u = model.streams.draw("casework", "random", (4 * count, len(people) // count, n_dom))
+    u = u.reshape(count, 4, block)
     kw = people.key_worker
     # The domain of each person's key worker, n_dom ("none") for the unallocated, who refer
     # nothing (their row of _other_domains is all False).
@@ -152,12 +156,15 @@ def step(model: CopModel) -> None:
     attempt &= people.excluded_until <= week
     attempt &= _other_domains(n_dom).take(own, axis=0)
     attempt &= people.home_agency >= 0  # no agency of that type in the locality: no referral
-    attempt &= u[0] < p.casework.attempt_rate * people.engagement[:, None]
+    chance = (p.casework.attempt_rate * people.engagement).reshape(count, -1, 1)
+    attempt.reshape(count, -1, n_dom)[...] &= u[:, 0].reshape(count, -1, n_dom) < chance
     flat = attempt.ravel().nonzero()[0]  # row-major, as np.nonzero orders (person, domain)
     if len(flat) == 0:
         return
     who, dom = np.divmod(flat, n_dom)
-    _, u_ok, u_excl, u_tie = u.reshape(4, -1).take(flat, axis=1)
+    run, at = np.divmod(flat, block)
+    at += run * (4 * block)  # the need's first uniform, in its replicate's block
+    u_ok, u_excl, u_tie = (u.take(at + k * block) for k in (1, 2, 3))
     src = kw[who]
     target = people.home_agency.take(flat)
     tie_trust, edge = ties.best_into(src, target, posts.agency)
