@@ -133,8 +133,8 @@ def step(model: CopModel) -> None:
         model.locality_totals.crisis_events += np.bincount(
             people.locality, per_person, model.n_localities
         ).astype(np.int64)
-    if model.replicates == 1:
-        by_kind = (np.ones(len(events)) @ events).astype(np.int64)
-    else:  # each replicate's counts by kind (exact integers either way)
-        by_kind = events.reshape(model.replicates, -1, events.shape[1]).sum(axis=1)
+    # Counts by kind (a row a replicate side by side): exact integers, in any order.
+    r = model.replicates
+    by_kind = np.ones(len(events) // r) @ events.reshape(r, -1, events.shape[1])
+    by_kind = by_kind.astype(np.int64).reshape(-1) if r == 1 else by_kind.astype(np.int64)
     model.ledger.charge_crises(by_kind, unit_costs(p))

@@ -62,10 +62,10 @@ class Ledger:
         replicate and each replicate's field is charged its row, as it would be alone.
         """
         if events.ndim == 2:
-            for r, row in enumerate(events):
-                self.crisis_cost[r] += float(row @ unit_costs)
-                for name, cost in zip(COST_FIELDS, (row * unit_costs).tolist(), strict=True):
-                    getattr(self, name)[r] += cost
+            # Each row's dot product alone (its rounding is that of a run alone's).
+            self.crisis_cost += [float(row @ unit_costs) for row in events]
+            for name, costs in zip(COST_FIELDS, (events * unit_costs).T, strict=True):
+                getattr(self, name)[:] += costs
             return
         self.crisis_cost += float(events @ unit_costs)
         # tolist() gives the same Python floats as float() of each element, in one call.
