@@ -133,8 +133,7 @@ def step(model: CopModel) -> None:
         model.locality_totals.crisis_events += np.bincount(
             people.locality, per_person, model.n_localities
         ).astype(np.int64)
-    # Counts by kind (a row a replicate side by side): exact integers, in any order.
+    # Counts by kind, a row a replicate: exact integers, in any order.
     r = model.replicates
-    by_kind = np.ones(len(events) // r) @ events.reshape(r, -1, events.shape[1])
-    by_kind = by_kind.astype(np.int64).reshape(-1) if r == 1 else by_kind.astype(np.int64)
-    model.ledger.charge_crises(by_kind, unit_costs(p))
+    by_kind = (np.ones(len(events) // r) @ events.reshape(r, -1, events.shape[1])).astype(np.int64)
+    model.ledger.charge_crises(by_kind[0] if r == 1 else by_kind, unit_costs(p))
