@@ -128,9 +128,7 @@ class CopModel(mesa.Model):
         posts.locality_starter = posts.occupied.copy()
         self.initial_staff = int(posts.occupied.sum())
         self.initial_staff_by_agency = self.agencies.in_post(posts)
-        self.initial_staff_by_locality = np.bincount(
-            posts.locality[posts.occupied], minlength=self.n_localities
-        )
+        self.initial_staff_by_locality = posts.in_post_by_locality()
 
         self.datacollector = WeeklyCollector(columns)
         self.datacollector.collect(self)

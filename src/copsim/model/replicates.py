@@ -115,7 +115,8 @@ _SHARED = {
 }
 
 
-_KINDS = ("agencies", "posts", "people")
+KINDS = ("agencies", "posts", "people")
+"""The kinds of per-element objects laid end to end."""
 
 
 def _stack_arrays(kind: str, items: list[Any], sizes: dict[str, int]) -> Any:
@@ -278,7 +279,7 @@ def unstack(state: Any) -> list[Any]:
     count = state.streams.replicates
     sizes = block_sizes(state, count)
     each = zip(
-        *(parts(kind, getattr(state, kind), count, sizes, copies=True) for kind in _KINDS),
+        *(parts(kind, getattr(state, kind), count, sizes, copies=True) for kind in KINDS),
         each_ties(state.ties, count, sizes["posts"]),
         state.streams.each,
         strict=True,

@@ -3,7 +3,7 @@
 The counterpart of :class:`~copsim.model.cop_model.CopModel` for replicates laid end to
 end (:mod:`copsim.model.replicates`), used by sweeps: each seed starts from its own
 burned-in state and ends exactly where ``CopModel`` with that seed ends, week by week.
-It has no Mesa agents; :meth:`SideBySide.alone` shows one replicate as a run alone (the
+It has no Mesa agents; :meth:`SideBySide.each_alone` shows each replicate as a run alone (the
 shape every output and summary function reads).
 """
 
@@ -96,7 +96,11 @@ class SideBySide:
         posts.origin = np.where(posts.occupied, posts.locality, -1)
         posts.locality_starter = posts.occupied.copy()
         self.initial = [
-            (int(s.posts.occupied.sum()), s.agencies.in_post(s.posts), _by_locality(s.posts))
+            (
+                int(s.posts.occupied.sum()),
+                s.agencies.in_post(s.posts),
+                s.posts.in_post_by_locality(),
+            )
             for s in states
         ]
         self.recorded: list[dict[str, list]] = []  # a week's outputs, one value a replicate
@@ -123,10 +127,6 @@ class SideBySide:
             for alone in self.each_alone():
                 record_localities(alone)
 
-    def alone(self, r: int) -> SimpleNamespace:
-        """Replicate ``r`` as a run alone (one of :meth:`each_alone`)."""
-        return self.each_alone()[r]
-
     def each_alone(self) -> list[SimpleNamespace]:
         """Each replicate as a run alone, with the attributes outputs read of a ``CopModel``.
 
@@ -136,8 +136,7 @@ class SideBySide:
         count = self.replicates
         sizes = replicates.block_sizes(self)
         agencies, posts, people = (
-            replicates.parts(kind, getattr(self, kind), count, sizes)
-            for kind in ("agencies", "posts", "people")
+            replicates.parts(kind, getattr(self, kind), count, sizes) for kind in replicates.KINDS
         )
         ties = replicates.each_ties(self.ties, count, sizes["posts"])
         n_loc = sizes["localities"]
@@ -211,8 +210,3 @@ class SideBySide:
         while self.week < self.p.weeks:
             self.step()
         return self
-
-
-def _by_locality(posts: Any) -> np.ndarray:
-    """Staff in post in each locality (CopModel's ``initial_staff_by_locality``)."""
-    return np.bincount(posts.locality[posts.occupied], minlength=posts.n_localities)

@@ -227,6 +227,10 @@ class Posts:
     def __len__(self) -> int:
         return len(self.agency)
 
+    def in_post_by_locality(self) -> np.ndarray:
+        """Practitioners in post in each locality."""
+        return np.bincount(self.locality[self.occupied], minlength=self.n_localities)
+
 
 @dataclass
 class People:

@@ -964,7 +964,7 @@ def record_localities(m: CopModel) -> None:
     """Add this week's per-locality levels to the run's locality tally (regions only)."""
     n_loc, posts, agencies, t = m.n_localities, m.posts, m.agencies, m.locality_totals
     loc, on = posts.locality, posts.occupied
-    staff = np.bincount(loc[on], minlength=n_loc)
+    staff = posts.in_post_by_locality()
     funded = np.bincount(agencies.locality, agencies.funded, n_loc)
     vacant = np.bincount(loc[agencies.vacant_posts(posts)], minlength=n_loc)
     burnout = np.bincount(loc[on], posts.burnout[on], n_loc)

@@ -137,8 +137,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     seeds = range(base_seed, base_seed + replicates)
     todo = [s for s in seeds if not store.has_run(point, s)]
     # The seeds to run, in groups computed side by side, keyed by each group's first seed.
-    size = SIDE_BY_SIDE
-    groups = {todo[i]: todo[i : i + size] for i in range(0, len(todo), size)}
+    groups = {todo[i]: todo[i : i + SIDE_BY_SIDE] for i in range(0, len(todo), SIDE_BY_SIDE)}
     done = set(seeds).difference(todo)
     ready: dict[int, tuple[RunResult, float]] = {}
     for seed in seeds:
