@@ -5,10 +5,10 @@ as a ratio to this model of the same size, measured in the same process and mome
 figure that holds across machines and loads.
 
 Each giver picks from a list of the agents taken once a step. Mesa's tutorial picks with
-``random.choice(model.agents)``, but in Mesa 3.5 indexing an AgentSet is deprecated: each
-pick rebuilds the whole list and issues a warning, so the model would cost O(agents) a
-step per agent (about 3.3 us an agent-step here, against 1.0 us for the trivial model the
-throughput issue measured). That made an inflated yardstick until 2026-11-26.
+``random.choice(model.agents)``, but in Mesa 3.5 indexing an agent set (deprecated) builds
+the list of all the agents at every pick: O(agents) an agent-step, about 3.3 us here
+against 1.0 us for the trivial model the throughput issue measured. That inflated the
+yardstick until 2026-11-26 (``tests/test_yardstick.py``).
 """
 
 from __future__ import annotations
