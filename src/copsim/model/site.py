@@ -531,8 +531,9 @@ def build_people(p: Parameters, agencies: Agencies, rng: np.random.Generator) ->
         **profile,
         locality=locality,
         key_worker=np.full(n, -1, dtype=np.int64),
-        supported_until=np.full((n, n_dom), NEVER, dtype=np.int64),
-        excluded_until=np.full((n, n_dom), NEVER, dtype=np.int64),
+        # Weeks fit 32 bits, and a need's weeks are compared every week: half the bytes.
+        supported_until=np.full((n, n_dom), NEVER, dtype=np.int32),
+        excluded_until=np.full((n, n_dom), NEVER, dtype=np.int32),
         last_crisis=np.full(n, NEVER, dtype=np.int64),
         severity_history=np.zeros((n, SEVERITY_HISTORY)),
         state=np.zeros(n, dtype=np.int8),

@@ -120,9 +120,12 @@ def step(model: CopModel) -> None:
     if not per_person.any():
         return
     hit = per_person > 0
-    raised = p.needs.crisis_shock * (counts[:, 1:] > 0)
-    raised += people.needs
-    people.needs = raised.clip(0.0, 1.0, out=raised)
+    # Only the rows of people with a crisis change (the others' needs, already in [0, 1],
+    # would be clipped to themselves): the same values, without passes over everyone.
+    rows = hit.nonzero()[0]
+    raised = p.needs.crisis_shock * (counts[rows, 1:] > 0)
+    raised += people.needs[rows]
+    people.needs[rows] = raised.clip(0.0, 1.0, out=raised)
     people.last_crisis[hit] = model.week
     people.crisis_count += per_person
     kw = people.key_worker

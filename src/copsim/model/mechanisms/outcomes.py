@@ -52,9 +52,9 @@ def step(model: CopModel) -> None:
     people.severity = severity(people.needs, people.engagement, model.replicates)
     hist = people.severity_history
     slot = model.week % hist.shape[1]
-    quarter_ago = hist[:, slot].copy()
-    hist[:, slot] = people.severity
     in_crisis = people.last_crisis > model.week - CRISIS_WEEKS  # within the last four weeks
+    # Classified against the quarter-old severities before this week's take their slot.
     people.state = classify(
-        people.severity, quarter_ago, in_crisis, model.p.needs.recovered_severity
+        people.severity, hist[:, slot], in_crisis, model.p.needs.recovered_severity
     )
+    hist[:, slot] = people.severity
