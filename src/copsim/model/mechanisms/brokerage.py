@@ -54,8 +54,11 @@ def step(model: CopModel) -> None:
         introduce(model, n)
         return
     ties = _ties_by_locality(model, n_loc)
+    # Agencies are in locality order, so each locality's posts are one run of rows.
+    bounds = np.searchsorted(model.posts.locality, np.arange(n_loc + 1)).tolist()
     for where in range(n_loc):
-        introduce(model, n, where, ties[where])
+        mine = slice(bounds[where], bounds[where + 1])
+        introduce(model, n, where, ties[where], mine)
 
 
 def _ties_by_locality(model: CopModel, n_loc: int) -> list[np.ndarray]:
@@ -79,7 +82,13 @@ def _locality_posts(model: CopModel, where: int) -> slice:
     return slice(int(lo), int(hi))
 
 
-def introduce(model: CopModel, n: int, where: int = 0, ties: np.ndarray | None = None) -> None:
+def introduce(
+    model: CopModel,
+    n: int,
+    where: int = 0,
+    ties: np.ndarray | None = None,
+    mine: slice | None = None,
+) -> None:
     """Spend ``n`` units of outreach in locality ``where``.
 
     Each unit recruits with probability equal to the share of staff outside the CoP, and
@@ -95,18 +104,24 @@ def introduce(model: CopModel, n: int, where: int = 0, ties: np.ndarray | None =
         where: The locality.
         ties: The rows of the tie table with their first post in the locality, if
             known (every row otherwise).
+        mine: The locality's posts, if known.
     """
     # The broker draws from the stream of the run the locality belongs to (replicates.py).
     run = where * model.replicates // len(model.broker.bank)
     posts, rng, p = model.posts, model.streams.replicate(run)["brokerage"], model.p
     trust0 = trust_rules.gain(p.site.joint_working_history, p.trust.gain)
-    mine = _locality_posts(model, where)
+    if mine is None:
+        mine = _locality_posts(model, where)
+    # Outreach changes who is a member, never who is in post.
+    in_post = posts.occupied[mine].nonzero()[0] + mine.start
+    if len(in_post) < 2:
+        return
+    agency = posts.agency[mine]
     for _ in range(n):
-        in_post = posts.occupied[mine].nonzero()[0] + mine.start
-        if len(in_post) < 2:
-            return
         outside = in_post[~posts.member[in_post]]
-        if rng.random() >= len(outside) / len(in_post) and strengthen(model, rng, where, ties):
+        if rng.random() >= len(outside) / len(in_post) and strengthen(
+            model, rng, where, ties, mine
+        ):
             continue
         pool = outside if len(outside) else in_post
         x = pool[rng.integers(len(pool))]
@@ -114,7 +129,6 @@ def introduce(model: CopModel, n: int, where: int = 0, ties: np.ndarray | None =
         if len(others) == 0:
             continue
         # Members of each agency (only the locality's own agencies are read).
-        agency = posts.agency[mine]
         members = np.bincount(
             agency[posts.member[mine] & posts.occupied[mine]], minlength=len(model.agencies)
         )
@@ -130,13 +144,17 @@ def introduce(model: CopModel, n: int, where: int = 0, ties: np.ndarray | None =
 
 
 def strengthen(
-    model: CopModel, rng: np.random.Generator, where: int = 0, ties: np.ndarray | None = None
+    model: CopModel,
+    rng: np.random.Generator,
+    where: int = 0,
+    ties: np.ndarray | None = None,
+    mine: slice | None = None,
 ) -> bool:
     """Broker a joint case review between a member and their tied members elsewhere.
 
     A member of locality ``where`` is chosen uniformly among those tied to another member
     there; every such tie of theirs counts one successful interaction. Returns False if no
-    two members there are tied. ``ties``: as :func:`introduce`'s.
+    two members there are tied. ``ties`` and ``mine``: as :func:`introduce`'s.
     """
     posts, table = model.posts, model.ties
     if ties is None:
@@ -145,13 +163,17 @@ def strengthen(
         a, b = table.a[ties], table.b[ties]
     member_tie = posts.member[a] & posts.member[b]
     if posts.n_localities > 1:
-        member_tie &= (posts.locality[a] == where) & (posts.locality[b] == where)
+        # The given rows' first posts are in the locality already.
+        member_tie &= posts.locality[b] == where
+        if ties is None:
+            member_tie &= posts.locality[a] == where
     if not member_tie.any():
         return False
     cand = member_tie.nonzero()[0]
     # The members at either end of those ties, ascending (np.unique of both ends), all
     # posts of the locality.
-    mine = _locality_posts(model, where)
+    if mine is None:
+        mine = _locality_posts(model, where)
     tied_mask = np.zeros(mine.stop - mine.start, dtype=bool)
     tied_mask[a[cand] - mine.start] = True
     tied_mask[b[cand] - mine.start] = True
