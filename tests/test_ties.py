@@ -1,5 +1,7 @@
 import numpy as np
+import pytest
 
+from copsim.model import ties
 from copsim.model.ties import TieTable
 
 
@@ -56,7 +58,10 @@ def best_into_reference(t, posts, agencies, agency_of_post):
     return np.array(trust_out), np.array(edge_out)
 
 
-def test_best_into_equals_a_plain_search_on_random_tables():
+@pytest.mark.parametrize("cells", [0, 10**9], ids=["sorted", "table"])
+def test_best_into_equals_a_plain_search_on_random_tables(cells, monkeypatch):
+    # Both ways of answering: by sorting the ends, and by a table of (post, agency) cells.
+    monkeypatch.setattr(ties, "CELLS_PER_ENTRY", cells)
     rng = np.random.default_rng(3)
     for _ in range(200):
         n_posts = int(rng.integers(2, 30))

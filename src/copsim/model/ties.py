@@ -16,6 +16,9 @@ SMALL_QUERY = 8
 KEY_BASE = 1 << 32
 """Multiplier of a post in a (post, agency) key: above any agency or post index."""
 
+CELLS_PER_ENTRY = 8
+"""Above this many table cells per tie end, :meth:`TieTable.best_into` sorts instead."""
+
 
 class TieTable:
     """Undirected cross-agency ties between posts.
@@ -135,17 +138,17 @@ class TieTable:
 
         Returns:
             ``(trust, edge)`` per query; trust and edge are -1 where the post has no tie
-            into that agency. Cost: O((ties + queries) log ties).
+            into that agency. Cost: O(ties + queries) (O((ties + queries) log ties)
+            where the agencies a post reaches are many, as in a large region).
         """
         a, b, trust, _ = self.view()
         n = len(a)
         if n == 0 or len(posts) == 0:
             return np.full(len(posts), -1.0), np.full(len(posts), -1, dtype=np.int64)
         posts = np.asarray(posts)
-        # Only the ties of queried posts can answer: sort those (ties from each side, in
-        # the order a then b), by key then trust, so the last entry of each key is its
-        # most trusted tie (among equals, the last in that order). A key is (post, agency);
-        # any multiplier above the agencies keeps keys distinct and grouped alike.
+        # Only the ties of queried posts can answer: those ends (ties from each side, in
+        # the order a then b) are the entries; each query's answer is its (post, agency)
+        # entry of most trust (among equals, the last in that order).
         queried = np.zeros(len(agency_of_post), dtype=bool)
         queried[posts] = True
         src = np.concatenate([a, b])
@@ -154,16 +157,23 @@ class TieTable:
         if len(sel) == 0:
             return np.full(len(posts), -1.0), np.full(len(posts), -1, dtype=np.int64)
         edge = sel % n
-        key = src[sel] * KEY_BASE + agency_of_post[dst[sel]]
         tr = trust[edge]
-        order = np.lexsort((tr, key))
-        ks = key[order]
-        query = posts * KEY_BASE + np.asarray(agencies)
-        # The last sorted entry with each queried key (the key's most trusted tie); a
-        # query below every key gets -1, which wraps to the largest key and so no hit.
-        last = order[ks.searchsorted(query, side="right") - 1]
-        hit = key[last] == query
-        return np.where(hit, tr[last], -1.0), np.where(hit, edge[last], -1)
+        far = agency_of_post[dst[sel]]
+        agencies = np.asarray(agencies)
+        best = _best_by_cell(src[sel], far, tr, posts, agencies, queried, agency_of_post)
+        if best is None:
+            # Sorted by key, then trust: the last entry of each key is the answer. A key is
+            # (post, agency); any multiplier above the agencies keeps keys distinct.
+            key = src[sel] * KEY_BASE + far
+            order = np.lexsort((tr, key))
+            ks = key[order]
+            query = posts * KEY_BASE + agencies
+            # The last sorted entry with each queried key (the key's most trusted tie); a
+            # query below every key gets -1, which wraps to the largest key and so no hit.
+            last = order[ks.searchsorted(query, side="right") - 1]
+            best = np.where(key[last] == query, last, -1)
+        hit = best >= 0
+        return np.where(hit, tr[best], -1.0), np.where(hit, edge[best], -1)
 
     def degree(self, n_posts: int) -> np.ndarray:
         """Number of cross-agency ties of each post."""
@@ -177,3 +187,39 @@ class TieTable:
         deg = self.degree(n_posts)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(deg > 0, total / np.maximum(deg, 1), np.nan)
+
+
+def _best_by_cell(
+    near: np.ndarray,
+    far: np.ndarray,
+    trust: np.ndarray,
+    posts: np.ndarray,
+    agencies: np.ndarray,
+    queried: np.ndarray,
+    agency_of_post: np.ndarray,
+) -> np.ndarray | None:
+    """:meth:`TieTable.best_into`'s answer without a sort, or None where that costs more.
+
+    Entry i is a tie from post ``near[i]`` into agency ``far[i]`` with ``trust[i]``. Each
+    (queried post, agency) pair is a cell of a table, the agency counted from the post's
+    own (a post's ties reach only its own run's agencies, so few cells); each cell keeps
+    its most trusted entry, among equals the last, as the sorted search does. Returns the
+    entry answering each query, -1 where none does. ``queried``: a mask of ``posts``.
+    """
+    rank = queried.cumsum() - 1  # each queried post's row
+    offset = far - agency_of_post[near]
+    low, high = int(offset.min()), int(offset.max())
+    width = high - low + 1
+    size = int(rank[-1] + 1) * width
+    if size > CELLS_PER_ENTRY * len(near):
+        return None
+    cell = rank[near] * width + (offset - low)
+    most = np.full(size, -np.inf)
+    np.maximum.at(most, cell, trust)
+    at_most = (trust == most[cell]).nonzero()[0]
+    last = np.full(size, -1)
+    np.maximum.at(last, cell[at_most], at_most)
+    asked = agencies - agency_of_post[posts]
+    inside = (asked >= low) & (asked <= high)
+    asked = rank[posts] * width + (asked.clip(low, high) - low)
+    return np.where(inside, last[asked], -1)
