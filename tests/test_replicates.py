@@ -25,6 +25,9 @@ CONFIGS = [
     {"site.file": "conf/areas/riverside.yaml"},
     {"region.localities": 2, "region.move_rate": 0.3},
     {"nurture.commissioner_engagement": 0.9, "commissioner.review_weeks": 4},
+    # Several units of outreach a week: each broker's introductions and reviews unit by
+    # unit (brokerage._outreach_each_run), its new ties put back in locality order.
+    {"brokerage.hours_per_week": 12.0},
 ]
 
 
@@ -81,6 +84,19 @@ def test_twins_side_by_side_equal_each_alone(config):
     for seed, got in zip(SEEDS, twin_outcomes(together), strict=True):
         alone = runner.CopModel({**values, "seed": seed}, agents=False).run_to_end()
         assert got == twin_outcome(alone)
+
+
+@pytest.mark.parametrize("hours", [5.0, 12.0])
+def test_brokers_side_by_side_leave_each_tie_table_as_alone(hours):
+    # Tie order matters later (among equally trusted ties the last is used): each seed's
+    # outreach, taken unit by unit across the seeds, must add its ties in its own order.
+    values = _values(**{"brokerage.hours_per_week": hours})
+    together = SideBySide(values, SEEDS, WEEK, twin_columns).run_to_end()
+    for seed, got in zip(SEEDS, together.each_alone(), strict=True):
+        alone = runner.CopModel({**values, "seed": seed}, agents=False).run_to_end()
+        assert alone.broker.introductions.sum() > 0
+        for x, y in zip(got.ties.view(), alone.ties.view(), strict=True):
+            _assert_same(x, y, "ties")
 
 
 def test_analyses_run_seeds_side_by_side_with_the_results_of_runs_alone():

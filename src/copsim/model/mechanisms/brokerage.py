@@ -56,6 +56,10 @@ def step(model: CopModel) -> None:
     ties = _ties_by_locality(model, n_loc)
     # Agencies are in locality order, so each locality's posts are one run of rows.
     bounds = np.searchsorted(model.posts.locality, np.arange(n_loc + 1)).tolist()
+    if n_loc == model.replicates:
+        # Seeds side by side, a locality each: every broker draws from a stream of its own.
+        _outreach_each_run(model, n, ties, bounds)
+        return
     for where in range(n_loc):
         mine = slice(bounds[where], bounds[where + 1])
         introduce(model, n, where, ties[where], mine)
@@ -116,31 +120,19 @@ def introduce(
     in_post = posts.occupied[mine].nonzero()[0] + mine.start
     if len(in_post) < 2:
         return
-    agency = posts.agency[mine]
     for _ in range(n):
         outside = in_post[~posts.member[in_post]]
         if rng.random() >= len(outside) / len(in_post) and strengthen(
             model, rng, where, ties, mine
         ):
             continue
-        pool = outside if len(outside) else in_post
-        x = pool[rng.integers(len(pool))]
-        others = in_post[posts.agency[in_post] != posts.agency[x]]
-        if len(others) == 0:
+        pair = _recruit(model, rng, where, in_post, outside, mine)
+        if pair is None:
             continue
-        # Members of each agency (only the locality's own agencies are read).
-        members = np.bincount(
-            agency[posts.member[mine] & posts.occupied[mine]], minlength=len(model.agencies)
-        )
-        w = 1.0 / (1.0 + members[posts.agency[others]])
-        y = others[w.cumsum().searchsorted(rng.random() * w.sum(), side="right")]
         before = len(model.ties)
-        model.ties.add(np.array([x]), np.array([y]), trust0, model.week)
+        model.ties.add(np.array(pair[:1]), np.array(pair[1:]), trust0, model.week)
         if ties is not None and len(model.ties) > before:
             ties = np.append(ties, before)
-        posts.member[[x, y]] = True
-        posts.missed[[x, y]] = 0
-        model.broker.introductions[where] += 1
 
 
 def strengthen(
@@ -189,3 +181,118 @@ def strengthen(
         table.last_used[rows] = model.week
     model.broker.reviews[where] += 1
     return True
+
+
+def _recruit(
+    model: CopModel,
+    rng: np.random.Generator,
+    where: int,
+    in_post: np.ndarray,
+    outside: np.ndarray,
+    mine: slice,
+) -> tuple[int, int] | None:
+    """One unit of recruiting in locality ``where`` (see :func:`introduce`).
+
+    Returns the two practitioners introduced, now members, for the caller to tie; None if
+    there was nobody in another agency to introduce.
+    """
+    posts = model.posts
+    pool = outside if len(outside) else in_post
+    x = pool[rng.integers(len(pool))]
+    others = in_post[posts.agency[in_post] != posts.agency[x]]
+    if len(others) == 0:
+        return None
+    # Members of each agency (only the locality's own agencies are read).
+    members = np.bincount(
+        posts.agency[mine][posts.member[mine] & posts.occupied[mine]],
+        minlength=len(model.agencies),
+    )
+    w = 1.0 / (1.0 + members[posts.agency[others]])
+    y = others[w.cumsum().searchsorted(rng.random() * w.sum(), side="right")]
+    posts.member[[x, y]] = True
+    posts.missed[[x, y]] = 0
+    model.broker.introductions[where] += 1
+    return int(x), int(y)
+
+
+def _outreach_each_run(model: CopModel, n: int, ties: list[np.ndarray], bounds: list[int]) -> None:
+    """:func:`introduce` in every locality, when each locality is a run with its own stream.
+
+    The same units, decisions and draws as locality after locality, but taken unit by unit
+    across the localities, so that the joint case reviews of all of them are found at
+    once. Each broker's draws keep their order, and so do each run's new ties (the tie
+    table interleaves runs' rows differently, which no run reads).
+    """
+    posts, table, p = model.posts, model.ties, model.p
+    n_loc = len(bounds) - 1
+    rngs = [model.streams.replicate(r)["brokerage"] for r in range(n_loc)]
+    trust0 = trust_rules.gain(p.site.joint_working_history, p.trust.gain)
+    # Outreach changes who is a member, never who is in post.
+    on = posts.occupied.nonzero()[0]
+    on_locality = posts.locality[on]
+    edges = np.searchsorted(on_locality, np.arange(n_loc + 1)).tolist()
+    in_post = [on[lo:hi] for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    staffed = [where for where in range(n_loc) if len(in_post[where]) >= 2]
+    for _ in range(n):
+        # Those outside the CoP, counted in every locality at once (reviews change no
+        # member, and a recruit only its own locality's, so each is as at the unit's start).
+        n_out = np.bincount(on_locality[~posts.member[on]], minlength=n_loc).tolist()
+        asked = [
+            where for where in staffed if rngs[where].random() >= n_out[where] / len(in_post[where])
+        ]
+        reviewed = _review_each(model, asked, rngs, ties)
+        recruited: list[tuple[int, int, int]] = []
+        for where in staffed:
+            if where in reviewed:
+                continue
+            mine = slice(bounds[where], bounds[where + 1])
+            outside = in_post[where][~posts.member[in_post[where]]]
+            pair = _recruit(model, rngs[where], where, in_post[where], outside, mine)
+            if pair is not None:
+                recruited.append((where, *pair))
+        if recruited:
+            # The unit's new ties in one call (no two localities share a post, and no
+            # locality reads its tie before the next unit): those not tied already.
+            where, x, y = np.array(recruited).T
+            new = ~table.has(x, y)
+            first = len(table)
+            table.add(x, y, trust0, model.week)
+            for locality, row in zip(where[new].tolist(), range(first, len(table)), strict=True):
+                ties[locality] = np.append(ties[locality], row)
+
+
+def _review_each(
+    model: CopModel,
+    localities: list[int],
+    rngs: list[np.random.Generator],
+    ties: list[np.ndarray],
+) -> set[int]:
+    """:func:`strengthen` in each of ``localities`` at once; returns those that found one."""
+    if not localities:
+        return set()
+    posts, table = model.posts, model.ties
+    rows = np.concatenate([ties[where] for where in localities])
+    owner = np.repeat(localities, [len(ties[where]) for where in localities])
+    a, b = table.a[rows], table.b[rows]
+    # A locality's rows have their first post there already.
+    member_tie = posts.member[a] & posts.member[b] & (posts.locality[b] == owner)
+    cand = member_tie.nonzero()[0]
+    if len(cand) == 0:
+        return set()
+    # Each locality's members at either end of its member ties, ascending (as strengthen's):
+    # posts are in locality order, so each locality's are one run of them.
+    tied_mask = np.zeros(len(posts), dtype=bool)
+    tied_mask[a[cand]] = True
+    tied_mask[b[cand]] = True
+    tied = tied_mask.nonzero()[0]
+    found = np.unique(owner[cand])
+    runs = np.searchsorted(posts.locality[tied], np.stack([found, found + 1])).T.tolist()
+    chosen = np.full(len(rngs), -1)
+    for where, (lo, hi) in zip(found.tolist(), runs, strict=True):
+        chosen[where] = tied[lo + rngs[where].integers(hi - lo)]
+    x = chosen[owner[cand]]
+    reviewed = rows[cand[(a[cand] == x) | (b[cand] == x)]]
+    table.trust[reviewed] = trust_rules.gain(table.trust[reviewed], model.p.trust.gain)
+    table.last_used[reviewed] = model.week
+    model.broker.reviews[found] += 1
+    return set(found.tolist())
