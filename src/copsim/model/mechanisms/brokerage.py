@@ -253,12 +253,12 @@ def _outreach_each_run(model: CopModel, n: int, ties: list[np.ndarray], bounds: 
         if recruited:
             # The unit's new ties in one call (no two localities share a post, and no
             # locality reads its tie before the next unit): those not tied already.
-            where, x, y = np.array(recruited).T
+            locality, x, y = np.array(recruited).T
             new = ~table.has(x, y)
             first = len(table)
             table.add(x, y, trust0, model.week)
-            for locality, row in zip(where[new].tolist(), range(first, len(table)), strict=True):
-                ties[locality] = np.append(ties[locality], row)
+            for where, row in zip(locality[new].tolist(), range(first, len(table)), strict=True):
+                ties[where] = np.append(ties[where], row)
 
 
 def _review_each(
