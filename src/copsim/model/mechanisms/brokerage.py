@@ -10,6 +10,7 @@ there are no introductions and no meetings, so no community of practice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -122,9 +123,7 @@ def introduce(
         return
     for _ in range(n):
         outside = in_post[~posts.member[in_post]]
-        if rng.random() >= len(outside) / len(in_post) and strengthen(
-            model, rng, where, ties, mine
-        ):
+        if rng.random() >= len(outside) / len(in_post) and strengthen(model, rng, where, ties):
             continue
         pair = _recruit(model, rng, where, in_post, outside, mine)
         if pair is None:
@@ -136,51 +135,17 @@ def introduce(
 
 
 def strengthen(
-    model: CopModel,
-    rng: np.random.Generator,
-    where: int = 0,
-    ties: np.ndarray | None = None,
-    mine: slice | None = None,
+    model: CopModel, rng: np.random.Generator, where: int = 0, ties: np.ndarray | None = None
 ) -> bool:
     """Broker a joint case review between a member and their tied members elsewhere.
 
     A member of locality ``where`` is chosen uniformly among those tied to another member
     there; every such tie of theirs counts one successful interaction. Returns False if no
-    two members there are tied. ``ties`` and ``mine``: as :func:`introduce`'s.
+    two members there are tied. ``ties``: as :func:`introduce`'s.
     """
-    posts, table = model.posts, model.ties
     if ties is None:
-        a, b, tr, used = table.view()
-    else:
-        a, b = table.a[ties], table.b[ties]
-    member_tie = posts.member[a] & posts.member[b]
-    if posts.n_localities > 1:
-        # The given rows' first posts are in the locality already.
-        member_tie &= posts.locality[b] == where
-        if ties is None:
-            member_tie &= posts.locality[a] == where
-    if not member_tie.any():
-        return False
-    cand = member_tie.nonzero()[0]
-    # The members at either end of those ties, ascending (np.unique of both ends), all
-    # posts of the locality.
-    if mine is None:
-        mine = _locality_posts(model, where)
-    tied_mask = np.zeros(mine.stop - mine.start, dtype=bool)
-    tied_mask[a[cand] - mine.start] = True
-    tied_mask[b[cand] - mine.start] = True
-    tied = tied_mask.nonzero()[0] + mine.start
-    x = tied[rng.integers(len(tied))]
-    reviewed = cand[(a[cand] == x) | (b[cand] == x)]
-    if ties is None:
-        tr[reviewed] = trust_rules.gain(tr[reviewed], model.p.trust.gain)
-        used[reviewed] = model.week
-    else:
-        rows = ties[reviewed]
-        table.trust[rows] = trust_rules.gain(table.trust[rows], model.p.trust.gain)
-        table.last_used[rows] = model.week
-    model.broker.reviews[where] += 1
-    return True
+        ties = (model.posts.locality[model.ties.view()[0]] == where).nonzero()[0]
+    return where in _review_each(model, [where], {where: rng}, {where: ties})
 
 
 def _recruit(
@@ -264,10 +229,14 @@ def _outreach_each_run(model: CopModel, n: int, ties: list[np.ndarray], bounds: 
 def _review_each(
     model: CopModel,
     localities: list[int],
-    rngs: list[np.random.Generator],
-    ties: list[np.ndarray],
+    rngs: Sequence[np.random.Generator] | Mapping[int, np.random.Generator],
+    ties: Sequence[np.ndarray] | Mapping[int, np.ndarray],
 ) -> set[int]:
-    """:func:`strengthen` in each of ``localities`` at once; returns those that found one."""
+    """:func:`strengthen` in each of ``localities`` at once; returns those that found one.
+
+    ``rngs[where]`` and ``ties[where]``: each locality's broker's generator and its rows of
+    the tie table (those whose first post is there).
+    """
     if not localities:
         return set()
     posts, table = model.posts, model.ties
@@ -287,7 +256,7 @@ def _review_each(
     tied = tied_mask.nonzero()[0]
     found = np.unique(owner[cand])
     runs = np.searchsorted(posts.locality[tied], np.stack([found, found + 1])).T.tolist()
-    chosen = np.full(len(rngs), -1)
+    chosen = np.full(len(model.broker.bank), -1)
     for where, (lo, hi) in zip(found.tolist(), runs, strict=True):
         chosen[where] = tied[lo + rngs[where].integers(hi - lo)]
     x = chosen[owner[cand]]
