@@ -26,7 +26,7 @@ CONFIGS = [
     {"region.localities": 2, "region.move_rate": 0.3},
     {"nurture.commissioner_engagement": 0.9, "commissioner.review_weeks": 4},
     # Several units of outreach a week: each broker's introductions and reviews unit by
-    # unit (brokerage._outreach_each_run), its new ties put back in locality order.
+    # unit across the seeds (brokerage._outreach_each_run).
     {"brokerage.hours_per_week": 12.0},
 ]
 
