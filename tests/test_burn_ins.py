@@ -14,7 +14,7 @@ from copsim.runs import runner
 from copsim.runs.runner import run_values
 from copsim.sweep import burn_ins
 from copsim.sweep.burn_ins import BurnInCache
-from copsim.sweep.job import shares_burn_ins, swept_keys
+from copsim.sweep.job import shares_burn_ins, shares_twins, swept_keys
 
 SHORT = {"weeks": 20, "burn_in_weeks": 20, "site.people": 120}
 
@@ -117,6 +117,15 @@ def test_only_points_over_what_cannot_act_before_week_0_publish():
     assert not shares_burn_ins(["site", "site.people", "nurture.commissioner_engagement"])
 
 
+def test_only_points_over_what_a_twin_ignores_publish_twins():
+    assert shares_twins(["brokerage.hours_per_week", "seed"]) and shares_twins(["scenario"])
+    assert shares_twins(["site", "nurture.protected_time"])
+    # The run's length and unit costs act on a twin: its points' twins differ.
+    assert not shares_twins(["weeks"]) and not shares_twins(["crises.arrest_custody_cost"])
+    assert not shares_twins(["seed", "replicates"])
+    assert not shares_twins(["site", "nurture.commissioner_engagement"])
+
+
 def _prepare(folder: str) -> tuple[int, int]:
     cache = BurnInCache(Path(folder), publish=True)
     for seed in range(3):
@@ -134,7 +143,7 @@ def test_each_burn_in_is_computed_once_across_processes(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_sweep_over_seeds_publishes_no_burn_in(tmp_path):
+def test_a_sweep_over_seeds_publishes_no_burn_in_and_no_twin(tmp_path):
     from tests.conftest import run_cli
 
     proc = run_cli(
@@ -142,3 +151,4 @@ def test_a_sweep_over_seeds_publishes_no_burn_in(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert not (tmp_path / "sweep" / "burn-ins").exists()  # weeks=20 is not swept
+    assert not (tmp_path / "sweep" / "twins").exists()

@@ -92,3 +92,19 @@ def test_a_sweep_over_programme_settings_computes_each_twin_once(tmp_path):
         run_values(_values({**SHORT, **setting}), twins=twins)
     assert (twins.computed, twins.reused) == (1, 1)
     assert len(list(tmp_path.glob("*.json"))) == 1
+
+
+def test_a_twin_cache_that_does_not_publish_reads_but_writes_nothing(tmp_path):
+    from copsim.sweep.twins import TwinCache
+
+    runner._twin_by_key.cache_clear()
+    reader = TwinCache(tmp_path, publish=False)
+    alone = run_values(_values(SHORT), twins=reader).summary
+    assert (reader.computed, reader.reused) == (1, 0)
+    assert list(tmp_path.iterdir()) == []  # neither a twin nor a lock
+    runner._twin_by_key.cache_clear()
+    run_values(_values(SHORT), twins=TwinCache(tmp_path))  # a publishing sweep's twin
+    runner._twin_by_key.cache_clear()
+    again = run_values(_values(SHORT), twins=reader).summary
+    assert (reader.computed, reader.reused) == (1, 1)
+    assert again == alone

@@ -74,6 +74,19 @@ def shares_burn_ins(keys: Iterable[str]) -> bool:
     return any(k in PROGRAMME_GROUPS or inert(k) for k in keys if k not in NOT_TAGS)
 
 
+def shares_twins(keys: Iterable[str]) -> bool:
+    """Whether a sweep over these keys should publish its no-CoP twins.
+
+    As :func:`shares_burn_ins`, for what a twin ignores (its broker hours are 0, and
+    :func:`copsim.runs.runner.twin_inert`): a programme setting, but not the run's length or
+    a unit cost, which act on a twin.
+    """
+    from copsim.runs.runner import NO_COP, twin_inert
+
+    ignored = [k for k in keys if k not in NOT_TAGS]
+    return any(k in PROGRAMME_GROUPS or k in NO_COP or twin_inert(k) for k in ignored)
+
+
 @functools.cache
 def swept_keys(root: Path) -> frozenset[str] | None:
     """The keys a sweep gives several values, from its ``multirun.yaml``; None if unknown.
@@ -128,7 +141,8 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     point = point_hash(values)
     tags = {k: _tag(k, values, choices) for k in _override_keys(overrides) if k not in NOT_TAGS}
     swept = swept_keys(store.root)
-    store.burn_ins.publish = shares_burn_ins(_override_keys(overrides) if swept is None else swept)
+    keys = _override_keys(overrides) if swept is None else swept
+    store.burn_ins.publish, store.twins.publish = shares_burn_ins(keys), shares_twins(keys)
     base_seed = values["seed"]
     # Replaying a run needs only its point's overrides and its own seed.
     command = ["copsim", "run", *(o for o in overrides if o.partition("=")[0] not in NOT_TAGS)]

@@ -5,8 +5,9 @@ Besides Hydra's own job folders (``0/``, ``1/``, ... with ``.hydra/``) and
 
     runs/<point>/seed-<seed>.parquet  one finished run (below)
     twins/<hash>.json                 no-CoP twin outcomes, shared by every job and process
+                                      (sweeps over programme settings only)
     burn-ins/<hash>.pickle            burned-in states, shared likewise (sweeps over
-                                      programme settings only)
+                                      programme settings, the run's length or unit costs)
     failures/<key>.json               a point that failed: its overrides, config and error
     jobs/<num>.json                   what each job of the latest sweep did, and its timing
     sweep.json                        timing of the latest multirun

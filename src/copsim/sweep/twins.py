@@ -25,10 +25,14 @@ class TwinCache:
 
     Args:
         folder: The ``twins/`` folder of a sweep.
+        publish: Whether to publish the twins this process computes. A sweep whose points
+            differ in no parameter a twin ignores (a sweep over seeds, or over sites) never
+            needs a twin twice, so its jobs only read.
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, publish: bool = True):
         self.folder = folder
+        self.publish = publish
         self.computed = 0
         self.reused = 0
 
@@ -68,7 +72,7 @@ class TwinCache:
             computed: Whether it was computed as a twin (counted in :attr:`computed`).
         """
         path = self._path(values)
-        if not path.exists():
+        if self.publish and not path.exists():
             write_json(path, _twin_record(outcome))
         self.computed += computed
 
@@ -76,6 +80,9 @@ class TwinCache:
         """The twin of ``values``: from the folder, or computed once and published."""
         path = self._path(values)
         found = self._read(path)
+        if found is None and not self.publish:
+            self.computed += 1
+            return compute()
         if found is None:
             with locked(path):
                 found = self._read(path)  # another process may have published it meanwhile
