@@ -122,9 +122,10 @@ def throughput(tmp: Path, args: argparse.Namespace) -> None:
     per_job = min(args.replicates, measured)
     configs = -(-measured // per_job)
     folder = tmp / f"throughput-{time.monotonic_ns()}"
-    # The yardstick is measured before and after the sweep (three medians of five runs
-    # each): the machine's speed drifts within minutes, so its spread is printed too.
-    references = [boltzmann_seconds() for _ in range(3)]
+    # The yardstick is measured before and after the sweep (five medians of five runs
+    # each): the machine's speed drifts within minutes, and one measurement in a few runs
+    # up to 2x slow, so the median is of ten and the spread is printed too.
+    references = [boltzmann_seconds() for _ in range(5)]
     load = os.getloadavg()
     epoch, wall = sweep(
         folder,
@@ -133,7 +134,7 @@ def throughput(tmp: Path, args: argparse.Namespace) -> None:
         "hydra/launcher=joblib",
         f"hydra.launcher.n_jobs={args.workers}",
     )
-    references += [boltzmann_seconds() for _ in range(3)]
+    references += [boltzmann_seconds() for _ in range(5)]
     reference = statistics.median(references)
     runs = len(pd.read_parquet(folder / "summary.parquet"))
     info = json.loads((folder / "sweep.json").read_text())
