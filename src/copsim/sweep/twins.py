@@ -77,7 +77,7 @@ class TwinCache:
         self.computed += computed
 
     def fetch(self, values: Mapping[str, Any], compute: Callable[[], TwinOutcome]) -> TwinOutcome:
-        """The twin of ``values``: from the folder, or computed once and published."""
+        """The twin of ``values``: from the folder, or computed (and published, if it publishes)."""
         path = self._path(values)
         found = self._read(path)
         if found is None and not self.publish:
