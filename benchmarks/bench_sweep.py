@@ -123,8 +123,8 @@ def throughput(tmp: Path, args: argparse.Namespace) -> None:
     configs = -(-measured // per_job)
     folder = tmp / f"throughput-{time.monotonic_ns()}"
     # The yardstick is measured before and after the sweep (five medians of five runs
-    # each): the machine's speed drifts within minutes, and one measurement in a few runs
-    # up to 2x slow, so the median is of ten and the spread is printed too.
+    # each): the machine's speed drifts within minutes, and one or two measurements in ten
+    # come out up to 2x slow, so the median is of ten and the spread is printed too.
     references = [boltzmann_seconds() for _ in range(5)]
     load = os.getloadavg()
     epoch, wall = sweep(

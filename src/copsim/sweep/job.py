@@ -24,7 +24,7 @@ import sys
 import time
 import traceback
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,7 +71,7 @@ def shares_burn_ins(keys: Iterable[str]) -> bool:
     """
     from copsim.model.burn_in import inert
 
-    return any(k in PROGRAMME_GROUPS or inert(k) for k in keys if k not in NOT_TAGS)
+    return _swept_any(keys, inert)
 
 
 def shares_twins(keys: Iterable[str]) -> bool:
@@ -83,8 +83,12 @@ def shares_twins(keys: Iterable[str]) -> bool:
     """
     from copsim.runs.runner import NO_COP, twin_inert
 
-    ignored = [k for k in keys if k not in NOT_TAGS]
-    return any(k in PROGRAMME_GROUPS or k in NO_COP or twin_inert(k) for k in ignored)
+    return _swept_any(keys, lambda k: k in NO_COP or twin_inert(k))
+
+
+def _swept_any(keys: Iterable[str], ignored: Callable[[str], bool]) -> bool:
+    """Whether a swept key (but the seed and replicates) is a programme group or ``ignored``."""
+    return any(k in PROGRAMME_GROUPS or ignored(k) for k in keys if k not in NOT_TAGS)
 
 
 @functools.cache
