@@ -335,6 +335,20 @@ CLI: list[Bad] = [
         "commissioner.perception_noise=4",
         expect="commissioner.perception_noise",
     ),
+    # --- issue 23: folders copsim may write into ---------------------------------------------
+    B("run dir empty", "run", "hydra.run.dir=", expect="hydra.run.dir is empty"),
+    B("sweep dir empty", "run", "-m", "seed=1,2", "hydra.sweep.dir=", expect="sweep.dir is empty"),
+    B("run into cwd", "run", "hydra.run.dir=.", expect="files copsim did not write"),
+    B("run into own presets", "run", "hydra.run.dir=mydir", expect="files copsim did not write"),
+    B("run into a run folder", "run", "hydra.run.dir=oldrun", expect="holds a copsim run"),
+    B("sweep into cwd", "run", "-m", "seed=1,2", "hydra.sweep.dir=.", expect="did not write"),
+    B("sweep into a run", "run", "-m", "seed=1,2", "hydra.sweep.dir=oldrun", expect="copsim run"),
+    B("psa into user files", "psa", "draws=2", "--out", "mine", expect="did not write"),
+    B("psa into a run folder", "psa", "draws=2", "--out", "oldrun", expect="holds a copsim run"),
+    B("psa out empty", "psa", "draws=2", "--out", "", expect="--out is empty"),
+    B("compare into cwd", "compare", "scenario=cop,no_cop", "--out", ".", expect="did not write"),
+    B("sensitivity into user files", "sensitivity", "--out", "mydir", expect="did not write"),
+    B("experiment into user files", "experiment", "mine/ok.yaml", "--out", "myexp", expect="did"),
 ]
 
 EXPERIMENT_OK = "configurations: {a: [scenario=cop], b: [scenario=no_cop]}\nreplicates: 2\n"
@@ -366,6 +380,9 @@ def _user_files(root: Path) -> None:
         "mine/badreps.yaml": "configurations: {a: [scenario=cop]}\nreplicates: 1\n",
         "mine/empty.yaml": "title: nothing\n",
         "mine/interp.yaml": "configurations: {a: ['weeks=${oc.env:HOME}']}\nreplicates: 2\n",
+        "oldrun/summary.json": "{}\n",
+        "oldrun/provenance.json": "{}\n",
+        "myexp/ok/notes.txt": "my notes on the experiment\n",
     }
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,6 @@ alone turns it into one line on stderr and the error's exit status.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 from copsim.errors import (
     ArgumentParser,
     CopsimError,
+    DiskFull,
     Interrupted,
     PointsFailed,
     StaleError,
@@ -61,6 +61,7 @@ def _hydra_task(cfg) -> None:
     from hydra.types import RunMode
 
     from copsim.config import values_from_config
+    from copsim.folders import shown
 
     if HydraConfig.get().mode == RunMode.MULTIRUN:
         from copsim.sweep.job import run_job
@@ -74,19 +75,10 @@ def _hydra_task(cfg) -> None:
     from copsim.runs.runner import run_values
 
     folder = Path(HydraConfig.get().runtime.output_dir)
-    try:
-        values = values_from_config(cfg)  # checked already, before the folder was made
-        result = run_values(values)
-        write_run(result, folder, replay_command(HydraConfig.get()))
-    except BaseException:
-        # Nothing half-written is left behind: the run folder is this run's alone.
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    try:
-        shown = folder.relative_to(Path.cwd())
-    except ValueError:
-        shown = folder
-    print(f"copsim: run written to {shown}")
+    values = values_from_config(cfg)  # checked already, before the folder was made
+    result = run_values(values)
+    write_run(result, folder, replay_command(HydraConfig.get()))
+    print(f"copsim: run written to {shown(folder)}")
     print(summary_text(result.summary))
 
 
@@ -120,8 +112,14 @@ def run_command(args: list[str]) -> None:
     command = check_command("copsim run", "config", args)
     try:
         run_hydra("config", _hydra_task, command.args)
-    except KeyboardInterrupt:
+    except BaseException as err:
         if not command.multirun:
+            # Nothing half-written is left behind, and nothing that was there is touched:
+            # only what this run created (its folder, or what it added to an empty one).
+            if command.folder is not None:
+                command.folder.undo()
+            raise
+        if not isinstance(err, KeyboardInterrupt):
             raise
         folder = command.sweep_dir or command.config.hydra.sweep.dir
         raise Interrupted(
@@ -256,8 +254,9 @@ def main(argv: list[str] | None = None) -> None:
         if command not in commands:
             raise UsageError(f"unknown command {command!r} (allowed: {', '.join(commands)})")
         commands[command](rest)
-    except CopsimError as err:
-        if "--traceback" in rest:
+    except (CopsimError, OSError) as raised:
+        err = DiskFull.from_os_error(raised) if isinstance(raised, OSError) else raised
+        if "--traceback" in rest or err is None:
             raise
         print(f"copsim: error: {err}", file=sys.stderr)
         raise SystemExit(err.exit_code) from None

@@ -13,6 +13,7 @@ import copy
 import dataclasses
 import functools
 import json
+import re
 import sys
 import uuid
 from collections.abc import Callable, Sequence
@@ -26,8 +27,8 @@ from hydra.core.override_parser.types import Override
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from copsim.errors import CarriedThroughHydra, CopsimError, UsageError
-from copsim.files import check_writable
+from copsim.errors import CarriedThroughHydra, CopsimError, DiskFull, UsageError
+from copsim.folders import Claim, claim
 from copsim.model.area import resolve
 from copsim.model.events import parse_events
 from copsim.model.schema import (
@@ -163,6 +164,42 @@ def _right_type(param: Param, value: Any) -> bool:
     return isinstance(value, str)
 
 
+PATH_KEYS = frozenset(
+    {p.name for p in PARAMS if p.unit == "path"} | {"hydra.run.dir", "hydra.sweep.dir"}
+)
+"""Keys whose values are paths: a path with spaces or non-ASCII letters is quoted for Hydra."""
+
+
+def hydra_quoted(text: str) -> str:
+    """``text`` as a quoted value of Hydra's override grammar, read back exactly.
+
+    Hydra's grammar takes a quote inside a quoted value escaped, and so the backslashes
+    before a quote or at the end doubled.
+    """
+    text = re.sub(r"(\\*)'", lambda m: m.group(1) * 2 + "\\'", text)
+    text = re.sub(r"(\\+)$", lambda m: m.group(1) * 2, text)
+    return f"'{text}'"
+
+
+def quote_paths(overrides: Sequence[str]) -> list[str]:
+    """The overrides with each path that Hydra's grammar cannot read bare quoted.
+
+    ``site.file=my areas/Bröckley.yaml`` is a valid path that Hydra's lexer refuses
+    unquoted; a user should not have to know its quoting rules.
+    """
+    parser = OverridesParser.create()
+    out = []
+    for item in overrides:
+        key, eq, value = str(item).partition("=")
+        if eq and key in PATH_KEYS and value and value[0] not in "'\"":
+            try:
+                parser.parse_overrides([item])
+            except Exception:  # noqa: BLE001 - any parse failure: read it as one path
+                item = f"{key}={hydra_quoted(value)}"
+        out.append(item)
+    return out
+
+
 def check_overrides(
     overrides: Sequence[str], *, multirun: bool = False, config_dirs: Sequence[Path] = ()
 ) -> list[Override]:
@@ -181,7 +218,7 @@ def check_overrides(
         ConfigError: For the first override that is not acceptable.
     """
     try:
-        parsed = OverridesParser.create().parse_overrides(list(overrides))
+        parsed = OverridesParser.create().parse_overrides(quote_paths(overrides))
     except Exception as err:  # Hydra's parser error says where; keep its first line.
         first = str(err).strip().splitlines()[0]
         raise ConfigError(
@@ -290,10 +327,11 @@ def compose(overrides: Sequence[str] = ()) -> DictConfig:
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
 
+    overrides = quote_paths(overrides)
     check_overrides(overrides)
     register()
     with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-        return hydra_compose(config_name="config", overrides=list(overrides))
+        return hydra_compose(config_name="config", overrides=overrides)
 
 
 @dataclass
@@ -305,12 +343,14 @@ class Command:
         config: The configuration composed without sweeps, Hydra's node included.
         multirun: Whether Hydra will run a sweep.
         sweep_dir: The sweep folder chosen here (None if the user chose one).
+        folder: The run or sweep folder, claimed (:func:`copsim.folders.claim`).
     """
 
     args: list[str]
     config: DictConfig
     multirun: bool
     sweep_dir: Path | None = None
+    folder: Claim | None = None
 
 
 def _compose_message(err: Exception) -> str:
@@ -346,6 +386,8 @@ def check_command(prog: str, config_name: str, args: Sequence[str]) -> Command:
     parser.prog = prog
     parser.error = lambda message: _usage(f"{prog}: {message} (see {prog} --help)")  # type: ignore[method-assign]
     opts = parser.parse_args(list(args))
+    quoted = dict(zip(opts.overrides, quote_paths(opts.overrides), strict=True))
+    opts.overrides = list(quoted.values())
     stray = [o for o in opts.overrides if "=" not in o and not o.startswith("~")]
     if stray:
         _usage(
@@ -393,17 +435,21 @@ def check_command(prog: str, config_name: str, args: Sequence[str]) -> Command:
         elif o.key_or_group in CONFIG_GROUPS:
             fixed.append(f"{o.key_or_group}={next(iter(o.sweep_string_iterator()))}")
     cfg = composed(fixed)
-    run_dir = Path(str(cfg.hydra.sweep.dir if multirun else cfg.hydra.run.dir))
+    run_dir = str(cfg.hydra.sweep.dir if multirun else cfg.hydra.run.dir)
     values_from_config(cfg)
     replicates_from_config(cfg)
-    args = list(args)
-    chosen = None
-    if multirun and not any(o.key_or_group == "hydra.sweep.dir" for o in parsed):
-        run_dir = chosen = run_dir.with_name(f"{run_dir.name}-{uuid.uuid4().hex[:6]}")
-        args.append(f"hydra.sweep.dir={run_dir}")
     key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
-    check_writable(run_dir, f"{key}=FOLDER")
-    return Command(args, cfg, multirun, chosen)
+    chosen = None
+    if multirun and not any(o.key_or_group == key for o in parsed):
+        chosen = Path(run_dir).with_name(f"{Path(run_dir).name}-{uuid.uuid4().hex[:6]}")
+        run_dir = str(chosen)
+    writes = not (opts.cfg or opts.info or opts.help or opts.hydra_help)
+    folder = claim(run_dir, "sweep" if multirun else "run", f"{key}=FOLDER") if writes else None
+    # Hydra is handed the folder claimed, resolved (a default named by the time would
+    # otherwise be named again, a little later), and every path quoted for its grammar.
+    args = [quoted.get(a, a) for a in args if not a.startswith(f"{key}=")]
+    args.append(f"{key}={hydra_quoted(run_dir)}")
+    return Command(args, cfg, multirun, chosen, folder)
 
 
 def _usage(message: str) -> NoReturn:
@@ -428,6 +474,11 @@ def run_hydra(config_name: str, task: Callable[[DictConfig], Any], args: Sequenc
             return task(cfg)
         except CopsimError as err:
             raise CarriedThroughHydra(err) from None
+        except OSError as err:
+            full = DiskFull.from_os_error(err)
+            if full is None:
+                raise
+            raise CarriedThroughHydra(full) from None
 
     register()
     # hydra.main reads the process's argv, so it sees only the arguments meant for it.

@@ -7,6 +7,7 @@ Commands and library functions raise; only :func:`copsim.cli.main` turns a
 from __future__ import annotations
 
 import argparse
+import errno
 from typing import NoReturn
 
 
@@ -70,3 +71,24 @@ class CollectFailed(CopsimError):
     """A sweep's tables could not be written whole; the message says why."""
 
     exit_code = 1
+
+
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+"""The errors of a full disk (or of a quota used up)."""
+
+
+class DiskFull(CopsimError):
+    """The disk filled up while copsim wrote; what was finished is kept."""
+
+    exit_code = 1
+
+    @classmethod
+    def from_os_error(cls, err: OSError) -> DiskFull | None:
+        """The one-line error for ``err`` if it says the disk is full, else None."""
+        if err.errno not in NO_SPACE:
+            return None
+        where = f" writing {err.filename}" if err.filename else ""
+        return cls(
+            f"no space left on the device{where} (free some space, or choose a folder on "
+            "another disk, and run the command again; a sweep's finished runs are kept)"
+        )

@@ -13,22 +13,22 @@ from datetime import datetime
 from pathlib import Path
 
 from copsim.errors import ArgumentParser, UsageError
-from copsim.files import check_writable
+from copsim.folders import Claim, claim, shown
 
 
-def _out_folder(kind: str, given: str | None) -> Path:
-    """The output folder: ``--out``, or ``results/<kind>/<time>-<suffix>``, checked writable.
+def _out_folder(kind: str, given: str | None) -> Claim:
+    """The output folder: ``--out``, or ``results/<kind>/<time>-<suffix>``, claimed.
 
     The default name goes to the microsecond with a random suffix, so two commands started
-    together never write into one folder.
+    together never write into one folder; a folder given with ``--out`` must be new, empty
+    or copsim's own of this kind (:func:`copsim.folders.claim`).
     """
-    if given:
-        folder = Path(given)
+    if given is not None:
+        folder = given
     else:
         stamp = datetime.now().strftime("%Y-%m-%d_%H-%M-%S-%f")
         folder = Path("results") / kind / f"{stamp}-{uuid.uuid4().hex[:6]}"
-    check_writable(folder, "--out")
-    return folder
+    return claim(folder, kind, "--out")
 
 
 def at_least(low: int) -> Callable[[str], int]:
@@ -102,7 +102,7 @@ def compare_command(args: list[str]) -> None:
     unknown = [o for o in outputs if o not in names]
     if unknown:
         raise UsageError(f"unknown output {unknown[0]!r} (allowed: {', '.join(names)})")
-    folder = _out_folder("compare", opts.out)
+    out = _out_folder("compare", opts.out)
     if folders:
         try:
             runs = load_sweep(folders[0], opts.locality)
@@ -126,8 +126,9 @@ def compare_command(args: list[str]) -> None:
         runs = run_configurations(
             items, replicates=replicates, workers=opts.workers, progress="compare"
         )
-    report = write_comparison(runs, folder, opts.baseline, outputs)
-    print(f"copsim: comparison written to {report}")
+    with out.writing() as folder:
+        report = write_comparison(runs, folder, opts.baseline, outputs)
+    print(f"copsim: comparison written to {shown(report)}")
 
 
 def sensitivity_command(args: list[str]) -> None:
@@ -182,14 +183,14 @@ def sensitivity_command(args: list[str]) -> None:
     check_design("sobol" if opts.effects else opts.method, opts.samples, opts.replicates)
     if opts.effects:
         names = opts.params.split(",") if opts.params else None
-        folder = _out_folder("sensitivity", opts.out)
+        out = _out_folder("sensitivity", opts.out)
         results = analyse_effects(
             opts.samples, opts.replicates, opts.overrides, names, opts.workers
         )
     else:
         names = opts.params.split(",") if opts.params else list(DEFAULT_FACTORS)
         factors = factors_from(names, opts.range)
-        folder = _out_folder("sensitivity", opts.out)
+        out = _out_folder("sensitivity", opts.out)
         results = [
             analyse(
                 factors,
@@ -201,21 +202,24 @@ def sensitivity_command(args: list[str]) -> None:
                 opts.workers,
             )
         ]
-    folder.mkdir(parents=True, exist_ok=True)
+    with out.writing() as folder:
+        for result in results:
+            tail = f"_{result.output}" if opts.effects else ""
+            atomic_write(
+                folder / f"indices{tail}.csv",
+                lambda p, r=result: r.indices.to_csv(p, index=False),
+            )
+            atomic_write(
+                folder / f"samples{tail}.csv",
+                lambda p, r=result: r.samples.to_csv(p, index=False),
+            )
+            fig = plot(result)
+            atomic_write(folder / f"indices{tail}.png", lambda p, f=fig: save(f, str(p)))
     for result in results:
-        tail = f"_{result.output}" if opts.effects else ""
-        atomic_write(
-            folder / f"indices{tail}.csv", lambda p, r=result: r.indices.to_csv(p, index=False)
-        )
-        atomic_write(
-            folder / f"samples{tail}.csv", lambda p, r=result: r.samples.to_csv(p, index=False)
-        )
-        fig = plot(result)
-        atomic_write(folder / f"indices{tail}.png", lambda p, f=fig: save(f, str(p)))
         if opts.effects:
             print(f"{result.output}:")
         print(result.indices.to_string(index=False))
-    print(f"copsim: sensitivity written to {folder}")
+    print(f"copsim: sensitivity written to {shown(out.folder)}")
 
 
 def experiment_command(args: list[str]) -> None:
@@ -252,11 +256,12 @@ def experiment_command(args: list[str]) -> None:
         if own_file and not Path(name).is_file():
             raise UsageError(f"no experiment file {name} (allowed: a path to a .yaml file)")
         stem = Experiment.load(name).name
-        folders[name] = Path(opts.out or Path("results") / "experiments") / stem
-        check_writable(folders[name], "--out")
+        parent = Path("results") / "experiments" if opts.out is None else Path(opts.out)
+        folders[name] = claim(parent / stem, "experiment", "--out")
     for name in chosen:
-        _, checks, folder = run_experiment(name, folders[name], opts.replicates, opts.workers)
-        print(f"copsim: {name} written to {folder}")
+        with folders[name].writing() as out:
+            _, checks, folder = run_experiment(name, out, opts.replicates, opts.workers)
+        print(f"copsim: {name} written to {shown(folder)}")
         for row in checks.itertuples(index=False):
             verdict = "holds" if row.holds else "DOES NOT HOLD"
             print(
@@ -302,13 +307,15 @@ def psa_command(args: list[str]) -> None:
     parser.add_argument("--seed", type=int, default=psa.PSA_SEED, help="Latin hypercube seed")
     opts = parser.parse_intermixed_args(args)
     draws, replicates, model, hydra = psa.split_args(opts.items)
-    folder = _out_folder("psa", opts.out)
+    out = _out_folder("psa", opts.out)
+    out.mark()  # kept on failure or Ctrl-C: the same command resumes it
+    folder = out.folder
     runs = psa.run(folder, draws, replicates, model, hydra, seed=opts.seed)
     points = psa.read_points(folder)
     table = psa.draws_table(runs, points)
     command = "copsim psa " + shlex.join(args)
     res = psa_report.write(folder, table, runs, points, replicates, command)
     print(
-        f"copsim: psa written to {folder}: P(net benefit > 0) = "
+        f"copsim: psa written to {shown(folder)}: P(net benefit > 0) = "
         f"{res['prob_net_benefit_positive']:.2f} over {res['draws']} draws"
     )

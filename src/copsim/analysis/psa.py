@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 from scipy.stats import qmc
 
-from copsim.config import check_overrides, compose, values_from_config
+from copsim.config import check_overrides, compose, hydra_quoted, values_from_config
 from copsim.errors import UsageError
 from copsim.files import write_json
 from copsim.model.schema import validate
@@ -162,8 +162,8 @@ def run(
             "-m",
             "hydra/sweeper=copsim_points",
             "hydra/hydra_logging=disabled",  # not a line per job: progress says how far
-            f"hydra.sweeper.points={(folder / 'points.json').resolve()}",
-            f"hydra.sweep.dir={(folder / 'sweep').resolve()}",
+            f"hydra.sweeper.points={hydra_quoted(str((folder / 'points.json').resolve()))}",
+            f"hydra.sweep.dir={hydra_quoted(str((folder / 'sweep').resolve()))}",
             f"replicates={replicates}",
             *base_overrides,
             *hydra_overrides,

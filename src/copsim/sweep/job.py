@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
+from copsim.errors import NO_SPACE
 from copsim.files import write_json
 from copsim.sweep.store import SweepStore, cell, point_hash
 
@@ -197,6 +198,10 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
             report["done"] += 1
             report["seeds"].append(seed)
             report["compute_seconds"] += seconds
+        except OSError as err:
+            if err.errno in NO_SPACE:  # not the point's fault: every later run would fail too
+                raise
+            failures.append(_failure(err, seeds=[seed]))
         except Exception as err:  # one failing seed must not cost the point's others
             failures.append(_failure(err, seeds=[seed]))
     _finish(store, cfg, report, failures, started)
