@@ -121,10 +121,16 @@ def run_command(args: list[str]) -> None:
             raise
         if not isinstance(err, KeyboardInterrupt):
             raise
-        folder = command.sweep_dir or command.config.hydra.sweep.dir
+        import shlex
+
+        from copsim.folders import shown
+
+        where = command.sweep_dir or command.config.hydra.sweep.dir
+        if command.folder is not None:
+            where = shown(command.folder.folder)
         raise Interrupted(
             "interrupted; finished runs are kept: rerun the same command with "
-            f"hydra.sweep.dir={folder} to resume"
+            f"{shlex.quote(f'hydra.sweep.dir={where}')} to resume"
         ) from None
 
 

@@ -171,11 +171,17 @@ PATH_KEYS = frozenset(
 
 
 def hydra_quoted(text: str) -> str:
-    """``text`` as a quoted value of Hydra's override grammar, read back exactly.
+    """``text`` as a value of Hydra's override grammar that reads back exactly.
 
-    Hydra's grammar takes a quote inside a quoted value escaped, and so the backslashes
-    before a quote or at the end doubled.
+    Bare where the grammar reads it back as the same text, else quoted: Hydra takes a
+    quote inside a quoted value escaped, and so the backslashes before a quote or at the
+    end doubled.
     """
+    try:
+        if OverridesParser.create().parse_overrides([f"key={text}"])[0].value() == text:
+            return text
+    except Exception:  # noqa: BLE001, S110 - any parse failure: quote it
+        pass
     text = re.sub(r"(\\*)'", lambda m: m.group(1) * 2 + "\\'", text)
     text = re.sub(r"(\\+)$", lambda m: m.group(1) * 2, text)
     return f"'{text}'"
@@ -187,13 +193,12 @@ def quote_paths(overrides: Sequence[str]) -> list[str]:
     ``site.file=my areas/Bröckley.yaml`` is a valid path that Hydra's lexer refuses
     unquoted; a user should not have to know its quoting rules.
     """
-    parser = OverridesParser.create()
     out = []
     for item in overrides:
         key, eq, value = str(item).partition("=")
         if eq and key in PATH_KEYS and value and value[0] not in "'\"":
             try:
-                parser.parse_overrides([item])
+                OverridesParser.create().parse_overrides([item])
             except Exception:  # noqa: BLE001 - any parse failure: read it as one path
                 item = f"{key}={hydra_quoted(value)}"
         out.append(item)
@@ -448,7 +453,9 @@ def check_command(prog: str, config_name: str, args: Sequence[str]) -> Command:
     # Hydra is handed the folder claimed, resolved (a default named by the time would
     # otherwise be named again, a little later), and every path quoted for its grammar.
     args = [quoted.get(a, a) for a in args if not a.startswith(f"{key}=")]
-    args.append(f"{key}={hydra_quoted(run_dir)}")
+    # Among the other overrides: Hydra's argparse reads them only as one unbroken run.
+    at = next((i for i, a in enumerate(args) if a in opts.overrides), len(args))
+    args.insert(at, f"{key}={hydra_quoted(run_dir)}")
     return Command(args, cfg, multirun, chosen, folder)
 
 
