@@ -249,7 +249,7 @@ def experiment_command(args: list[str]) -> None:
                 f"unknown experiment {name!r} (allowed: all, a path to a .yaml file, "
                 f"{', '.join(names)})"
             )
-        if own_file and not Path(name).is_file():
+        if own_file and not Path(name).exists():  # a pipe or a folder: Experiment.load says
             raise UsageError(f"no experiment file {name} (allowed: a path to a .yaml file)")
         stem = Experiment.load(name).name
         folders[name] = Path(opts.out or Path("results") / "experiments") / stem

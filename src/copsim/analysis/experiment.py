@@ -35,6 +35,7 @@ from copsim.analysis.replicates import Runs, expand, run_configurations
 from copsim.config import conf_dir
 from copsim.model.schema import ConfigError
 from copsim.runs.outputs import established_within
+from copsim.user_files import FileProblem, load_yaml, read_bytes
 
 DERIVED = re.compile(r"^(?P<name>[a-z_]+)@(?P<a>\d+)(?:-(?P<b>\d+))?$")
 KEYS = (
@@ -117,11 +118,22 @@ class Experiment:
         if not path.exists():
             raise ConfigError("experiment", str(name_or_path), "one of " + ", ".join(available()))
         try:
-            raw = yaml.safe_load(path.read_text()) or {}
+            text = read_bytes(path, what="YAML experiment file").decode("utf-8-sig")
+        except FileProblem as err:
+            raise ConfigError(path.name, err.value, err.allowed) from None
+        except UnicodeDecodeError:
+            raise ConfigError(path.name, "not UTF-8 text", "a UTF-8 YAML file") from None
+        try:
+            raw = load_yaml(text) or {}
         except yaml.YAMLError as err:
             where = getattr(err, "problem_mark", None)
             line = f"line {where.line + 1}" if where else "the file"
-            raise ConfigError(path.name, line, "valid YAML (a mapping of the keys below)") from None
+            problem = getattr(err, "problem", None)
+            raise ConfigError(
+                path.name,
+                f"{line}: {problem}" if problem else line,
+                "valid YAML, each key once (a mapping of the keys below)",
+            ) from None
         if not isinstance(raw, dict):
             raise ConfigError(
                 path.name, type(raw).__name__, "a mapping with keys " + ", ".join(KEYS)
