@@ -126,6 +126,37 @@ def refuse_interpolation(key: str, value: Any) -> None:
             refuse_interpolation(f"{key}[{i}]", v)
 
 
+def override_list(overrides: Any, name: str = "overrides") -> list[str]:
+    """``overrides`` as a list, if it is a list (or tuple) of override texts.
+
+    A string is refused too: its characters would be taken for overrides.
+
+    Raises:
+        ConfigError: Naming ``name`` (or the item) and what is allowed.
+    """
+    if isinstance(overrides, str | bytes) or not isinstance(overrides, Sequence):
+        raise ConfigError(name, overrides, "a list of overrides, e.g. ['weeks=52']")
+    for i, item in enumerate(overrides):
+        if not isinstance(item, str):
+            raise ConfigError(f"{name}[{i}]", item, "an override as text, e.g. 'weeks=52'")
+    return list(overrides)
+
+
+def refuse_repeated(items: Sequence[tuple[Any, str]]) -> None:
+    """Raise ConfigError for a key given twice: Hydra (and argparse) would keep the last.
+
+    Args:
+        items: Each item's key and the item as the user wrote it (``weeks=5``); a key is
+            compared whole (``(name, package)`` for Hydra overrides), its first part named.
+    """
+    first: dict[Any, str] = {}
+    for key, line in items:
+        if key in first:
+            name = key[0] if isinstance(key, tuple) else key
+            raise ConfigError(name, line, f"each key once, but {first[key]} came before")
+        first[key] = line
+
+
 def _check_sweep_values(name: str, values: list[Any]) -> None:
     if name == "events":
         for v in values:
@@ -178,15 +209,18 @@ def check_overrides(
         The parsed overrides.
 
     Raises:
-        ConfigError: For the first override that is not acceptable.
+        ConfigError: For overrides that are not a list of text, or the first override
+            that is not acceptable.
     """
+    overrides = override_list(overrides)
     try:
-        parsed = OverridesParser.create().parse_overrides(list(overrides))
+        parsed = OverridesParser.create().parse_overrides(overrides)
     except Exception as err:  # Hydra's parser error says where; keep its first line.
         first = str(err).strip().splitlines()[0]
         raise ConfigError(
             "overrides", " ".join(overrides), f"Hydra override syntax: {first}"
         ) from None
+    refuse_repeated([((o.key_or_group, o.package), o.input_line) for o in parsed])
     for o in parsed:
         key = o.key_or_group
         if key.startswith("hydra") or o.package:
@@ -260,16 +294,27 @@ class RunCheck(Callback):
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Validate the composed configuration and its ``replicates``."""
         try:
-            values_from_config(config)
-            if replicates_from_config(config) != REPLICATES.default:
-                raise ConfigError(
-                    "replicates",
-                    replicates_from_config(config),
-                    f"{REPLICATES.default} without -m; add -m to run seeds seed..seed+N-1 "
-                    "into a sweep folder",
-                )
+            single_run_values(config)
         except CopsimError as err:
             raise CarriedThroughHydra(err) from None
+
+
+def single_run_values(cfg: DictConfig) -> dict[str, Any]:
+    """The validated values of a configuration run once (``copsim run``, ``copsim.run``).
+
+    Raises:
+        ConfigError: For a bad value, or ``replicates`` other than 1 (seeds run together
+            are a sweep, ``copsim run -m``; from Python, ``run_configurations``).
+    """
+    values = values_from_config(cfg)
+    if replicates_from_config(cfg) != REPLICATES.default:
+        raise ConfigError(
+            "replicates",
+            replicates_from_config(cfg),
+            f"{REPLICATES.default} without -m; add -m to run seeds seed..seed+N-1 "
+            "into a sweep folder",
+        )
+    return values
 
 
 def replicates_from_config(cfg: DictConfig) -> int:

@@ -517,17 +517,28 @@ def validate(values: Mapping[str, Any]) -> dict[str, Any]:
     """
     out = defaults()
     for name, value in values.items():
+        if not isinstance(name, str):
+            raise ConfigError("parameter name", name, "a dotted name as text, e.g. 'trust.gain'")
         out[name] = check_key(name).check(value)
     return out
 
 
 def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Flatten a nested mapping into dotted names (``{"a": {"b": 1}}`` -> ``{"a.b": 1}``)."""
+    """Flatten a nested mapping into dotted names (``{"a": {"b": 1}}`` -> ``{"a.b": 1}``).
+
+    Raises:
+        ConfigError: For a name given twice (``{"a.b": 1, "a": {"b": 2}}``), which would
+            otherwise keep one of the two silently.
+    """
     flat: dict[str, Any] = {}
     for key, value in tree.items():
         name = f"{prefix}{key}"
         if isinstance(value, Mapping) and name not in SCHEMA:
-            flat.update(flatten(value, name + "."))
+            items = flatten(value, name + ".").items()
         else:
+            items = [(name, value)]
+        for name, value in items:
+            if name in flat:
+                raise ConfigError(name, value, f"one value, but {shown(flat[name])} is given too")
             flat[name] = value
     return flat

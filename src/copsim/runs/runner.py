@@ -10,12 +10,12 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from copsim.config import compose, values_from_config
+from copsim.config import compose, override_list, single_run_values
 from copsim.model import burn_in
 from copsim.model.burn_in import INERT_GROUPS, NO_BROKER_INERT, NO_COP
 from copsim.model.cop_model import WEEK, CopModel
 from copsim.model.parameters import Parameters
-from copsim.model.schema import SCHEMA, ConfigError
+from copsim.model.schema import SCHEMA
 from copsim.model.side_by_side import SideBySide
 from copsim.runs import heap
 from copsim.runs.outputs import (
@@ -305,11 +305,10 @@ def run(overrides: Sequence[str] = (), seed: int | None = None) -> RunResult:
         The run's weekly table, summary and configuration.
 
     Raises:
-        copsim.model.schema.ConfigError: For a bad override or value.
+        copsim.model.schema.ConfigError: For overrides that are not a list of text, a bad
+            override or value, or ``replicates=`` (one run has one seed).
     """
-    if isinstance(overrides, str):
-        raise ConfigError("overrides", overrides, "a list of overrides, e.g. ['weeks=52']")
-    overrides = list(overrides)
+    overrides = override_list(overrides)
     if seed is not None:
         overrides.append(f"seed={SCHEMA['seed'].check(seed)}")
-    return run_values(values_from_config(compose(overrides)))
+    return run_values(single_run_values(compose(overrides)))
