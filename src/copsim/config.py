@@ -13,6 +13,7 @@ import copy
 import dataclasses
 import functools
 import json
+import os
 import sys
 import uuid
 from collections.abc import Callable, Sequence
@@ -363,7 +364,9 @@ def _compose_message(err: Exception) -> str:
     detail = ("full_key", "reference_type", "object_type", "Config search path", "provider=")
     lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
     lines = [ln for ln in lines if not ln.startswith(detail)]
-    return " ".join(lines[:3]) or type(err).__name__
+    # A file of the user's folder by its relative name: short, and the line is clipped.
+    here = f"{Path.cwd()}{os.sep}"
+    return " ".join(lines[:3]).replace(here, "") or type(err).__name__
 
 
 def check_command(prog: str, config_name: str, args: Sequence[str]) -> Command:

@@ -112,6 +112,8 @@ class Experiment:
         Raises:
             ConfigError: For an unknown experiment or a malformed file.
         """
+        if not isinstance(name_or_path, str | Path):
+            raise ConfigError("experiment", name_or_path, "a name or a path to a .yaml file")
         path = Path(name_or_path)
         if not path.suffix:
             path = experiments_dir() / f"{name_or_path}.yaml"

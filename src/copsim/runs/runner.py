@@ -15,7 +15,7 @@ from copsim.model import burn_in
 from copsim.model.burn_in import INERT_GROUPS, NO_BROKER_INERT, NO_COP
 from copsim.model.cop_model import WEEK, CopModel
 from copsim.model.parameters import Parameters
-from copsim.model.schema import SCHEMA
+from copsim.model.schema import SCHEMA, ConfigError
 from copsim.model.side_by_side import SideBySide
 from copsim.runs import heap
 from copsim.runs.outputs import (
@@ -229,7 +229,12 @@ def run_values(
     a sweep's jobs and processes). ``burn_ins`` shares the burned-in state of the run's
     site and seed likewise (the run and its twin start from it). The result is the same
     wherever the twin and the burned-in state came from.
+
+    Raises:
+        ConfigError: If ``values`` is not a mapping, or holds a bad value.
     """
+    if not isinstance(values, Mapping):
+        raise ConfigError("values", values, "a mapping of parameter names to values")
     values = dict(values)
     if burn_ins is not None:
         burn_ins.prepare(values)
