@@ -412,6 +412,8 @@ CLI: list[Bad] = [
     B("experiment fixed twice", "experiment", "mine/fixedtwice.yaml", expect="each key once"),
     B("experiment grid twice", "experiment", "mine/gridtwice.yaml", expect="listed twice"),
     B("experiment replicates=", "experiment", "mine/repsover.yaml", expect="replicates"),
+    B("experiment config a text", "experiment", "mine/cfgtext.yaml", expect="configurations.a"),
+    B("experiment grid label clash", "experiment", "mine/clash.yaml", expect="labels other"),
     B("run 100 kB value", "run", "trust.gain=" + "x" * 100_000, expect="trust.gain"),
     B("run 100 kB key", "run", "k" * 100_000 + "=1", expect="unknown key"),
     B(
@@ -478,6 +480,10 @@ def _input_files(root: Path) -> None:
         ),
         "mine/gridtwice.yaml": "grid: {weeks: [5, 5]}\nreplicates: 2\n",
         "mine/repsover.yaml": "configurations: {a: [replicates=3]}\nreplicates: 2\n",
+        "mine/cfgtext.yaml": "configurations: {a: scenario=cop}\nreplicates: 2\n",
+        "mine/clash.yaml": (
+            "configurations: {weeks=5: [weeks=5]}\ngrid: {weeks: [5, 6]}\nreplicates: 2\n"
+        ),
     }
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,7 @@ import yaml
 
 from copsim.analysis.paired import paired_difference
 from copsim.analysis.replicates import Runs, expand, run_configurations
-from copsim.config import conf_dir
+from copsim.config import conf_dir, override_list
 from copsim.model.schema import ConfigError
 from copsim.runs.outputs import established_within
 from copsim.user_files import FileProblem, load_yaml, read_bytes
@@ -144,12 +144,21 @@ class Experiment:
         if unknown:
             key = sorted(unknown)[0]
             raise ConfigError(f"{path.name}: {key}", raw[key], "keys " + ", ".join(KEYS))
-        fixed = list(raw.get("fixed", []))
-        configs = {str(k): [*fixed, *v] for k, v in (raw.get("configurations") or {}).items()}
+        # Lists of overrides: a text would be taken character by character.
+        fixed = override_list(raw.get("fixed", []), f"{path.name}: fixed")
+        configs = {
+            str(k): [*fixed, *override_list(v, f"{path.name}: configurations.{k}")]
+            for k, v in (raw.get("configurations") or {}).items()
+        }
         grid = raw.get("grid") or {}
         if grid:  # every combination, labelled by its values, as comma lists expand
             sweeps = [f"{n}={','.join(map(str, values))}" for n, values in grid.items()]
-            configs.update(expand([*fixed, *sweeps]))
+            for label, combo in expand([*fixed, *sweeps]):
+                if label in configs:  # one label, two configurations: which is meant?
+                    raise ConfigError(
+                        f"{path.name}: grid", label, "labels other than the configurations'"
+                    )
+                configs[label] = combo
         if not configs:
             raise ConfigError(f"{path.name}: configurations", None, "at least one")
         baseline = str(raw.get("baseline", next(iter(configs))))
