@@ -404,7 +404,7 @@ CLI: list[Bad] = [
         "event key dotted and nested",
         "run",
         ev("{week:5,set:{trust.gain:0.1,trust:{gain:0.2}}}"),
-        expect="one value",
+        expect="events[0].set.trust.gain",
     ),
     B("experiment key twice", "experiment", "mine/dupkey.yaml", expect="given twice"),
     B("experiment a pipe", "experiment", "mine/pipe.yaml", expect="a named pipe"),

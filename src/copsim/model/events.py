@@ -63,7 +63,11 @@ def parse_events(raw: Any, weeks: int) -> list[PolicyEvent]:
         if not isinstance(changes, Mapping) or not changes:
             raise ConfigError(f"{where}.set", changes, "a non-empty mapping {name: value}")
         checked = {}
-        for name, value in flatten(changes).items():
+        try:
+            flat = flatten(changes)
+        except ConfigError as err:  # a key given dotted and nested
+            raise ConfigError(f"{where}.set.{err.key}", err.value, err.allowed) from None
+        for name, value in flat.items():
             if name in RUN_KEYS:  # not parameters: check_key would suggest the key itself
                 raise ConfigError(
                     f"{where}.set.{name}",
