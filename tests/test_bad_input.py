@@ -11,6 +11,7 @@ rest are marked slow (each is a Python process start, about 1-2 s here).
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -349,6 +350,93 @@ CLI: list[Bad] = [
     B("compare into cwd", "compare", "scenario=cop,no_cop", "--out", ".", expect="did not write"),
     B("sensitivity into user files", "sensitivity", "--out", "mydir", expect="did not write"),
     B("experiment into user files", "experiment", "mine/ok.yaml", "--out", "myexp", expect="did"),
+    # --- issue 23: unbounded input, ambiguous input, API wrong types ----------------------
+    B("site.file a pipe", "run", "site.file=pipe.yaml", expect="a named pipe"),
+    B("site.file /dev/zero", "run", "site.file=/dev/zero", expect="a device"),
+    B("site.file a folder", "run", "site.file=empty", expect="a folder"),
+    B("site.file 2 MB", "run", "site.file=huge.yaml", expect="at most 1 MB"),
+    B("site.file 300 kB text", "run", "site.file=long.txt", expect="file: text (allowed"),
+    B("site.file passwd", "run", "site.file=/etc/passwd", expect="file: text (allowed"),
+    B("site.file CSV a pipe", "run", "site.file=topipe.yaml", expect="a named pipe"),
+    B("sweep site.file pipe", "run", "-m", "site.file=area.yaml,pipe.yaml", expect="named pipe"),
+    B("area key twice", "run", "site.file=dupkey.yaml", expect="key 'people' given twice"),
+    B("area names twice", "run", "site.file=dupname.yaml", expect="agencies[1].name"),
+    B("area blank name", "run", "site.file=blank.yaml", expect="not blank"),
+    B("area CSV names twice", "run", "site.file=dupname.csv", expect="row 3 column name"),
+    B("area CSV column twice", "run", "site.file=dupcol.csv", expect="each column once"),
+    B("run key twice", "run", "weeks=5", "weeks=6", expect="each key once"),
+    B("run hydra key twice", "run", "hydra.run.dir=a", "hydra.run.dir=b", expect="each key"),
+    B("run group twice", "run", "site=typical", "site=poor_history", expect="each key once"),
+    B("sweep key twice", "run", "-m", "seed=1,2", "seed=3", expect="each key once"),
+    B(
+        "sweep launcher twice",
+        "run",
+        "-m",
+        "hydra/launcher=basic",
+        "hydra/launcher=joblib",
+        expect="each key once",
+    ),
+    B("psa draws twice", "psa", "draws=4", "draws=5", expect="each key once"),
+    B("psa replicates twice", "psa", "draws=4", "replicates=2", "replicates=3", expect="each key"),
+    B("psa key twice", "psa", "draws=4", "weeks=5", "weeks=6", expect="each key once"),
+    B("compare cop,cop", "compare", "scenario=cop,cop", "replicates=2", expect="listed twice"),
+    B("compare 5,5.0", "compare", "weeks=5,5.0", "replicates=2", expect="listed twice"),
+    B(
+        "compare replicates twice",
+        "compare",
+        "scenario=cop,no_cop",
+        "replicates=2",
+        "replicates=3",
+        expect="each key once",
+    ),
+    B(
+        "compare key twice",
+        "compare",
+        "scenario=cop,no_cop",
+        "weeks=5",
+        "weeks=6",
+        expect="each key once",
+    ),
+    B("sensitivity key twice", "sensitivity", "weeks=5", "weeks=6", expect="each key once"),
+    B("calibrate key twice", "calibrate", "weeks=5", "weeks=6", expect="each key once"),
+    B(
+        "event label list",
+        "run",
+        ev("{week:5,set:{trust.gain:0.1},label:[a,b]}"),
+        expect="events[0].label",
+    ),
+    B("event label number", "run", ev("{week:5,set:{trust.gain:0.1},label:5}"), expect="text"),
+    B(
+        "events one key one week",
+        "run",
+        ev("{week:5,set:{trust.gain:0.1}},{week:5,set:{trust.gain:0.2}}"),
+        expect="events[0] sets it too",
+    ),
+    B("event sets events", "run", ev("{week:5,set:{events:[]}}"), expect="a model parameter"),
+    B("event sets replicates", "run", ev("{week:5,set:{replicates:2}}"), expect="a model para"),
+    B(
+        "event key dotted and nested",
+        "run",
+        ev("{week:5,set:{trust.gain:0.1,trust:{gain:0.2}}}"),
+        expect="events[0].set.trust.gain",
+    ),
+    B("experiment key twice", "experiment", "mine/dupkey.yaml", expect="given twice"),
+    B("experiment a pipe", "experiment", "mine/pipe.yaml", expect="a named pipe"),
+    B("experiment 2 MB", "experiment", "mine/huge.yaml", expect="at most 1 MB"),
+    B("experiment fixed twice", "experiment", "mine/fixedtwice.yaml", expect="each key once"),
+    B("experiment grid twice", "experiment", "mine/gridtwice.yaml", expect="listed twice"),
+    B("experiment replicates=", "experiment", "mine/repsover.yaml", expect="replicates"),
+    B("experiment config a text", "experiment", "mine/cfgtext.yaml", expect="configurations.a"),
+    B("experiment grid label clash", "experiment", "mine/clash.yaml", expect="labels other"),
+    B("run 100 kB value", "run", "trust.gain=" + "x" * 100_000, expect="trust.gain"),
+    B("run 100 kB key", "run", "k" * 100_000 + "=1", expect="unknown key"),
+    B(
+        "compare 100 kB value",
+        "compare",
+        "scenario=cop,no_cop",
+        "trust.gain=" + "x" * 100_000,
+        expect="trust.gain",
+    ),
 ]
 
 EXPERIMENT_OK = "configurations: {a: [scenario=cop], b: [scenario=no_cop]}\nreplicates: 2\n"
@@ -388,6 +476,40 @@ def _user_files(root: Path) -> None:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
     (root / "empty").mkdir()
+    _input_files(root)
+
+
+def _input_files(root: Path) -> None:
+    """Files of issue 23's cases: pipes, a huge file, keys and names given twice."""
+    area = "agencies:\n  - {name: A, type: housing, posts: 3}\n"
+    files = {
+        "area.yaml": area,
+        "long.txt": "a long line of text " * 15_000,  # 300 kB
+        "topipe.yaml": "agencies: pipe.csv\n",
+        "dupkey.yaml": "people: 400\n" + area + "people: 40\n",
+        "dupname.yaml": area + "  - {name: ' a ', type: substance_use, posts: 4}\n",
+        "blank.yaml": "agencies:\n  - {name: '  ', type: housing, posts: 3}\n",
+        "dupname.csv": "name,type,posts\nA,housing,3\nA,housing,4\n",
+        "dupcol.csv": "name,type,posts,name\nA,housing,3,B\n",
+        "mine/dupkey.yaml": EXPERIMENT_OK + "replicates: 3\n",
+        "mine/fixedtwice.yaml": (
+            "fixed: [weeks=5]\nconfigurations: {a: [weeks=6], b: [scenario=cop]}\nreplicates: 2\n"
+        ),
+        "mine/gridtwice.yaml": "grid: {weeks: [5, 5]}\nreplicates: 2\n",
+        "mine/repsover.yaml": "configurations: {a: [replicates=3]}\nreplicates: 2\n",
+        "mine/cfgtext.yaml": "configurations: {a: scenario=cop}\nreplicates: 2\n",
+        "mine/clash.yaml": (
+            "configurations: {weeks=5: [weeks=5]}\ngrid: {weeks: [5, 6]}\nreplicates: 2\n"
+        ),
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    for name in ("pipe.yaml", "pipe.csv", "mine/pipe.yaml"):
+        os.mkfifo(root / name)
+    for name in ("huge.yaml", "mine/huge.yaml"):
+        with open(root / name, "wb") as handle:
+            handle.truncate(2_000_000)  # sparse: 2 MB that take no time to write
 
 
 def _tree(root: Path) -> set[str]:
@@ -409,6 +531,7 @@ def test_bad_command_line_gives_one_line_exit_2_and_writes_nothing(tmp_path, cas
     assert proc.returncode == 2, proc.stderr + proc.stdout
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("copsim: error:"), lines[0]
+    assert len(lines[0]) <= 200, lines[0]  # a huge value or a file's content is never shown
     assert case.expect in lines[0], lines[0]
     assert "Traceback" not in proc.stderr + proc.stdout
     assert _tree(tmp_path) == before
@@ -419,8 +542,10 @@ def _api():
     from copsim.analysis.experiment import Experiment
     from copsim.analysis.sensitivity import analyse, factors_from
     from copsim.config import compose
+    from copsim.model.area import load_area
     from copsim.model.events import parse_events
     from copsim.model.schema import validate
+    from copsim.runs.runner import run_values
 
     return {
         "run(seed='abc')": (lambda: run(seed="abc"), "seed"),
@@ -468,6 +593,85 @@ def _api():
         ),
         "analyse(output)": (lambda: analyse(factors_from(["trust.gain"]), "nope"), "nope"),
         "Experiment.load(nope)": (lambda: Experiment.load("nope"), "experiment"),
+        # --- issue 23: unbounded input, ambiguous input, API wrong types ------------------
+        "run([3])": (lambda: run([3]), "overrides[0]"),
+        "run(None)": (lambda: run(None), "a list of overrides"),
+        "run(overrides=5)": (lambda: run(overrides=5), "a list of overrides"),
+        "run(['replicates=3'])": (lambda: run(["replicates=3"]), "without -m"),
+        "run(key twice)": (lambda: run(["weeks=5", "weeks=6"]), "each key once"),
+        "run(seed twice)": (lambda: run(["seed=1"], seed=2), "each key once"),
+        "run(site.file=/dev/zero)": (lambda: run(["site.file=/dev/zero"]), "a device"),
+        "run(label list)": (
+            lambda: run([ev("{week:5,set:{trust.gain:0.1},label:[a,b]}")]),
+            "events[0].label",
+        ),
+        "compose(None)": (lambda: compose(None), "a list of overrides"),
+        "CopModel('weeks=3')": (lambda: CopModel("weeks=3"), "params"),
+        "CopModel(weeks=[1])": (lambda: CopModel({"weeks": [1]}), "weeks"),
+        "CopModel({3: 1})": (lambda: CopModel({3: 1}), "parameter name"),
+        "CopModel(agents='yes')": (lambda: CopModel(agents="yes"), "agents"),
+        "CopModel(columns=5)": (lambda: CopModel(columns=5), "columns"),
+        "CopModel(columns=['nope'])": (lambda: CopModel(columns=["nope"]), "'nope'"),
+        "CopModel(rng='x')": (lambda: CopModel(rng="x"), "seed"),
+        "CopModel(key twice)": (
+            lambda: CopModel({"trust.gain": 0.1}, **{"trust.gain": 0.2}),
+            "given in params or by name",
+        ),
+        "CopModel(dotted and nested)": (
+            lambda: CopModel({"trust.gain": 0.1, "trust": {"gain": 0.2}}),
+            "trust",
+        ),
+        "CopModel(site.file=/dev/zero)": (lambda: CopModel({"site.file": "/dev/zero"}), "device"),
+        "CopModel(site.file=/)": (lambda: CopModel({"site.file": "/"}), "a folder"),
+        "CopModel(label list)": (
+            lambda: CopModel(
+                {"events": [{"week": 2, "set": {"trust.gain": 0.1}, "label": ["a", "b"]}]}
+            ),
+            "events[0].label",
+        ),
+        "parse_events(one key one week)": (
+            lambda: parse_events(
+                [{"week": 2, "set": {"trust.gain": 0.1}}, {"week": 2, "set": {"trust.gain": 0.2}}],
+                10,
+            ),
+            "events[0] sets it too",
+        ),
+        "parse_events(set events)": (
+            lambda: parse_events([{"week": 5, "set": {"events": []}}], 10),
+            "a model parameter",
+        ),
+        "validate({3: 1})": (lambda: validate({3: 1}), "parameter name"),
+        "run_values('x')": (lambda: run_values("weeks=3"), "a mapping"),
+        "run_configurations([3])": (
+            lambda: analysis.run_configurations([3], replicates=2),
+            "overrides[0]",
+        ),
+        "run_configurations(None)": (
+            lambda: analysis.run_configurations(None, replicates=2),
+            "a list of overrides",
+        ),
+        "run_configurations(cop,cop)": (
+            lambda: analysis.run_configurations(["scenario=cop,cop"], replicates=2),
+            "scenario=cop is listed twice",
+        ),
+        "run_configurations(seed='x')": (
+            lambda: analysis.run_configurations(["scenario=cop"], replicates=2, seed="x"),
+            "seed",
+        ),
+        "run_configurations(workers=0)": (
+            lambda: analysis.run_configurations(["scenario=cop"], replicates=2, workers=0),
+            "workers",
+        ),
+        "run_configurations(replicates=)": (
+            lambda: analysis.run_configurations(["replicates=3"], replicates=2),
+            "the replicates argument",
+        ),
+        "run_configurations({a: str})": (
+            lambda: analysis.run_configurations({"a": "weeks=5"}, replicates=2),
+            "overrides['a']",
+        ),
+        "Experiment.load(5)": (lambda: Experiment.load(5), "experiment"),
+        "load_area(/dev/zero)": (lambda: load_area("/dev/zero"), "a device"),
     }
 
 
@@ -482,6 +686,7 @@ def test_bad_api_call_raises_one_line_copsim_error_and_writes_nothing(tmp_path, 
         call()
     message = str(caught.value)
     assert "\n" not in message
+    assert len(message) <= 185, message
     assert expect in message
     assert caught.value.exit_code == 2
     assert list(tmp_path.iterdir()) == []

@@ -56,7 +56,7 @@ def test_own_folders_are_reused_by_their_own_kind_only(tmp_path):
     (sweep / "runs").mkdir(parents=True)
     assert kind_of(sweep) == "sweep"
     assert claim(sweep, "sweep", "hydra.sweep.dir=FOLDER").existed  # resumed
-    with pytest.raises(UsageError, match="a copsim sweep"):
+    with pytest.raises(UsageError, match="holds a copsim sweep"):
         claim(sweep, "psa", "--out")
     run = tmp_path / "run"
     run.mkdir()

@@ -13,6 +13,7 @@ import copy
 import dataclasses
 import functools
 import json
+import os
 import re
 import sys
 import uuid
@@ -127,6 +128,37 @@ def refuse_interpolation(key: str, value: Any) -> None:
             refuse_interpolation(f"{key}[{i}]", v)
 
 
+def override_list(overrides: Any, name: str = "overrides") -> list[str]:
+    """``overrides`` as a list, if it is a list (or tuple) of override texts.
+
+    A string is refused too: its characters would be taken for overrides.
+
+    Raises:
+        ConfigError: Naming ``name`` (or the item) and what is allowed.
+    """
+    if isinstance(overrides, str | bytes) or not isinstance(overrides, Sequence):
+        raise ConfigError(name, overrides, "a list of overrides, e.g. ['weeks=52']")
+    for i, item in enumerate(overrides):
+        if not isinstance(item, str):
+            raise ConfigError(f"{name}[{i}]", item, "an override as text, e.g. 'weeks=52'")
+    return list(overrides)
+
+
+def refuse_repeated(items: Sequence[tuple[Any, str]]) -> None:
+    """Raise ConfigError for a key given twice: Hydra (and argparse) would keep the last.
+
+    Args:
+        items: Each item's key and the item as the user wrote it (``weeks=5``); a key is
+            compared whole (``(name, package)`` for Hydra overrides), its first part named.
+    """
+    first: dict[Any, str] = {}
+    for key, line in items:
+        if key in first:
+            name = key[0] if isinstance(key, tuple) else key
+            raise ConfigError(name, line, f"each key once, but {first[key]} came before")
+        first[key] = line
+
+
 def _check_sweep_values(name: str, values: list[Any]) -> None:
     if name == "events":
         for v in values:
@@ -220,8 +252,10 @@ def check_overrides(
         The parsed overrides.
 
     Raises:
-        ConfigError: For the first override that is not acceptable.
+        ConfigError: For overrides that are not a list of text, or the first override
+            that is not acceptable.
     """
+    overrides = override_list(overrides)
     try:
         parsed = OverridesParser.create().parse_overrides(quote_paths(overrides))
     except Exception as err:  # Hydra's parser error says where; keep its first line.
@@ -229,6 +263,7 @@ def check_overrides(
         raise ConfigError(
             "overrides", " ".join(overrides), f"Hydra override syntax: {first}"
         ) from None
+    refuse_repeated([((o.key_or_group, o.package), o.input_line) for o in parsed])
     for o in parsed:
         key = o.key_or_group
         if key.startswith("hydra") or o.package:
@@ -302,16 +337,27 @@ class RunCheck(Callback):
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Validate the composed configuration and its ``replicates``."""
         try:
-            values_from_config(config)
-            if replicates_from_config(config) != REPLICATES.default:
-                raise ConfigError(
-                    "replicates",
-                    replicates_from_config(config),
-                    f"{REPLICATES.default} without -m; add -m to run seeds seed..seed+N-1 "
-                    "into a sweep folder",
-                )
+            single_run_values(config)
         except CopsimError as err:
             raise CarriedThroughHydra(err) from None
+
+
+def single_run_values(cfg: DictConfig) -> dict[str, Any]:
+    """The validated values of a configuration run once (``copsim run``, ``copsim.run``).
+
+    Raises:
+        ConfigError: For a bad value, or ``replicates`` other than 1 (seeds run together
+            are a sweep, ``copsim run -m``; from Python, ``run_configurations``).
+    """
+    values = values_from_config(cfg)
+    if replicates_from_config(cfg) != REPLICATES.default:
+        raise ConfigError(
+            "replicates",
+            replicates_from_config(cfg),
+            f"{REPLICATES.default} without -m; add -m to run seeds seed..seed+N-1 "
+            "into a sweep folder",
+        )
+    return values
 
 
 def replicates_from_config(cfg: DictConfig) -> int:
@@ -332,7 +378,7 @@ def compose(overrides: Sequence[str] = ()) -> DictConfig:
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
 
-    overrides = quote_paths(overrides)
+    overrides = quote_paths(override_list(overrides))
     check_overrides(overrides)
     register()
     with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
@@ -363,7 +409,9 @@ def _compose_message(err: Exception) -> str:
     detail = ("full_key", "reference_type", "object_type", "Config search path", "provider=")
     lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
     lines = [ln for ln in lines if not ln.startswith(detail)]
-    return " ".join(lines[:3]) or type(err).__name__
+    # A file of the user's folder by its relative name: short, and the line is clipped.
+    here = f"{Path.cwd()}{os.sep}"
+    return " ".join(lines[:3]).replace(here, "") or type(err).__name__
 
 
 def check_command(prog: str, config_name: str, args: Sequence[str]) -> Command:

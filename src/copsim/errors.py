@@ -8,17 +8,52 @@ from __future__ import annotations
 
 import argparse
 import errno
-from typing import NoReturn
+from typing import Any, NoReturn
+
+MAX_LINE = 185
+"""Characters an error message holds at most: with ``copsim: error: `` before it, a line
+of 200. What it names is shown, never a whole file."""
+
+MAX_VALUE = 80
+"""Characters of a user's value an error quotes at most (the rest of the line is for
+what is allowed)."""
+
+
+def clip(text: str, limit: int = MAX_LINE) -> str:
+    """``text`` cut to ``limit`` characters by leaving out its middle, on one line.
+
+    Its start (what is wrong) and end (what is allowed) are kept; a value of 400 kB, or
+    a file's content, is never printed whole.
+    """
+    text = text.replace("\n", " ")
+    if len(text) <= limit:
+        return text
+    cut = " ... "
+    tail = (limit - len(cut)) // 3
+    return text[: limit - len(cut) - tail] + cut + text[len(text) - tail :]
+
+
+def shown(value: Any, limit: int = MAX_VALUE) -> str:
+    """``repr(value)`` for an error message, clipped to ``limit`` characters."""
+    return clip(repr(value), limit)
 
 
 class CopsimError(Exception):
     """An error in what the user asked for; its message is one line naming what to fix.
+
+    A bad input's line (exit status 2) is clipped (:func:`clip`) wherever it is shown,
+    so a message quoting a huge value stays short. Other errors name folders to resume
+    from or look in, which a cut would spoil; they quote no user values.
 
     Attributes:
         exit_code: The status ``copsim`` exits with (2 for bad input, as argparse does).
     """
 
     exit_code = 2
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        return clip(text) if self.exit_code == 2 else text
 
 
 class UsageError(CopsimError, ValueError):

@@ -157,9 +157,9 @@ def claim(folder: str | Path, kind: str, option: str) -> Claim:
         if kind in REUSED:
             allowed += f", or {REUSED[kind]}"
         what = f"a copsim {own}" if own else "files copsim did not write"
+        where = "the current folder" if shown(path) == Path() else str(shown(path))
         raise UsageError(
-            f"cannot write to {path}: it already holds {what} (allowed: {allowed}; "
-            f"choose another {option})"
+            f"{where} already holds {what} (allowed for {option.partition('=')[0]}: {allowed})"
         )
     # Only copsim's own folders are walked: a user's folder may be arbitrarily large.
     return Claim(path, kind, existed=True, before=frozenset(path.rglob("*")), base=path.parent)

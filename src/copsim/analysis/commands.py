@@ -54,7 +54,7 @@ def compare_command(args: list[str]) -> None:
 
     from copsim.analysis.replicates import expand, load_sweep, resolve_config, run_configurations
     from copsim.analysis.report import DEFAULT_OUTPUTS, write_comparison
-    from copsim.config import REPLICATES
+    from copsim.config import REPLICATES, refuse_repeated
     from copsim.model.schema import ConfigError
     from copsim.runs.outputs import SUMMARY
 
@@ -76,6 +76,7 @@ def compare_command(args: list[str]) -> None:
     )
     opts = parser.parse_args(args)
     items = [i for i in opts.items if not i.startswith("replicates=")]
+    refuse_repeated([("replicates", i) for i in opts.items if i not in items])
     replicates = 20
     for item in set(opts.items) - set(items):
         text = item.partition("=")[2]
@@ -253,7 +254,7 @@ def experiment_command(args: list[str]) -> None:
                 f"unknown experiment {name!r} (allowed: all, a path to a .yaml file, "
                 f"{', '.join(names)})"
             )
-        if own_file and not Path(name).is_file():
+        if own_file and not Path(name).exists():  # a pipe or a folder: Experiment.load says
             raise UsageError(f"no experiment file {name} (allowed: a path to a .yaml file)")
         stem = Experiment.load(name).name
         parent = Path("results") / "experiments" if opts.out is None else Path(opts.out)

@@ -32,9 +32,10 @@ import yaml
 
 from copsim.analysis.paired import paired_difference
 from copsim.analysis.replicates import Runs, expand, run_configurations
-from copsim.config import conf_dir
+from copsim.config import conf_dir, override_list
 from copsim.model.schema import ConfigError
 from copsim.runs.outputs import established_within
+from copsim.user_files import FileProblem, load_yaml, read_bytes
 
 DERIVED = re.compile(r"^(?P<name>[a-z_]+)@(?P<a>\d+)(?:-(?P<b>\d+))?$")
 KEYS = (
@@ -111,17 +112,30 @@ class Experiment:
         Raises:
             ConfigError: For an unknown experiment or a malformed file.
         """
+        if not isinstance(name_or_path, str | Path):
+            raise ConfigError("experiment", name_or_path, "a name or a path to a .yaml file")
         path = Path(name_or_path)
         if not path.suffix:
             path = experiments_dir() / f"{name_or_path}.yaml"
         if not path.exists():
             raise ConfigError("experiment", str(name_or_path), "one of " + ", ".join(available()))
         try:
-            raw = yaml.safe_load(path.read_text()) or {}
+            text = read_bytes(path, what="YAML experiment file").decode("utf-8-sig")
+        except FileProblem as err:
+            raise ConfigError(path.name, err.value, err.allowed) from None
+        except UnicodeDecodeError:
+            raise ConfigError(path.name, "not UTF-8 text", "a UTF-8 YAML file") from None
+        try:
+            raw = load_yaml(text) or {}
         except yaml.YAMLError as err:
             where = getattr(err, "problem_mark", None)
             line = f"line {where.line + 1}" if where else "the file"
-            raise ConfigError(path.name, line, "valid YAML (a mapping of the keys below)") from None
+            problem = getattr(err, "problem", None)
+            raise ConfigError(
+                path.name,
+                f"{line}: {problem}" if problem else line,
+                "valid YAML, each key once (a mapping of the keys below)",
+            ) from None
         if not isinstance(raw, dict):
             raise ConfigError(
                 path.name, type(raw).__name__, "a mapping with keys " + ", ".join(KEYS)
@@ -130,12 +144,21 @@ class Experiment:
         if unknown:
             key = sorted(unknown)[0]
             raise ConfigError(f"{path.name}: {key}", raw[key], "keys " + ", ".join(KEYS))
-        fixed = list(raw.get("fixed", []))
-        configs = {str(k): [*fixed, *v] for k, v in (raw.get("configurations") or {}).items()}
+        # Lists of overrides: a text would be taken character by character.
+        fixed = override_list(raw.get("fixed", []), f"{path.name}: fixed")
+        configs = {
+            str(k): [*fixed, *override_list(v, f"{path.name}: configurations.{k}")]
+            for k, v in (raw.get("configurations") or {}).items()
+        }
         grid = raw.get("grid") or {}
         if grid:  # every combination, labelled by its values, as comma lists expand
             sweeps = [f"{n}={','.join(map(str, values))}" for n, values in grid.items()]
-            configs.update(expand([*fixed, *sweeps]))
+            for label, combo in expand([*fixed, *sweeps]):
+                if label in configs:  # one label, two configurations: which is meant?
+                    raise ConfigError(
+                        f"{path.name}: grid", label, "labels other than the configurations'"
+                    )
+                configs[label] = combo
         if not configs:
             raise ConfigError(f"{path.name}: configurations", None, "at least one")
         baseline = str(raw.get("baseline", next(iter(configs))))

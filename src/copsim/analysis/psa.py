@@ -22,7 +22,13 @@ from typing import Any
 import pandas as pd
 from scipy.stats import qmc
 
-from copsim.config import check_overrides, compose, hydra_quoted, values_from_config
+from copsim.config import (
+    check_overrides,
+    compose,
+    hydra_quoted,
+    refuse_repeated,
+    values_from_config,
+)
 from copsim.errors import UsageError
 from copsim.files import write_json
 from copsim.model.schema import validate
@@ -105,6 +111,7 @@ def split_args(items: Sequence[str]) -> tuple[int, int, list[str], list[str]]:
     """
     counts = {"draws": None, "replicates": 4}
     model, hydra = [], []
+    refuse_repeated([(i.partition("=")[0], i) for i in items if "=" in i])
     for item in items:
         key, eq, value = item.partition("=")
         if key in counts:

@@ -19,8 +19,16 @@ from typing import Any
 
 import pandas as pd
 
-from copsim.config import REPLICATES, check_overrides, compose, values_from_config
+from copsim.config import (
+    REPLICATES,
+    check_overrides,
+    compose,
+    override_list,
+    replicates_from_config,
+    values_from_config,
+)
 from copsim.errors import UsageError
+from copsim.model.schema import SCHEMA, ConfigError
 from copsim.progress import Bar
 from copsim.runs.outputs import SUMMARY
 from copsim.runs.runner import (
@@ -108,7 +116,9 @@ def expand(overrides: Sequence[str]) -> list[tuple[str, list[str]]]:
     varying: list[bool] = []
     for o in parsed:
         if o.is_sweep_override():
-            values = [str(v) for v in o.sweep_iterator()]
+            given = list(o.sweep_iterator())
+            _refuse_twice(o.key_or_group, o.input_line.partition("=")[2], given)
+            values = [str(v) for v in given]
             choices.append([f"{o.key_or_group}={v}" for v in values])
             varying.append(True)
         else:
@@ -119,6 +129,19 @@ def expand(overrides: Sequence[str]) -> list[tuple[str, list[str]]]:
         label = " ".join(c for c, v in zip(combo, varying, strict=True) if v) or "default"
         configs.append((label, list(combo)))
     return configs
+
+
+def _refuse_twice(key: str, text: str, values: list[Any]) -> None:
+    """Refuse a value listed twice: its runs would be pooled into one configuration.
+
+    ``scenario=cop,cop`` would count each seed twice in one configuration, and so give
+    intervals too narrow. Values are compared as values (``5`` is ``5.0``).
+    """
+    for i, value in enumerate(values):
+        if any(value == before for before in values[:i]):
+            raise ConfigError(
+                key, text, f"each configuration once, but {key}={value} is listed twice"
+            )
 
 
 def _run(batch: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, RunResult]]:
@@ -201,17 +224,38 @@ def run_configurations(
 
     Returns:
         The runs, with common random numbers across configurations for each seed.
+
+    Raises:
+        ConfigError: For an argument of the wrong type, a bad override, a value listed
+            twice in a comma list, or ``replicates=`` among the overrides.
     """
     replicates = int(REPLICATES.check(replicates))
+    if seed is not None:
+        seed = int(SCHEMA["seed"].check(seed))
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
+        raise ConfigError("workers", workers, "a whole number from 1 up, or None (every core)")
     if isinstance(overrides, str):
         raise UsageError(f"overrides {overrides!r} (allowed: a list, e.g. ['scenario=cop,no_cop'])")
     if isinstance(overrides, Mapping):
-        configs = [(label, list(o)) for label, o in overrides.items()]
+        configs = []
+        for label, given in overrides.items():
+            if not isinstance(label, str):
+                raise ConfigError("configuration label", label, "text")
+            configs.append((label, override_list(given, f"overrides[{label!r}]")))
     else:
         configs = expand(overrides)
     jobs, factors, events = [], [], {}
     for label, combo in configs:
-        values = values_from_config(compose(combo))
+        cfg = compose(combo)
+        values = values_from_config(cfg)
+        if replicates_from_config(cfg) != REPLICATES.default:  # which would count?
+            raise ConfigError(
+                "replicates",
+                replicates_from_config(cfg),
+                "the replicates argument (replicates=N in compare), not an override",
+            )
         first = values["seed"] if seed is None else seed
         events[label] = values["events"]
         factors.append({"config": label, **dict(_setting(p) for p in label.split() if "=" in p)})

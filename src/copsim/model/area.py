@@ -20,8 +20,13 @@ budget relative to that (default 1); ``manager_support`` its managers' base supp
 in with that need active (default: the presets' profile). A CSV has a header row
 ``name,type,posts`` and optionally ``budget`` and ``manager_support`` columns.
 
+Agencies' names must differ (ignoring case and spaces around them), none blank, and no
+key may be given twice. Files are read only if they are regular files of at most 1 MB
+(:data:`copsim.user_files.MAX_BYTES`; a large area is tens of kB).
+
 Every problem is one line naming the file, the key or row, the bad value and what is
-allowed (:class:`AreaError`, exit 2).
+allowed (:class:`AreaError`, exit 2); it never quotes the file's content beyond the bad
+value.
 """
 
 from __future__ import annotations
@@ -36,8 +41,10 @@ from typing import Any
 
 import yaml
 
+from copsim.errors import shown as quoted
 from copsim.model.domains import DOMAINS
 from copsim.model.schema import ConfigError
+from copsim.user_files import FileProblem, load_yaml, read_bytes
 
 MAX_AGENCIES = 200
 MAX_POSTS = 2000
@@ -53,11 +60,18 @@ class AreaError(ConfigError):
 
     def __init__(self, file: str, where: str, value: Any, allowed: str):
         self.key, self.value, self.allowed = f"site.file {where}", value, allowed
-        shown = "missing" if value is _MISSING else repr(value)
-        ValueError.__init__(self, f"site.file {file}: {where}: {shown} (allowed: {allowed})")
+        text = "missing" if value is _MISSING else quoted(value)
+        ValueError.__init__(self, f"site.file {file}: {where}: {text} (allowed: {allowed})")
 
 
 _MISSING = object()
+
+
+class _Shown(str):
+    """A description in an error, shown as it is (what a file is, not what it holds)."""
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 @dataclass(frozen=True)
@@ -132,6 +146,9 @@ def _agency(file: str, where: str, row: Any, sep: str = ".") -> AgencySpec:
     name = row["name"]
     if not isinstance(name, str | int | float) or isinstance(name, bool):
         raise AreaError(file, f"{where}{sep}name", name, "a name")
+    name = str(name).strip()
+    if not name:
+        raise AreaError(file, f"{where}{sep}name", row["name"], "a name that is not blank")
     kind = row["type"]
     if kind not in DOMAINS:
         raise AreaError(file, f"{where}{sep}type", kind, "one of " + ", ".join(DOMAINS))
@@ -144,7 +161,36 @@ def _agency(file: str, where: str, row: Any, sep: str = ".") -> AgencySpec:
         if support in (None, "")
         else _number(file, f"{where}{sep}manager_support", support, 0.0, 1.0)
     )
-    return AgencySpec(str(name), DOMAINS.index(kind), posts, budget, support)
+    return AgencySpec(name, DOMAINS.index(kind), posts, budget, support)
+
+
+def _kind(tree: Any) -> str:
+    """What a parsed file is, in words, for an error that must not quote its content."""
+    if tree is None:
+        return "empty"
+    if isinstance(tree, str):
+        return "text"
+    if isinstance(tree, list):
+        return "a list"
+    return f"a {type(tree).__name__}"
+
+
+def _unique_names(file: str, agencies: list[AgencySpec], where: list[str]) -> None:
+    """Refuse two agencies of one name: reports, figures and the demo tell them by name.
+
+    Names differing only in case or spaces around them count as the same.
+    """
+    first: dict[str, str] = {}
+    for agency, place in zip(agencies, where, strict=True):
+        key = agency.name.casefold()
+        if key in first:
+            raise AreaError(
+                file,
+                place,
+                agency.name,
+                f"a name no other agency has ({first[key]} is called that too)",
+            )
+        first[key] = place
 
 
 def _describe(key: str) -> str:
@@ -162,16 +208,19 @@ def _csv_agencies(file: str, text: str) -> list[AgencySpec]:
     if missing:
         raise AreaError(
             file,
-            "header",
-            ",".join(header),
-            "columns name,type,posts (and budget, manager_support)",
+            f"header column {missing[0]}",
+            _MISSING,
+            "a first row naming the columns name,type,posts (and budget, manager_support)",
         )
+    repeated = next((h for i, h in enumerate(header) if h in header[:i]), None)
+    if repeated is not None:  # csv keeps the last of two columns of one name, silently
+        raise AreaError(file, f"column {repeated}", repeated, "each column once")
     unknown = [h for h in header if h not in AGENCY_KEYS]
     if unknown:
         raise AreaError(
             file, f"column {unknown[0]}", unknown[0], "the columns " + ",".join(AGENCY_KEYS)
         )
-    out = []
+    out, rows = [], []
     for i, raw in enumerate(reader, start=2):  # row 1 is the header
         if None in raw:
             raise AreaError(file, f"row {i}", ",".join(raw[None]), f"{len(header)} columns")
@@ -183,25 +232,25 @@ def _csv_agencies(file: str, text: str) -> list[AgencySpec]:
                 file, f"row {i}", ",".join(filter(None, row.values())), f"{len(header)} columns"
             )
         out.append(_agency(file, f"row {i}", row, sep=" column "))
+        rows.append(f"row {i} column name")
+    _unique_names(file, out, rows)
     return out
 
 
 def _read(path: Path, shown: str) -> bytes:
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise AreaError(shown, "file", str(path), "an existing YAML or CSV area file") from None
-    except IsADirectoryError:
-        raise AreaError(shown, "file", str(path), "a file, not a folder") from None
-    except OSError as err:
-        raise AreaError(shown, "file", str(path), f"a readable file ({err.strerror})") from None
+        return read_bytes(path, what="YAML or CSV area file")
+    except FileProblem as err:
+        raise AreaError(shown, "file", _Shown(err.value), err.allowed) from None
 
 
 def _text(data: bytes, shown: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise AreaError(shown, "file", "not UTF-8 text", "a UTF-8 YAML or CSV file") from None
+        raise AreaError(
+            shown, "file", _Shown("not UTF-8 text"), "a UTF-8 YAML or CSV file"
+        ) from None
 
 
 def load_area(path: str) -> Area:
@@ -220,14 +269,17 @@ def load_area(path: str) -> Area:
         tree: dict[str, Any] = {}
     else:
         try:
-            tree = yaml.safe_load(text)
+            tree = load_yaml(text)
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark is not None else "file"
             problem = getattr(err, "problem", None) or type(err).__name__
             raise AreaError(path, where, problem, "valid YAML") from None
         if not isinstance(tree, dict):
-            raise AreaError(path, "file", tree, "a mapping with agencies: [...] (see README)")
+            # What it is, not what it holds: a text file's whole content would be the value.
+            raise AreaError(
+                path, "file", _Shown(_kind(tree)), "a mapping with agencies: [...] (see README)"
+            )
         for key in tree:
             if key not in TOP_KEYS:
                 raise AreaError(path, str(key), tree[key], "the keys " + ", ".join(TOP_KEYS))
@@ -244,6 +296,7 @@ def load_area(path: str) -> Area:
             agencies = _csv_agencies(str(csv_path), _text(csv_data, str(csv_path)))
         elif isinstance(raw, list):
             agencies = [_agency(path, f"agencies[{i}]", row) for i, row in enumerate(raw)]
+            _unique_names(path, agencies, [f"agencies[{i}].name" for i in range(len(raw))])
         else:
             raise AreaError(path, "agencies", raw, "a list of {name, type, posts}, or a CSV file")
     if not 1 <= len(agencies) <= MAX_AGENCIES:

@@ -30,8 +30,9 @@ from copsim.model.mechanisms import (
 from copsim.model.mechanisms.cop import CopState
 from copsim.model.mechanisms.economics import Ledger
 from copsim.model.parameters import Parameters
+from copsim.model.schema import SCHEMA, ConfigError
 from copsim.model.tally import AgencyTally, LocalityTally, Tally
-from copsim.runs.outputs import WeeklyCollector, record_localities
+from copsim.runs.outputs import WEEKLY, WeeklyCollector, record_localities
 
 WEEK: tuple[tuple[str, Callable[[CopModel], None]], ...] = (
     ("policy events", apply_due),
@@ -51,6 +52,33 @@ WEEK: tuple[tuple[str, Callable[[CopModel], None]], ...] = (
     ("outcomes", outcomes.step),
 )
 """The order of the steps inside one week. :meth:`CopModel.step` runs exactly this."""
+
+
+def _arguments(
+    params: Any, rng: Any, agents: Any, columns: Any, overrides: dict[str, Any]
+) -> dict[str, Any]:
+    """:class:`CopModel`'s parameters, its arguments checked (copsim's error, not TypeError).
+
+    Raises:
+        ConfigError: Naming the argument and what is allowed.
+    """
+    if params is not None and not isinstance(params, Mapping):
+        raise ConfigError("params", params, "a mapping of parameter names to values, or None")
+    if rng is not None:
+        SCHEMA["seed"].check(rng)
+    if not isinstance(agents, bool):
+        raise ConfigError("agents", agents, "true or false")
+    if columns is not None:
+        names = {o.name for o in WEEKLY}
+        if isinstance(columns, str) or not isinstance(columns, Sequence):
+            raise ConfigError("columns", columns, "a list of weekly outputs, or None")
+        unknown = [c for c in columns if c not in names]
+        if unknown:
+            raise ConfigError("columns", unknown[0], "weekly outputs (docs/outputs.md)")
+    both = sorted(set(params or {}) & set(overrides))
+    if both:  # which of the two was meant?
+        raise ConfigError(both[0], overrides[both[0]], "one value, given in params or by name")
+    return {**(params or {}), **overrides}
 
 
 class CopModel(mesa.Model):
@@ -73,7 +101,8 @@ class CopModel(mesa.Model):
         **overrides: More parameters, by dotted name (``**{"trust.gain": 0.2}``).
 
     Raises:
-        copsim.model.schema.ConfigError: For an unknown parameter or a bad value.
+        copsim.model.schema.ConfigError: For an argument of the wrong type, an unknown
+            parameter, a bad value, or a parameter given both in ``params`` and by name.
     """
 
     replicates = 1
@@ -88,7 +117,7 @@ class CopModel(mesa.Model):
         columns: Sequence[str] | None = None,
         **overrides: Any,
     ):
-        values = {**(params or {}), **overrides}
+        values = _arguments(params, rng, agents, columns, overrides)
         raw_events = values.pop("events", None)
         if rng is not None:
             values["seed"] = rng

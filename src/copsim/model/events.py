@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from copsim.model.schema import ConfigError, check_key, flatten
+from copsim.model.schema import RUN_KEYS, ConfigError, check_key, flatten
 
 if TYPE_CHECKING:
     from copsim.model.cop_model import CopModel
@@ -63,7 +63,17 @@ def parse_events(raw: Any, weeks: int) -> list[PolicyEvent]:
         if not isinstance(changes, Mapping) or not changes:
             raise ConfigError(f"{where}.set", changes, "a non-empty mapping {name: value}")
         checked = {}
-        for name, value in flatten(changes).items():
+        try:
+            flat = flatten(changes)
+        except ConfigError as err:  # a key given dotted and nested
+            raise ConfigError(f"{where}.set.{err.key}", err.value, err.allowed) from None
+        for name, value in flat.items():
+            if name in RUN_KEYS:  # not parameters: check_key would suggest the key itself
+                raise ConfigError(
+                    f"{where}.set.{name}",
+                    value,
+                    "a model parameter (events and replicates are set for the whole run)",
+                )
             param = check_key(name)
             if not param.mutable:
                 raise ConfigError(
@@ -75,11 +85,33 @@ def parse_events(raw: Any, weeks: int) -> list[PolicyEvent]:
                 checked[name] = param.check(value)
             except ConfigError as err:
                 raise ConfigError(f"{where}.set.{name}", value, err.allowed) from None
-        label = item.get("label") or ", ".join(
+        label = item.get("label")
+        if label is not None and not isinstance(label, str):
+            raise ConfigError(f"{where}.label", label, "text (quote it: label:'...')")
+        label = label or ", ".join(
             f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in checked.items()
         )
-        out.append(PolicyEvent(week, checked, str(label)))
+        out.append(PolicyEvent(week, checked, label))
+    _refuse_clashes(out)
     return sorted(out, key=lambda e: e.week)
+
+
+def _refuse_clashes(events: list[PolicyEvent]) -> None:
+    """Refuse two events (in the order given) that set one parameter in the same week.
+
+    Both would apply at the start of the week and the last would win, so what the week
+    ran with would depend on the order they were written in.
+    """
+    setters: dict[tuple[int, str], int] = {}
+    for i, event in enumerate(events):
+        for name, value in event.changes.items():
+            first = setters.setdefault((event.week, name), i)
+            if first != i:
+                raise ConfigError(
+                    f"events[{i}].set.{name}",
+                    value,
+                    f"one change of {name} in week {event.week}, but events[{first}] sets it too",
+                )
 
 
 def by_week(events: list[PolicyEvent]) -> dict[int, list[PolicyEvent]]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from copsim.errors import CopsimError
+from copsim.errors import CopsimError, shown
 
 # Short references for the sources in the model brief; the dictionary prints them in full.
 SFC = "Skills for Care workforce data (adult social care turnover 29-31%/yr, vacancies 7-11%)"
@@ -63,17 +63,19 @@ class ConfigError(CopsimError, ValueError):
 
     def __init__(self, key: str, value: Any, allowed: str):
         self.key, self.value, self.allowed = key, value, allowed
-        super().__init__(f"invalid value for {key}: {value!r} (allowed: {allowed})")
+        super().__init__(f"invalid value for {key}: {shown(value)} (allowed: {allowed})")
 
 
 class UnknownKeyError(ConfigError):
     """A key that is not a copsim parameter; the message lists close matches."""
 
     def __init__(self, key: str, candidates: Iterable[str]):
-        close = difflib.get_close_matches(key, list(candidates), n=3, cutoff=0.6)
+        # The key itself is never suggested (a run key such as events, where it is not one).
+        others = [c for c in candidates if c != key]
+        close = difflib.get_close_matches(key, others, n=3, cutoff=0.6)
         hint = f"did you mean {', '.join(close)}?" if close else "see docs/parameters.md"
         self.key, self.value, self.allowed = key, None, hint
-        ValueError.__init__(self, f"unknown key {key!r} ({hint})")
+        ValueError.__init__(self, f"unknown key {shown(key)} ({hint})")
 
 
 @dataclass(frozen=True)
@@ -515,17 +517,28 @@ def validate(values: Mapping[str, Any]) -> dict[str, Any]:
     """
     out = defaults()
     for name, value in values.items():
+        if not isinstance(name, str):
+            raise ConfigError("parameter name", name, "a dotted name as text, e.g. 'trust.gain'")
         out[name] = check_key(name).check(value)
     return out
 
 
 def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Flatten a nested mapping into dotted names (``{"a": {"b": 1}}`` -> ``{"a.b": 1}``)."""
+    """Flatten a nested mapping into dotted names (``{"a": {"b": 1}}`` -> ``{"a.b": 1}``).
+
+    Raises:
+        ConfigError: For a name given twice (``{"a.b": 1, "a": {"b": 2}}``), which would
+            otherwise keep one of the two silently.
+    """
     flat: dict[str, Any] = {}
     for key, value in tree.items():
         name = f"{prefix}{key}"
         if isinstance(value, Mapping) and name not in SCHEMA:
-            flat.update(flatten(value, name + "."))
+            items = flatten(value, name + ".").items()
         else:
+            items = [(name, value)]
+        for name, value in items:
+            if name in flat:
+                raise ConfigError(name, value, f"one value, but {shown(flat[name])} is given too")
             flat[name] = value
     return flat

@@ -48,9 +48,10 @@ def write_run(result: RunResult, folder: Path, argv: list[str] | None = None) ->
     folder.mkdir(parents=True, exist_ok=True)
     if result.values.get("site.file"):
         from copsim.model.area import load_area
+        from copsim.user_files import read_bytes
 
         for source in load_area(result.values["site.file"]).files:
-            data = source.read_bytes()
+            data = read_bytes(source)
             atomic_write(folder / "area" / source.name, lambda p, d=data: p.write_bytes(d))
     atomic_write(
         folder / "config.yaml",

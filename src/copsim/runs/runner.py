@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from copsim.config import compose, values_from_config
+from copsim.config import compose, override_list, single_run_values
 from copsim.model import burn_in
 from copsim.model.burn_in import INERT_GROUPS, NO_BROKER_INERT, NO_COP
 from copsim.model.cop_model import WEEK, CopModel
@@ -229,7 +229,12 @@ def run_values(
     a sweep's jobs and processes). ``burn_ins`` shares the burned-in state of the run's
     site and seed likewise (the run and its twin start from it). The result is the same
     wherever the twin and the burned-in state came from.
+
+    Raises:
+        ConfigError: If ``values`` is not a mapping, or holds a bad value.
     """
+    if not isinstance(values, Mapping):
+        raise ConfigError("values", values, "a mapping of parameter names to values")
     values = dict(values)
     if burn_ins is not None:
         burn_ins.prepare(values)
@@ -305,11 +310,10 @@ def run(overrides: Sequence[str] = (), seed: int | None = None) -> RunResult:
         The run's weekly table, summary and configuration.
 
     Raises:
-        copsim.model.schema.ConfigError: For a bad override or value.
+        copsim.model.schema.ConfigError: For overrides that are not a list of text, a bad
+            override or value, or ``replicates=`` (one run has one seed).
     """
-    if isinstance(overrides, str):
-        raise ConfigError("overrides", overrides, "a list of overrides, e.g. ['weeks=52']")
-    overrides = list(overrides)
+    overrides = override_list(overrides)
     if seed is not None:
         overrides.append(f"seed={SCHEMA['seed'].check(seed)}")
-    return run_values(values_from_config(compose(overrides)))
+    return run_values(single_run_values(compose(overrides)))
