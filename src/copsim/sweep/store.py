@@ -34,6 +34,7 @@ from copsim.progress import Bar
 from copsim.runs.provenance import config_hash
 from copsim.sweep.burn_ins import BurnInCache
 from copsim.sweep.twins import TwinCache
+from copsim.words import count
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -178,7 +179,7 @@ class SweepStore:
             ) from err
         if bad:
             raise CollectFailed(
-                f"{bad} run file{'s' if bad != 1 else ''} in {self.root} could not be read and "
+                f"{count(bad, 'run file')} in {self.root} could not be read and "
                 "were moved aside (*.bad-<time>); rerun the sweep's command to redo them"
             )
         return tables
