@@ -26,6 +26,7 @@ from copsim.files import atomic_write, write_json
 from copsim.model.uncertainty import GROUPS, UNCERTAINTY
 from copsim.runs.appraisal import HORIZON_YEARS, PERSPECTIVES
 from copsim.runs.plotting import save
+from copsim.words import count
 
 NB = "net_benefit_pv"
 HORIZONS = {**{f"{n} year{'s' * (n > 1)}": f"{NB}_y{n}" for n in HORIZON_YEARS}, "whole run": NB}
@@ -93,6 +94,26 @@ def evppi_by_group(draws: pd.DataFrame) -> pd.DataFrame:
             value = evppi.evppi(nb, draws[names].to_numpy())
             rows.append({"group": group, "parameters": ", ".join(names), "evppi": value})
     return pd.DataFrame(rows)
+
+
+def evppi_warning(draws: pd.DataFrame) -> str | None:
+    """Why the EVPPI of these draws cannot be read yet, or None if it can.
+
+    Every group needs :func:`copsim.analysis.evppi.draws_needed` draws (ten per term of
+    its regression); the message says how many the largest group needs.
+    """
+    sizes = [
+        sum(1 for n, d in UNCERTAINTY.items() if d.group == group and n in draws)
+        for group in GROUPS
+    ]
+    needed = max((evppi.draws_needed(k) for k in sizes if k), default=0)
+    if len(draws) >= needed:
+        return None
+    return (
+        f"EVPPI from {count(len(draws), 'draw')} is not meaningful yet: the regression of "
+        f"its largest parameter group needs {count(needed, 'draw')} or more "
+        f"({evppi.DRAWS_PER_TERM} per term); rerun with draws={needed}"
+    )
 
 
 def break_evens(runs: pd.DataFrame, points: Sequence[Point]) -> list[break_even.BreakEven]:
@@ -178,11 +199,18 @@ def tornado_figure(ranges: pd.DataFrame, top: int = 12) -> Figure:
     y = np.arange(len(r))
     ax.barh(y, r["low"] / 1e3 - base, left=base, color="#2980b9", label="at 2.5th percentile")
     ax.barh(y, r["high"] / 1e3 - base, left=base, color="#e67e22", label="at 97.5th percentile")
-    ax.axvline(base, color="black", lw=1)
-    ax.axvline(0, color="grey", lw=1, ls="--")
+    ax.axvline(base, color="black", lw=1, label=f"base case ({base:,.1f})")
+    ax.axvline(0, color="grey", lw=1, ls="--", label="break-even (0)")
     ax.set_yticks(y, r["parameter"])
     ax.set_xlabel("mean net benefit, GBP thousand (discounted)")
-    ax.legend(loc="lower right")
+    ax.set_title(
+        f"One-way ranges: net benefit with one parameter at each end of its 95% range "
+        f"(top {count(len(r), 'parameter')} by swing)",
+        fontsize=10,
+        wrap=True,
+    )
+    # Below the panel, so that it covers no bar whichever side the bars run to.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.5 / len(r)), ncols=2, fontsize=8)
     ax.grid(alpha=0.3, axis="x")
     return fig
 
@@ -217,6 +245,7 @@ def results(
         "net_benefit_pv_interval": [float(v) for v in np.percentile(nb, [2.5, 97.5])],
         "horizon_weeks": int(table["horizon_weeks"].iloc[0]),
         "evppi": evppi_by_group(draws).to_dict("records"),
+        "evppi_warning": evppi_warning(draws),
         "break_even": [vars(b) for b in break_evens(runs, points)],
     }
 
@@ -280,10 +309,10 @@ def _report(
     lines = [
         "# Probabilistic sensitivity analysis\n\n",
         f"`{command}`: {res['draws']} parameter draws (Latin hypercube over the schema's "
-        f"distributions, docs/parameters.md), each over {res['replicates']} seeds with its "
-        f"no-CoP twin; {res['horizon_weeks']} weeks. Costs and savings are discounted present "
-        "values in the price year, from the perspective of the configuration "
-        "(docs/economics.md). A draw's net benefit is its mean over seeds.\n\n",
+        f"distributions, docs/parameters.md), each over {count(res['replicates'], 'seed')} "
+        f"with its no-CoP twin; {count(res['horizon_weeks'], 'week')}. Costs and savings "
+        "are discounted present values in the price year, from the perspective of the "
+        "configuration (docs/economics.md). A draw's net benefit is its mean over seeds.\n\n",
         "## Probability that net benefit is positive\n\n",
         _table(probs),
         f"\nMean net benefit over draws GBP {res['net_benefit_pv_mean']:,.0f} "
@@ -313,6 +342,7 @@ def _report(
         "Expected value of perfect information on each parameter group, per site, by "
         "regression of net benefit on the group's draws (Strong, Oakley and Brennan 2014). "
         "A group worth little would not change the decision however well it were known.\n\n",
+        *([f"**Warning:** {res['evppi_warning']}.\n\n"] if res["evppi_warning"] else []),
         "![evppi](evppi.png)\n\n",
         _table(pd.DataFrame(res["evppi"])),
         "\n## Break-even values\n\n",
