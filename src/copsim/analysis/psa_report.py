@@ -29,7 +29,7 @@ from copsim.runs.plotting import save
 from copsim.words import count
 
 NB = "net_benefit_pv"
-HORIZONS = {**{f"{n} year{'s' * (n > 1)}": f"{NB}_y{n}" for n in HORIZON_YEARS}, "whole run": NB}
+HORIZONS = {**{count(n, "year"): f"{NB}_y{n}" for n in HORIZON_YEARS}, "whole run": NB}
 
 WTP_CRISIS = np.linspace(0.0, 5000.0, 51)
 """Willingness to pay per crisis avoided (GBP, beyond its cost) for the acceptability curve."""
