@@ -138,7 +138,7 @@ def test_the_tornado_has_a_title_and_its_base_case_line_a_legend_entry():
         fig.canvas.draw()
         ax = fig.axes[0]
         assert "one-way" in ax.get_title().lower()
-        entries = [t.get_text() for t in ax.get_legend().get_texts()]
+        entries = [t.get_text() for t in fig.legends[0].get_texts()]
         assert any(e.startswith("base case") for e in entries), entries
         assert len(entries) == len(set(entries))
         assert not _problems(fig)

@@ -25,7 +25,7 @@ from copsim.analysis.psa import BREAK_EVEN_GRID, Point
 from copsim.files import atomic_write, write_json
 from copsim.model.uncertainty import GROUPS, UNCERTAINTY
 from copsim.runs.appraisal import HORIZON_YEARS, PERSPECTIVES
-from copsim.runs.plotting import save
+from copsim.runs.plotting import OneFormat, save
 from copsim.words import count
 
 NB = "net_benefit_pv"
@@ -157,6 +157,12 @@ def break_evens(runs: pd.DataFrame, points: Sequence[Point]) -> list[break_even.
 # --- figures -----------------------------------------------------------------------------
 
 
+def _money(*axes: Any) -> None:
+    """One number format on each money axis (:class:`copsim.runs.plotting.OneFormat`)."""
+    for axis in axes:
+        axis.set_major_formatter(OneFormat())
+
+
 def plane_figure(draws: pd.DataFrame) -> Figure:
     """Cost-effectiveness plane: incremental cost against savings, one point a draw."""
     fig, ax = plt.subplots(figsize=(6, 5), layout="constrained")
@@ -171,6 +177,7 @@ def plane_figure(draws: pd.DataFrame) -> Figure:
     ax.set_ylim(low, top)
     ax.set_xlabel("incremental cost, GBP thousand (discounted)")
     ax.set_ylabel("savings, GBP thousand (discounted)")
+    _money(ax.xaxis, ax.yaxis)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left")
     return fig
@@ -185,6 +192,7 @@ def acceptability_figure(draws: pd.DataFrame) -> Figure:
     ):
         ax.plot(wtp, acceptability(draws, effect, wtp), color="#2980b9")
         ax.set_xlabel(f"willingness to pay per {what}, GBP (beyond its cost)")
+        _money(ax.xaxis)
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("probability the CoP is worth it")
@@ -194,15 +202,16 @@ def acceptability_figure(draws: pd.DataFrame) -> Figure:
 def tornado_figure(ranges: pd.DataFrame, top: int = 12) -> Figure:
     """Tornado: mean net benefit at each end of each parameter's 95% range."""
     r = ranges.head(top).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.4 * len(r) + 1.5), layout="constrained")
+    fig, ax = plt.subplots(figsize=(8, 0.4 * len(r) + 2.3), layout="constrained")
     base = float(ranges["base"].iloc[0]) / 1e3
     y = np.arange(len(r))
     ax.barh(y, r["low"] / 1e3 - base, left=base, color="#2980b9", label="at 2.5th percentile")
     ax.barh(y, r["high"] / 1e3 - base, left=base, color="#e67e22", label="at 97.5th percentile")
-    ax.axvline(base, color="black", lw=1, label=f"base case ({base:,.1f})")
+    ax.axvline(base, color="black", lw=1, label=f"base case ({base:,.1f} thousand)")
     ax.axvline(0, color="grey", lw=1, ls="--", label="break-even (0)")
     ax.set_yticks(y, r["parameter"])
     ax.set_xlabel("mean net benefit, GBP thousand (discounted)")
+    _money(ax.xaxis)
     ax.set_title(
         f"One-way ranges: net benefit with one parameter at each end of its 95% range "
         f"(top {count(len(r), 'parameter')} by swing)",
@@ -210,7 +219,7 @@ def tornado_figure(ranges: pd.DataFrame, top: int = 12) -> Figure:
         wrap=True,
     )
     # Below the panel, so that it covers no bar whichever side the bars run to.
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.5 / len(r)), ncols=2, fontsize=8)
+    fig.legend(loc="outside lower center", ncols=2, fontsize=8)
     ax.grid(alpha=0.3, axis="x")
     return fig
 
@@ -222,6 +231,7 @@ def evppi_figure(values: pd.DataFrame) -> Figure:
     ax.barh(np.arange(len(v)), v["evppi"], color="#8e44ad")
     ax.set_yticks(np.arange(len(v)), v["group"])
     ax.set_xlabel("expected value of (partial) perfect information, GBP per site")
+    _money(ax.xaxis)
     ax.grid(alpha=0.3, axis="x")
     return fig
 
