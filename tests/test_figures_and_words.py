@@ -192,15 +192,24 @@ def test_no_printed_count_reads_in_the_wrong_number():
 
 
 def test_the_sweep_verdict_says_what_it_reused_and_what_it_holds_once():
-    outcome = SweepOutcome(Path("sweep"), runs=98, failed_points=0)
-    jobs = [{"point": f"p{i}", "seeds": [0, 1], "skipped": 0} for i in range(49)]
-    jobs.append({"point": "p0", "seeds": [0, 1], "skipped": 2})  # the base case again
-    outcome.count_jobs(jobs)
-    line = verdict(outcome, this_sweep=True)
-    assert "50 jobs done (2 of their 100 finished runs reused" in line
-    assert "98 runs in summary.parquet and weekly.parquet (2 of the jobs' 100" in line
+    # A PSA's 50 points over 2 seeds, one point the base case again: its job finds the
+    # base case's runs, computed by another job of the same sweep (not reused).
+    jobs = [{"point": f"p{i}", "seeds": [0, 1], "found": []} for i in range(49)]
+    jobs.append({"point": "p0", "seeds": [0, 1], "found": [0, 1]})
+    fresh = SweepOutcome(Path("sweep"), runs=98)
+    fresh.count_jobs(jobs)
+    line = verdict(fresh, this_sweep=True)
+    assert (
+        "50 jobs done; 98 runs in summary.parquet and weekly.parquet (2 of the jobs' 100 " in line
+    )
+    assert "reused" not in line
+    # The same sweep again: every run found, made by the earlier sweep.
+    again = SweepOutcome(Path("sweep"), runs=98)
+    again.count_jobs([{**j, "found": j["seeds"]} for j in jobs])
+    line = verdict(again, this_sweep=True)
+    assert "50 jobs done (98 of their 98 finished runs reused from an earlier sweep" in line
     one = SweepOutcome(Path("sweep"), runs=1)
-    one.count_jobs([{"point": "p", "seeds": [0], "skipped": 0}])
+    one.count_jobs([{"point": "p", "seeds": [0], "found": []}])
     assert "1 job done; 1 run in summary.parquet and weekly.parquet; 0 failed" in verdict(
         one, this_sweep=True
     )

@@ -42,17 +42,22 @@ class SweepOutcome:
     finished: int = 0
 
     def count_jobs(self, jobs: list[dict[str, Any]]) -> None:
-        """Count what this sweep's jobs did: runs finished, found done, repeated.
+        """Count what this sweep's jobs did: runs finished, reused, repeated.
 
-        A run is repeated when two points of the sweep are one configuration (a PSA's
-        base case and a grid value equal to it): both jobs count it, the tables hold it
-        once.
+        A run is reused when a job found it finished and no job of this sweep computed it
+        (an earlier sweep into the folder did). A run is repeated when two points of the
+        sweep are one configuration (a PSA's base case and a grid value equal to it): both
+        jobs count it, the tables hold it once.
         """
         self.jobs = len(jobs)
-        self.reused = sum(j.get("skipped", 0) for j in jobs)
-        seeds = [(j["point"], s) for j in jobs for s in j.get("seeds", [])]
-        self.finished = len(seeds)
-        self.repeated = len(seeds) - len(set(seeds))
+        runs = [(j["point"], s) for j in jobs for s in j.get("seeds", [])]
+        found = {(j["point"], s) for j in jobs for s in j.get("found", [])}
+        computed = {
+            (j["point"], s) for j in jobs for s in j.get("seeds", []) if s not in j.get("found", [])
+        }
+        self.finished = len(set(runs))
+        self.reused = len(found - computed)
+        self.repeated = len(runs) - self.finished
 
 
 class SweepCallback(Callback):
@@ -159,8 +164,9 @@ def verdict(outcome: SweepOutcome, this_sweep: bool) -> str:
     )
     if this_sweep and outcome.repeated:
         head += (
-            f" ({outcome.repeated} of the jobs' {count(outcome.finished, 'finished run')} "
-            "repeat another point's configuration and seed, and are held once)"
+            f" ({outcome.repeated} of the jobs' "
+            f"{count(outcome.finished + outcome.repeated, 'finished run')} repeat another "
+            "point's configuration and seed, and are held once)"
         )
     head += "; "
     if not outcome.failed_points:
