@@ -303,9 +303,9 @@ def psa_command(args: list[str]) -> None:
         f"{psa.extra_points() - 1 - 2 * len(psa.uncertain(()))} break-even grid values, "
         f"{psa.shared_points()} of which is the base case; so draws=N replicates=R makes "
         f"(N + {psa.extra_points() - psa.shared_points()}) x R model runs (each with its "
-        f"no-CoP twin), e.g. {psa.runs_needed(200, 4)} for draws=200 replicates=4. A "
-        "parameter set on the command line is neither drawn nor varied: two runs fewer "
-        "per replicate for each uncertain one.",
+        f"no-CoP twin), e.g. {psa.runs_needed(200, 4)} for draws=200 replicates=4. An "
+        "uncertain parameter set on the command line is held: two one-way points fewer "
+        f"(and no grid, for {', '.join(psa.BREAK_EVEN_GRID)}).",
     )
     parser.add_argument("items", nargs="*", help="draws=N replicates=R [overrides]")
     parser.add_argument("--out", help="output folder (default: results/psa/<time>)")
