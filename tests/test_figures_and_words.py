@@ -67,6 +67,8 @@ def test_configurations_are_labelled_by_what_differs_wrapped_and_never_alike():
         joined = label.replace("=\n", "=").replace("\n", " ")
         assert joined.split() == [p for p in config.split() if "hours_per_week" not in p]
     assert figures.config_labels(["default"]) == {"default": "default"}
+    named = ["no CoP", "CoP", "CoP, broker leaves at week 78"]  # an experiment's names
+    assert figures.config_labels(named, width=100) == {n: n for n in named}
     assert figures.config_labels(["x=1", "x=1 y=2"]) == {"x=1": "x=1", "x=1 y=2": "y=2"}
 
 

@@ -44,7 +44,8 @@ def config_labels(configs: Sequence[str], width: int = LABEL_CHARS) -> dict[str,
     A label's ``key=value`` settings that every configuration shares are left out (they
     would fill the label and, cut to its width, make two configurations look alike);
     the rest are kept whole, one setting per line where they do not fit together on one.
-    A configuration with nothing of its own keeps its whole label.
+    Words that are not settings (a named configuration, ``no CoP``) are all kept, and a
+    configuration with nothing of its own keeps its whole label.
 
     Args:
         configs: Configuration labels (``brokerage.hours_per_week=5 site=typical``).
@@ -55,6 +56,7 @@ def config_labels(configs: Sequence[str], width: int = LABEL_CHARS) -> dict[str,
     """
     settings = {c: str(c).split() for c in configs}
     shared = set.intersection(*(set(s) for s in settings.values())) if len(configs) > 1 else set()
+    shared = {s for s in shared if "=" in s}
     out: dict[str, str] = {}
     for config, parts in settings.items():
         own = [p for p in parts if p not in shared] or parts or [str(config)]
