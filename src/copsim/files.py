@@ -1,12 +1,15 @@
 """Files published whole: written to a unique temporary name, then renamed into place.
 
 A reader (a resuming sweep, a collect, a user) never sees a half-written file, and two
-processes publishing the same file never write into each other's temporary file.
+processes publishing the same file never write into each other's temporary file. Files a
+sweep reuses carry a checksum of their content (:func:`seal`, :func:`unseal`), so that one
+altered after it was written, even into another valid file, is found and not trusted.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sys
@@ -41,6 +44,57 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 def write_json(path: Path, data: Any) -> None:
     """Write ``data`` as JSON to ``path`` atomically."""
     atomic_write(path, lambda p: p.write_text(json.dumps(data, indent=1, default=str)))
+
+
+CHECKSUM = "sha256"
+"""Key of a sealed record's checksum: the SHA-256 of the rest of the record (and data)."""
+
+
+class ChecksumError(ValueError):
+    """A sealed record whose content no longer matches its checksum, or that has none."""
+
+
+def checksum(*parts: bytes) -> str:
+    """SHA-256 (hex) of ``parts`` one after another."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _canonical(record: dict[str, Any]) -> bytes:
+    """One byte string per record content: keys sorted, no spaces, the checksum left out."""
+    rest = {k: v for k, v in record.items() if k != CHECKSUM}
+    return json.dumps(rest, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def seal(record: dict[str, Any], *data: bytes) -> dict[str, Any]:
+    """``record`` as it will read back from JSON, with its checksum (over ``data`` too).
+
+    Args:
+        record: A record to be written as JSON.
+        data: Bytes stored beside the record that the checksum also covers (a digest of
+            a run's table).
+
+    Returns:
+        The record as JSON gives it back, plus ``sha256``.
+    """
+    plain = json.loads(json.dumps(record, default=str))
+    return {**plain, CHECKSUM: checksum(_canonical(plain), *data)}
+
+
+def unseal(record: dict[str, Any], *data: bytes) -> dict[str, Any]:
+    """``record`` if its checksum matches its content (and ``data``).
+
+    Raises:
+        ChecksumError: If it has no checksum, or another content than it was sealed with:
+            a number altered in a file that still parses is caught here.
+    """
+    if not isinstance(record, dict) or CHECKSUM not in record:
+        raise ChecksumError("has no checksum")
+    if record[CHECKSUM] != checksum(_canonical(record), *data):
+        raise ChecksumError("fails its checksum (altered since it was written)")
+    return record
 
 
 def check_writable(folder: Path, option: str) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from copsim.errors import ArgumentParser, UsageError
 from copsim.folders import Claim, claim, shown
+from copsim.words import count
 
 
 def _out_folder(kind: str, given: str | None) -> Claim:
@@ -112,7 +113,7 @@ def compare_command(args: list[str]) -> None:
         fewest = int(runs.summary.groupby("config").size().min())
         if fewest < 2:
             raise UsageError(
-                f"{folders[0]} has a configuration with {fewest} run (allowed: 2 or more "
+                f"{folders[0]} has a configuration with {count(fewest, 'run')} (allowed: 2 or more "
                 "replicates each; sweep with replicates=N)"
             )
         if opts.baseline:
@@ -292,6 +293,7 @@ def calibrate_command(args: list[str]) -> None:
 def psa_command(args: list[str]) -> None:
     """``copsim psa``: probabilistic sensitivity analysis of value for money."""
     import shlex
+    import sys
 
     from copsim.analysis import psa, psa_report
 
@@ -301,7 +303,15 @@ def psa_command(args: list[str]) -> None:
         "schema's distributions, each over replicates=R seeds with its no-CoP twin, through "
         "the sweep machinery (resumable: rerun with the same --out). Other NAME=VALUE items "
         "set the base case (a set uncertain parameter is not drawn); hydra.* items choose "
-        "the launcher, e.g. hydra/launcher=joblib.",
+        "the launcher, e.g. hydra/launcher=joblib. Besides the N draws it runs "
+        f"{psa.extra_points()} points: the base case, each of the {len(psa.uncertain(()))} "
+        "uncertain parameters at both ends of its 95% range (the tornado) and "
+        f"{psa.extra_points() - 1 - 2 * len(psa.uncertain(()))} break-even grid values, "
+        f"{psa.shared_points()} of which is the base case; so draws=N replicates=R makes "
+        f"(N + {psa.extra_points() - psa.shared_points()}) x R model runs (each with its "
+        f"no-CoP twin), e.g. {psa.runs_needed(200, 4)} for draws=200 replicates=4. An "
+        "uncertain parameter set on the command line is held: two one-way points fewer "
+        f"(and no grid, for {', '.join(psa.BREAK_EVEN_GRID)}).",
     )
     parser.add_argument("items", nargs="*", help="draws=N replicates=R [overrides]")
     parser.add_argument("--out", help="output folder (default: results/psa/<time>)")
@@ -316,7 +326,9 @@ def psa_command(args: list[str]) -> None:
     table = psa.draws_table(runs, points)
     command = "copsim psa " + shlex.join(args)
     res = psa_report.write(folder, table, runs, points, replicates, command)
+    if res["evppi_warning"]:
+        print(f"copsim: warning: {res['evppi_warning']}", file=sys.stderr)
     print(
         f"copsim: psa written to {shown(folder)}: P(net benefit > 0) = "
-        f"{res['prob_net_benefit_positive']:.2f} over {res['draws']} draws"
+        f"{res['prob_net_benefit_positive']:.2f} over {count(res['draws'], 'draw')}"
     )

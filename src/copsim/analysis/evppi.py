@@ -13,8 +13,29 @@ least squares on standardised inputs; the fit also smooths away the seeds' noise
 from __future__ import annotations
 
 from itertools import combinations_with_replacement
+from math import comb
 
 import numpy as np
+
+DRAWS_PER_TERM = 10
+"""Fewest draws per term of the regression for an EVPPI worth reading.
+
+With fewer, the polynomial follows each draw's own net benefit (seed noise included)
+rather than what the group's parameters explain, and the EVPPI drifts up to the EVPI; with
+no more draws than terms the fit passes through every draw and every group's EVPPI equals
+the EVPI exactly. Ten per term is the usual floor for a regression's fit to be stable.
+"""
+
+
+def terms(parameters: int, degree: int | None = None) -> int:
+    """Columns of :func:`design` for a group of ``parameters``: ``C(k + degree, degree)``."""
+    degree = degree or (3 if parameters == 1 else 2)
+    return comb(parameters + degree, degree)
+
+
+def draws_needed(parameters: int, degree: int | None = None) -> int:
+    """Draws an EVPPI of a group of ``parameters`` needs to mean something (see above)."""
+    return DRAWS_PER_TERM * terms(parameters, degree)
 
 
 def evpi(net_benefit: np.ndarray) -> float:

@@ -13,15 +13,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from copsim.analysis.replicates import Runs
 from copsim.errors import UsageError
 from copsim.runs.outputs import SUMMARY, WEEKLY
-from copsim.runs.plotting import mark_events, series_style, shorten
+from copsim.runs.plotting import OneFormat, mark_events, series_style
 
 LABEL_CHARS = 28
-"""Configuration labels on figures are wrapped (or cut) to lines of this length."""
+"""Configuration labels on figures are wrapped onto lines of this length (never cut)."""
 
 GRID_COLUMNS = 3
 """Panels per row of the forest and means figures (a grid, not a strip)."""
@@ -38,6 +38,54 @@ DEFAULT_WEEKLY = (
 )
 
 
+def config_labels(configs: Sequence[str], width: int = LABEL_CHARS) -> dict[str, str]:
+    """Each configuration labelled by what sets it apart from the others, wrapped.
+
+    A label's ``key=value`` settings that every configuration shares are left out (they
+    would fill the label and, cut to its width, make two configurations look alike);
+    the rest are kept whole, one setting per line where they do not fit together on one.
+    Words that are not settings (a named configuration, ``no CoP``) are all kept, and a
+    configuration with nothing of its own keeps its whole label.
+
+    Args:
+        configs: Configuration labels (``brokerage.hours_per_week=5 site=typical``).
+        width: Characters per line.
+
+    Returns:
+        Label to show, by configuration; no two the same.
+    """
+    settings = {c: str(c).split() for c in configs}
+    shared = set.intersection(*(set(s) for s in settings.values())) if len(configs) > 1 else set()
+    shared = {s for s in shared if "=" in s}
+    out: dict[str, str] = {}
+    for config, parts in settings.items():
+        own = [p for p in parts if p not in shared] or parts or [str(config)]
+        out[config] = "\n".join(_wrap(own, width)) or str(config)
+    seen: dict[str, int] = {}
+    for config, label in out.items():  # labels that differ only in spacing
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            out[config] = f"{label} ({seen[label]})"
+    return out
+
+
+def _wrap(settings: Sequence[str], width: int) -> list[str]:
+    """Settings on lines of ``width``: together where they fit, a long one after its ``=``."""
+    lines: list[str] = []
+    open_line = False  # whether the last line may take another setting
+    for setting in settings:
+        key, eq, value = setting.partition("=")
+        if len(setting) > width and eq and value:
+            lines += [f"{key}{eq}", value]  # a lone value reads as the key's, not the next's
+            open_line = False
+        elif open_line and len(f"{lines[-1]} {setting}") <= width:
+            lines[-1] = f"{lines[-1]} {setting}"
+        else:
+            lines.append(setting)
+            open_line = True
+    return lines
+
+
 def weekly_bands(
     runs: Runs, outputs: Sequence[str] = DEFAULT_WEEKLY, band: tuple[float, float] = (10, 90)
 ) -> Figure:
@@ -47,8 +95,18 @@ def weekly_bands(
     n = len(outputs)
     cols = min(3, n)
     rows = int(np.ceil(n / cols))
+    names = config_labels(runs.configs)
+    # Room below the panels for the legend: its rows of (wrapped) labels at 8 points.
+    legend_cols = min(cols, 3)
+    lines = max(label.count("\n") + 1 for label in names.values())
+    legend = int(np.ceil(len(names) / legend_cols)) * (lines * 0.14 + 0.06) + 0.3
     fig, axes = plt.subplots(
-        rows, cols, figsize=(5 * cols, 3.4 * rows), squeeze=False, sharex=True, layout="constrained"
+        rows,
+        cols,
+        figsize=(5 * cols, 3.4 * rows + legend),
+        squeeze=False,
+        sharex=True,
+        layout="constrained",
     )
     events = {(e["week"], e.get("label", "")): e for ev in runs.events.values() for e in ev}
     for ax, output in zip(axes.flat, outputs, strict=False):
@@ -60,18 +118,26 @@ def weekly_bands(
             ax.fill_between(
                 q.index, q.iloc[:, 0], q.iloc[:, 2], color=style["color"], alpha=0.12, linewidth=0
             )
-            ax.plot(q.index, q.iloc[:, 1], label=shorten(config, LABEL_CHARS), **style)
+            ax.plot(q.index, q.iloc[:, 1], label=names[config], **style)
         mark_events(ax, list(events.values()))
         ax.set_title(output.replace("_", " "))
         ax.set_ylabel(UNITS.get(output, ""))
+        ax.yaxis.set_major_formatter(OneFormat())
         ax.grid(alpha=0.3)
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     for ax in axes[-1]:
         ax.set_xlabel("week")
-    # One legend for all panels, below them, outside the data.
+    # One legend for all panels, below them, outside the data: one entry a configuration.
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(cols, 3), fontsize=8)
+    entries = dict(zip(labels, handles, strict=True))
+    fig.legend(
+        list(entries.values()),
+        list(entries),
+        loc="outside lower center",
+        ncols=legend_cols,
+        fontsize=8,
+    )
     fig.suptitle(f"Median and {band[0]:g}-{band[1]:g}% band across replicates", fontsize=11)
     return fig
 
@@ -81,13 +147,18 @@ def _intervals(
 ) -> Figure:
     """A grid of panels, one per output: each configuration's value with its interval."""
     configs = list(dict.fromkeys(table["config"]))
-    names = [textwrap.fill(shorten(c, 2 * LABEL_CHARS), LABEL_CHARS) for c in configs]
+    labels = config_labels(configs)
+    names = [labels[c] for c in configs]
+    lines = max(n.count("\n") + 1 for n in names)
     cols = min(GRID_COLUMNS, len(outputs))
     rows = int(np.ceil(len(outputs) / cols))
     fig, axes = plt.subplots(
         rows,
         cols,
-        figsize=(2.2 + 3.2 * cols, rows * (0.5 * len(configs) + 1.2) + 0.6),
+        figsize=(
+            2.2 + 3.2 * cols,
+            rows * (max(0.5, 0.17 * lines + 0.1) * len(configs) + 1.2) + 0.6,
+        ),
         squeeze=False,
         sharey=True,
         layout="constrained",
@@ -101,7 +172,7 @@ def _intervals(
             ax.axvline(0, color="0.5", linestyle="--", linewidth=1)
         ax.set_yticks(y, names)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-        ax.xaxis.set_major_formatter(FuncFormatter(_compact))
+        ax.xaxis.set_major_formatter(OneFormat())
         ax.set_title(output.replace("_", " "), fontsize=9)
         ax.grid(alpha=0.3, axis="x")
     for ax in axes.flat[len(outputs) :]:
@@ -109,20 +180,16 @@ def _intervals(
     return fig
 
 
-def _compact(value: float, _pos: int | None = None) -> str:
-    """A tick label short enough not to run into its neighbours (``-50k``, ``0.12``)."""
-    if abs(value) >= 10_000:
-        return f"{value / 1000:.3g}k"
-    return f"{value:.3g}"
-
-
 def forest(differences: pd.DataFrame, outputs: Sequence[str] | None = None) -> Figure:
     """Paired differences against the baseline with 95% intervals, one panel per output."""
     outputs = list(outputs or dict.fromkeys(differences["output"]))
     fig = _intervals(differences, outputs, "low", "high", "#2c3e50", zero=True)
     baseline = differences["baseline"].iloc[0] if len(differences) else ""
+    configs = list(dict.fromkeys([baseline, *differences["config"]]))
+    shown = config_labels(configs, width=10**6)[baseline] if baseline else ""
     fig.suptitle(
-        f"Paired difference against {baseline} (mean, bootstrap 95% interval)", fontsize=10
+        textwrap.fill(f"Paired difference against {shown} (mean, bootstrap 95% interval)", 100),
+        fontsize=10,
     )
     return fig
 
@@ -143,7 +210,9 @@ def heatmap(runs: Runs, output: str, x: str, y: str) -> Figure:
     ax.set_ylabel(y)
     for (i, j), v in np.ndenumerate(grid.to_numpy(float)):
         ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=8, color="w")
-    fig.colorbar(im, ax=ax, label=f"{output} (mean over replicates)")
+    bar = fig.colorbar(im, ax=ax, label=f"{output} (mean over replicates)")
+    bar.formatter = OneFormat()
+    bar.update_ticks()
     ax.set_title(output.replace("_", " "))
     return fig
 

@@ -97,6 +97,38 @@ def plan(
     return points
 
 
+def extra_points(base_overrides: Sequence[str] = ()) -> int:
+    """Points a PSA runs besides its draws: the base case, two per one-way range, the grid.
+
+    With no parameter set on the command line: 1 + 2 x 19 + 7 = 46.
+    """
+    return len(plan(1, base_overrides)) - 1
+
+
+def shared_points(base_overrides: Sequence[str] = ()) -> int:
+    """Grid points that are the base case itself (their runs are the base case's runs)."""
+    from copsim.model.schema import SCHEMA
+
+    fixed = {o.partition("=")[0] for o in base_overrides}
+    return sum(
+        1
+        for name, grid in BREAK_EVEN_GRID.items()
+        if name not in fixed
+        for v in grid
+        if v == SCHEMA[name].default
+    )
+
+
+def runs_needed(draws: int, replicates: int, base_overrides: Sequence[str] = ()) -> int:
+    """Distinct model runs of ``copsim psa draws=N replicates=R``: (N + 45) x R by default.
+
+    Each draw and each extra point (:func:`extra_points`) runs over ``replicates`` seeds;
+    a grid point equal to the base case shares its runs. Every run also needs its no-CoP
+    twin, computed alongside it.
+    """
+    return (draws + extra_points(base_overrides) - shared_points(base_overrides)) * replicates
+
+
 def write_points(points: Sequence[Point], path: Path) -> None:
     """Write the points file the points sweeper reads."""
     write_json(path, [vars(p) for p in points])

@@ -25,10 +25,11 @@ from copsim.analysis.psa import BREAK_EVEN_GRID, Point
 from copsim.files import atomic_write, write_json
 from copsim.model.uncertainty import GROUPS, UNCERTAINTY
 from copsim.runs.appraisal import HORIZON_YEARS, PERSPECTIVES
-from copsim.runs.plotting import save
+from copsim.runs.plotting import OneFormat, save
+from copsim.words import count
 
 NB = "net_benefit_pv"
-HORIZONS = {**{f"{n} year{'s' * (n > 1)}": f"{NB}_y{n}" for n in HORIZON_YEARS}, "whole run": NB}
+HORIZONS = {**{count(n, "year"): f"{NB}_y{n}" for n in HORIZON_YEARS}, "whole run": NB}
 
 WTP_CRISIS = np.linspace(0.0, 5000.0, 51)
 """Willingness to pay per crisis avoided (GBP, beyond its cost) for the acceptability curve."""
@@ -95,6 +96,26 @@ def evppi_by_group(draws: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def evppi_warning(draws: pd.DataFrame) -> str | None:
+    """Why the EVPPI of these draws cannot be read yet, or None if it can.
+
+    Every group needs :func:`copsim.analysis.evppi.draws_needed` draws (ten per term of
+    its regression); the message says how many the largest group needs.
+    """
+    sizes = [
+        sum(1 for n, d in UNCERTAINTY.items() if d.group == group and n in draws)
+        for group in GROUPS
+    ]
+    needed = max((evppi.draws_needed(k) for k in sizes if k), default=0)
+    if len(draws) >= needed:
+        return None
+    return (
+        f"EVPPI from {count(len(draws), 'draw')} is not meaningful yet: the regression of "
+        f"its largest parameter group needs {count(needed, 'draw')} or more "
+        f"({evppi.DRAWS_PER_TERM} per term); rerun with draws={needed}"
+    )
+
+
 def break_evens(runs: pd.DataFrame, points: Sequence[Point]) -> list[break_even.BreakEven]:
     """Break-even of the grid parameters and of the crisis unit costs (whole and by payer)."""
     out = []
@@ -136,6 +157,12 @@ def break_evens(runs: pd.DataFrame, points: Sequence[Point]) -> list[break_even.
 # --- figures -----------------------------------------------------------------------------
 
 
+def _money(*axes: Any) -> None:
+    """One number format on each money axis (:class:`copsim.runs.plotting.OneFormat`)."""
+    for axis in axes:
+        axis.set_major_formatter(OneFormat())
+
+
 def plane_figure(draws: pd.DataFrame) -> Figure:
     """Cost-effectiveness plane: incremental cost against savings, one point a draw."""
     fig, ax = plt.subplots(figsize=(6, 5), layout="constrained")
@@ -150,6 +177,7 @@ def plane_figure(draws: pd.DataFrame) -> Figure:
     ax.set_ylim(low, top)
     ax.set_xlabel("incremental cost, GBP thousand (discounted)")
     ax.set_ylabel("savings, GBP thousand (discounted)")
+    _money(ax.xaxis, ax.yaxis)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left")
     return fig
@@ -164,6 +192,7 @@ def acceptability_figure(draws: pd.DataFrame) -> Figure:
     ):
         ax.plot(wtp, acceptability(draws, effect, wtp), color="#2980b9")
         ax.set_xlabel(f"willingness to pay per {what}, GBP (beyond its cost)")
+        _money(ax.xaxis)
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("probability the CoP is worth it")
@@ -173,16 +202,24 @@ def acceptability_figure(draws: pd.DataFrame) -> Figure:
 def tornado_figure(ranges: pd.DataFrame, top: int = 12) -> Figure:
     """Tornado: mean net benefit at each end of each parameter's 95% range."""
     r = ranges.head(top).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.4 * len(r) + 1.5), layout="constrained")
+    fig, ax = plt.subplots(figsize=(8, 0.4 * len(r) + 2.3), layout="constrained")
     base = float(ranges["base"].iloc[0]) / 1e3
     y = np.arange(len(r))
     ax.barh(y, r["low"] / 1e3 - base, left=base, color="#2980b9", label="at 2.5th percentile")
     ax.barh(y, r["high"] / 1e3 - base, left=base, color="#e67e22", label="at 97.5th percentile")
-    ax.axvline(base, color="black", lw=1)
-    ax.axvline(0, color="grey", lw=1, ls="--")
+    ax.axvline(base, color="black", lw=1, label=f"base case ({base:,.1f} thousand)")
+    ax.axvline(0, color="grey", lw=1, ls="--", label="break-even (0)")
     ax.set_yticks(y, r["parameter"])
     ax.set_xlabel("mean net benefit, GBP thousand (discounted)")
-    ax.legend(loc="lower right")
+    _money(ax.xaxis)
+    ax.set_title(
+        f"One-way ranges: net benefit with one parameter at each end of its 95% range "
+        f"(top {count(len(r), 'parameter')} by swing)",
+        fontsize=10,
+        wrap=True,
+    )
+    # Below the panel, so that it covers no bar whichever side the bars run to.
+    fig.legend(loc="outside lower center", ncols=2, fontsize=8)
     ax.grid(alpha=0.3, axis="x")
     return fig
 
@@ -194,6 +231,7 @@ def evppi_figure(values: pd.DataFrame) -> Figure:
     ax.barh(np.arange(len(v)), v["evppi"], color="#8e44ad")
     ax.set_yticks(np.arange(len(v)), v["group"])
     ax.set_xlabel("expected value of (partial) perfect information, GBP per site")
+    _money(ax.xaxis)
     ax.grid(alpha=0.3, axis="x")
     return fig
 
@@ -217,6 +255,7 @@ def results(
         "net_benefit_pv_interval": [float(v) for v in np.percentile(nb, [2.5, 97.5])],
         "horizon_weeks": int(table["horizon_weeks"].iloc[0]),
         "evppi": evppi_by_group(draws).to_dict("records"),
+        "evppi_warning": evppi_warning(draws),
         "break_even": [vars(b) for b in break_evens(runs, points)],
     }
 
@@ -280,10 +319,10 @@ def _report(
     lines = [
         "# Probabilistic sensitivity analysis\n\n",
         f"`{command}`: {res['draws']} parameter draws (Latin hypercube over the schema's "
-        f"distributions, docs/parameters.md), each over {res['replicates']} seeds with its "
-        f"no-CoP twin; {res['horizon_weeks']} weeks. Costs and savings are discounted present "
-        "values in the price year, from the perspective of the configuration "
-        "(docs/economics.md). A draw's net benefit is its mean over seeds.\n\n",
+        f"distributions, docs/parameters.md), each over {count(res['replicates'], 'seed')} "
+        f"with its no-CoP twin; {count(res['horizon_weeks'], 'week')}. Costs and savings "
+        "are discounted present values in the price year, from the perspective of the "
+        "configuration (docs/economics.md). A draw's net benefit is its mean over seeds.\n\n",
         "## Probability that net benefit is positive\n\n",
         _table(probs),
         f"\nMean net benefit over draws GBP {res['net_benefit_pv_mean']:,.0f} "
@@ -313,6 +352,7 @@ def _report(
         "Expected value of perfect information on each parameter group, per site, by "
         "regression of net benefit on the group's draws (Strong, Oakley and Brennan 2014). "
         "A group worth little would not change the decision however well it were known.\n\n",
+        *([f"**Warning:** {res['evppi_warning']}.\n\n"] if res["evppi_warning"] else []),
         "![evppi](evppi.png)\n\n",
         _table(pd.DataFrame(res["evppi"])),
         "\n## Break-even values\n\n",

@@ -38,6 +38,7 @@ from copsim.runs.runner import (
     run_side_by_side,
     run_values,
 )
+from copsim.words import count
 
 
 @dataclass
@@ -90,7 +91,7 @@ def resolve_config(label: str, configs: Sequence[str]) -> str:
     hits = [c for c in configs if all(p in [_setting(q) for q in c.split()] for p in parts)]
     if len(hits) != 1:
         raise UsageError(
-            f"baseline {label!r} matches {len(hits)} configurations "
+            f"baseline {label!r} matches {count(len(hits), 'configuration')} "
             f"(allowed: one of {', '.join(configs)})"
         )
     return hits[0]

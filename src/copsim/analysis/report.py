@@ -13,6 +13,7 @@ from copsim.analysis.replicates import Runs
 from copsim.files import atomic_write
 from copsim.runs.plotting import save
 from copsim.runs.provenance import copsim_version, git_commit
+from copsim.words import count, count_range
 
 DEFAULT_OUTPUTS = (
     "turnover_rate",
@@ -92,8 +93,10 @@ def write_comparison(
     n = runs.summary.groupby("config").size()
     lines = [
         "# copsim comparison\n",
-        f"copsim {copsim_version()} (git {git_commit()}); {len(runs.configs)} configurations, "
-        f"{int(n.min())}-{int(n.max())} replicates each; baseline: `{baseline}`.\n",
+        f"copsim {copsim_version()} (git {git_commit()}); "
+        f"{count(len(runs.configs), 'configuration')}, "
+        f"{count_range(int(n.min()), int(n.max()), 'replicate')} each; "
+        f"baseline: `{baseline}`.\n",
         "Differences are paired by seed: every configuration ran on the same seeds, and "
         "each random process has its own stream, so a seed's difference reflects the "
         "configurations, not the noise. Intervals are bootstrap 95% intervals of the mean "

@@ -20,6 +20,7 @@ from copsim.model.domains import DOMAINS
 from copsim.model.mechanisms import cohort, economics, knowledge, needs
 from copsim.model.site import NEVER
 from copsim.runs import appraisal
+from copsim.words import count
 
 if TYPE_CHECKING:
     from copsim.model.cop_model import CopModel
@@ -820,14 +821,14 @@ def summary_text(s: dict[str, Any]) -> str:
     """The run summary in a few lines, as ``copsim run`` prints it."""
     est = (
         f"CoP established in week {s['cop_established_week']} "
-        f"(established for {s['weeks_established']} weeks)"
+        f"(established for {count(s['weeks_established'], 'week')})"
         if s["cop_established_week"] is not None
         else "CoP never established"
     )
     roi = "n/a" if s["roi"] is None else f"{s['roi']:.2f}"
     moves = (
         [
-            f"  of {s['leavers_to_region'] + s['leavers_from_sector']} leavers, "
+            f"  of {count(s['leavers_to_region'] + s['leavers_from_sector'], 'leaver')}, "
             f"{s['leavers_to_region']} moved to another agency of the region; region "
             f"turnover {s['region_turnover_rate']:.1%}/yr, region retention "
             f"{s['region_retention']:.0%}"
@@ -837,7 +838,7 @@ def summary_text(s: dict[str, Any]) -> str:
     )
     return "\n".join(
         [
-            f"  {est}; {s['cop_meetings']} meetings",
+            f"  {est}; {count(s['cop_meetings'], 'meeting')}",
             f"  staff turnover {s['turnover_rate']:.1%}/yr, retention {s['retention']:.0%}, "
             f"vacancy rate {s['vacancy_rate']:.1%}, mean burnout {s['burnout_mean']:.2f}",
             *moves,

@@ -10,8 +10,10 @@ import matplotlib
 matplotlib.use("Agg")  # files only; the browser app draws its own plots
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import Formatter  # noqa: E402
 
 from copsim.runs.provenance import copsim_version, git_commit  # noqa: E402
 
@@ -38,6 +40,44 @@ def shorten(text: str, width: int) -> str:
     """``text`` cut to ``width`` characters, ending in an ellipsis if it was longer."""
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+
+
+THOUSANDS_FROM = 10_000
+"""An axis with a tick this large or larger counts every tick in thousands (``16k``)."""
+
+
+class OneFormat(Formatter):
+    """Every tick label of an axis in one format, short enough not to collide.
+
+    An axis whose ticks reach :data:`THOUSANDS_FROM` shows them all in thousands
+    (``-8k``, ``0``, ``8k``, ``16k``), any other shows plain numbers; either way with the
+    decimals the step between ticks needs, the same for every tick. (``.3g`` per tick
+    mixed ``-8e+03`` and ``16k`` on one axis.)
+    """
+
+    def __init__(self) -> None:
+        self.scale, self.suffix, self.decimals = 1.0, "", 0
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        """Choose the axis's format from all its ticks (matplotlib calls this first)."""
+        super().set_locs(locs)
+        values = np.abs(np.asarray(locs, dtype=float))
+        values = values[np.isfinite(values)]
+        big = len(values) and values.max() >= THOUSANDS_FROM
+        self.scale, self.suffix = (1000.0, "k") if big else (1.0, "")
+        scaled = np.asarray(locs, dtype=float) / self.scale
+        scaled = scaled[np.isfinite(scaled)]
+        # The fewest decimals that write every tick exactly (2.5k needs one, 0.05 two).
+        self.decimals = next(
+            (d for d in range(7) if np.allclose(scaled * 10**d, np.round(scaled * 10**d))), 6
+        )
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        """The label of the tick at ``x``."""
+        value = round(x / self.scale, self.decimals)
+        if value == 0:
+            return "0"
+        return f"{value:.{self.decimals}f}{self.suffix}"
 
 
 def series_style(i: int) -> dict[str, Any]:

@@ -17,7 +17,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from copsim.files import atomic_write, locked, report_bad
+from copsim.files import atomic_write, checksum, locked, report_bad
+
+HEADER = b"copsim burn-in sha256 "
+"""A burn-in file starts with this, the SHA-256 of the pickle after it, and a newline."""
 
 
 @functools.cache
@@ -46,8 +49,9 @@ class BurnInCache:
     missing state takes a lock on it, computes it, publishes it and lets go; another
     wanting it meanwhile waits and reads it. A pickle restores the state exactly (arrays,
     random generators), so a run's results are the same whether its burn-in came from
-    here or was computed. A file that cannot be read back whole is moved aside and the
-    state computed again.
+    here or was computed. A file that cannot be read back whole, or whose pickle no
+    longer matches the SHA-256 in its first line, is moved aside and the state computed
+    again (the checksum is verified before anything is unpickled).
 
     Args:
         folder: The ``burn-ins/`` folder of a sweep.
@@ -69,9 +73,16 @@ class BurnInCache:
         from copsim.model.burn_in import SiteState
 
         try:
-            state = pickle.loads(path.read_bytes())
+            content = path.read_bytes()
         except FileNotFoundError:
             return None
+        head, _, data = content.partition(b"\n")
+        if head != HEADER + checksum(data).encode():
+            why = "fails its checksum (cut short or altered)"
+            report_bad(path, f"is not a whole burn-in: it {why}", "computed again")
+            return None
+        try:
+            state = pickle.loads(data)
         except Exception as err:  # cut short or not a pickle: unpickling raises many kinds
             report_bad(path, f"is not a whole burn-in ({type(err).__name__})", "computed again")
             return None
@@ -123,7 +134,8 @@ class BurnInCache:
     def _write(self, path: Path, state: Any) -> None:
         """Publish a state this process computed (under ``path``'s lock)."""
         data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-        atomic_write(path, lambda tmp: tmp.write_bytes(data))
+        sealed = HEADER + checksum(data).encode() + b"\n" + data
+        atomic_write(path, lambda tmp: tmp.write_bytes(sealed))
         # Safe under the lock: whoever opens a new lock file re-reads first.
         path.with_suffix(".lock").unlink(missing_ok=True)
         self.computed += 1

@@ -25,6 +25,7 @@ from copsim.runs.provenance import replay_command
 from copsim.sweep.job import sweep_folder
 from copsim.sweep.progress import Progress, sweep_size
 from copsim.sweep.store import SweepStore, stamp
+from copsim.words import count
 
 
 @dataclass
@@ -36,6 +37,27 @@ class SweepOutcome:
     runs: int = 0
     failed_points: int = 0
     failed_runs: int = 0
+    reused: int = 0
+    repeated: int = 0
+    finished: int = 0
+
+    def count_jobs(self, jobs: list[dict[str, Any]]) -> None:
+        """Count what this sweep's jobs did: runs finished, reused, repeated.
+
+        A run is reused when a job found it finished and no job of this sweep computed it
+        (an earlier sweep into the folder did). A run is repeated when two points of the
+        sweep are one configuration (a PSA's base case and a grid value equal to it): both
+        jobs count it, the tables hold it once.
+        """
+        self.jobs = len(jobs)
+        runs = [(j["point"], s) for j in jobs for s in j.get("seeds", [])]
+        found = {(j["point"], s) for j in jobs for s in j.get("found", [])}
+        computed = {
+            (j["point"], s) for j in jobs for s in j.get("seeds", []) if s not in j.get("found", [])
+        }
+        self.finished = len(set(runs))
+        self.reused = len(found - computed)
+        self.repeated = len(runs) - self.finished
 
 
 class SweepCallback(Callback):
@@ -85,11 +107,11 @@ class SweepCallback(Callback):
         ]
         outcome = SweepOutcome(
             folder=store.root,
-            jobs=len(jobs),
             runs=0 if tables is None else len(tables.summary),
             failed_points=len(failed),
             failed_runs=sum(f["failed_runs"] for f in failed),
         )
+        outcome.count_jobs(jobs)
         record = {
             "started": self._started,
             "ended": time.time(),
@@ -128,17 +150,30 @@ def verdict(outcome: SweepOutcome, this_sweep: bool) -> str:
     where = _shown(outcome.folder)
     head = f"copsim: sweep {where}: "
     if this_sweep:
-        head += f"{outcome.jobs} jobs done; "
+        head += f"{count(outcome.jobs, 'job')} done"
+        if outcome.reused:
+            head += (
+                f" ({outcome.reused} of their {count(outcome.finished, 'finished run')} "
+                "reused from an earlier sweep into this folder)"
+            )
+        head += "; "
     head += (
-        f"{outcome.runs} runs in summary.parquet and weekly.parquet; "
+        f"{count(outcome.runs, 'run')} in summary.parquet and weekly.parquet"
         if outcome.runs
-        else "no finished runs; "
+        else "no finished runs"
     )
+    if this_sweep and outcome.repeated:
+        head += (
+            f" ({outcome.repeated} of the jobs' "
+            f"{count(outcome.finished + outcome.repeated, 'finished run')} repeat another "
+            "point's configuration and seed, and are held once)"
+        )
+    head += "; "
     if not outcome.failed_points:
         return head + "0 failed"
     return head + (
-        f"{outcome.failed_points} failed point{'s' if outcome.failed_points != 1 else ''} "
-        f"({outcome.failed_runs} runs), see {_shown(outcome.folder / 'failures')}"
+        f"{count(outcome.failed_points, 'failed point')} "
+        f"({count(outcome.failed_runs, 'run')}), see {_shown(outcome.folder / 'failures')}"
     )
 
 

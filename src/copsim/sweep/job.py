@@ -133,7 +133,8 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     overrides = [str(o) for o in hc.overrides.task]
     choices = {k: v for k, v in hc.runtime.choices.items() if "/" not in k and v is not None}
     report: dict[str, Any] = {"job": num, "overrides": overrides, "runs": 0, "done": 0}
-    report.update(point=None, seeds=[])  # the point's finished seeds, for the collector
+    # The point's finished seeds, for the collector; those found finished, for the verdict.
+    report.update(point=None, seeds=[], found=[])
     report.update(skipped=0, failed=0, compute_seconds=0.0)
     failures: list[dict[str, Any]] = []
     try:
@@ -163,6 +164,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
         if seed in done:
             report["skipped"] += 1
             report["seeds"].append(seed)
+            report["found"].append(seed)
             continue
         if seed in groups:
             ready = _side_by_side(values, groups[seed], store)

@@ -18,6 +18,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from copsim.progress import clock
 from copsim.sweep.store import SweepStore, stamp
+from copsim.words import count
 
 BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
 
@@ -115,11 +116,16 @@ class Progress:
         done = len(jobs)
         runs = sum(j["done"] + j["skipped"] + j["failed"] for j in jobs)
         computed = sum(j["done"] for j in jobs)
-        text = f"copsim: sweep {done}"
+        text = "copsim: sweep "
         if self.size is None:
-            return f"{text} jobs done ({runs} runs), {clock(elapsed)} elapsed"
+            return (
+                f"{text}{count(done, 'job')} done ({count(runs, 'run')}), {clock(elapsed)} elapsed"
+            )
         total_jobs, total_runs = self.size
-        text += f"/{total_jobs} jobs done ({runs}/{total_runs} runs), {clock(elapsed)} elapsed"
+        text += (
+            f"{done}/{count(total_jobs, 'job')} done ({runs}/{count(total_runs, 'run')}), "
+            f"{clock(elapsed)} elapsed"
+        )
         if computed and done < total_jobs:
             # Runs computed so far set the pace; runs found done cost nothing.
             left = (total_runs - runs) * elapsed / computed

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from copsim.files import locked, report_bad, write_json
+from copsim.files import ChecksumError, locked, report_bad, seal, unseal, write_json
 from copsim.runs.provenance import config_hash
 
 if TYPE_CHECKING:
@@ -21,7 +21,9 @@ class TwinCache:
     needs a missing twin takes a lock on that twin, computes it, publishes it and lets go;
     another process wanting the same twin meanwhile waits for it instead of recomputing.
     Outcomes round-trip exactly through JSON (Python floats print in full precision), so a
-    run's summary is the same whether its twin came from here or was computed.
+    run's summary is the same whether its twin came from here or was computed. Each file
+    carries the SHA-256 of its content: one altered since (valid JSON with other numbers)
+    is moved aside and the twin computed again.
 
     Args:
         folder: The ``twins/`` folder of a sweep.
@@ -44,7 +46,7 @@ class TwinCache:
         from copsim.runs.outputs import TwinOutcome
 
         try:
-            data = json.loads(path.read_text())
+            data = unseal(json.loads(path.read_text()))
             # A record without accounts predates the appraisal: computed again.
             return TwinOutcome(
                 Ledger(**data["ledger"]),
@@ -54,6 +56,9 @@ class TwinCache:
                 data["accounts"],
             )
         except FileNotFoundError:
+            return None
+        except ChecksumError as err:
+            report_bad(path, f"is not a trusted twin record: it {err}", "computed again")
             return None
         except (ValueError, KeyError, TypeError) as err:  # cut short or not a twin record
             report_bad(path, f"is not a whole twin record ({type(err).__name__})", "computed again")
@@ -98,10 +103,12 @@ class TwinCache:
 
 
 def _twin_record(outcome: TwinOutcome) -> dict[str, Any]:
-    return {
-        "ledger": {k: float(v) for k, v in vars(outcome.ledger).items()},
-        "crisis_events": int(outcome.crisis_events),
-        "leavers": int(outcome.leavers),
-        "means": {k: float(v) for k, v in outcome.means.items()},
-        "accounts": {k: float(v) for k, v in outcome.accounts.items()},
-    }
+    return seal(
+        {
+            "ledger": {k: float(v) for k, v in vars(outcome.ledger).items()},
+            "crisis_events": int(outcome.crisis_events),
+            "leavers": int(outcome.leavers),
+            "means": {k: float(v) for k, v in outcome.means.items()},
+            "accounts": {k: float(v) for k, v in outcome.accounts.items()},
+        }
+    )

@@ -31,6 +31,7 @@ from copsim.viz.controls import lever_controls, model_params
 from copsim.viz.network import legend_html, network_svg
 from copsim.viz.session import DemoModel, Run, describe_markers, short_name
 from copsim.viz.shocks import SHOCKS
+from copsim.words import count
 
 TITLE = "copsim: communities of practice, trainer demo"
 QUARTER = 13
@@ -127,7 +128,7 @@ def counters_rows(run: Run) -> list[tuple[str, str, str]]:
     elif run.value("brokerage.hours_per_week") <= 0 and not est.total_meetings:
         cop = "none (no broker)"
     else:
-        cop = f"not established ({est.total_meetings} meetings)"
+        cop = f"not established ({count(est.total_meetings, 'meeting')})"
     savings = run.savings()[-1]
     cost = run.latest("programme_cost")
     return [
@@ -221,8 +222,8 @@ def runs_legend_html(demo: DemoModel) -> str:
     v, agencies = demo.runs[0].values, demo.runs[0].model.agencies
     # Agencies differ in size (site.agency_size_spread): say the site's total, not a product.
     size = (
-        f"seed {demo.seed} · {v['weeks']} weeks · {v['site.people']} people · "
-        f"{len(agencies)} agencies · {int(agencies.funded.sum())} funded posts"
+        f"seed {demo.seed} · {count(v['weeks'], 'week')} · {count(v['site.people'], 'person')} · "
+        f"{count(len(agencies), 'agency')} · {count(int(agencies.funded.sum()), 'funded post')}"
     )
     return f'<div class="copsim-runs" style="font-size:13px">{runs}<br>{size}</div>'
 
