@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from benchmarks.bench_crn import (
     anova_split,
     identical_share,
     paired_spread,
     parse_seeds,
+    psa_folder_values,
     replicates_for_mc_share,
     replicates_needed,
 )
@@ -83,3 +85,15 @@ def test_identical_share_counts_places_alike_in_every_week():
     a = np.array([[0, 1, 0, 2], [1, 0, 0, 0]])
     b = np.array([[0, 1, 1, 2], [1, 0, 0, 1]])
     assert identical_share(a, b) == 0.5  # places 0 and 1
+
+
+def test_a_psa_folder_is_read_as_draws_by_the_seeds_every_draw_has(tmp_path):
+    rows = [
+        {"draw": d, "seed": s, "net_benefit_pv": 10.0 * d + s, "other": 0.0}
+        for d in range(3)
+        for s in range(4)
+        if (d, s) != (2, 3)  # a draw still running: seed 3 is left out for all
+    ]
+    pd.DataFrame(rows).to_parquet(tmp_path / "psa.parquet")
+    values = psa_folder_values(tmp_path)
+    assert values.tolist() == [[0, 1, 2], [10, 11, 12], [20, 21, 22]]
