@@ -21,7 +21,10 @@ d. the replicates a PSA draw needs, by the ANOVA method of O'Hagan, Stevenson an
 Runs of one configuration go through ``run_side_by_side`` (the results ``copsim.run`` gives
 each seed alone, bit for bit; the script checks one). It prints a markdown report and
 writes it, with the numbers as JSON, to ``--out`` (.md and .json). The defaults (10 seeds,
-156 weeks, a PSA of 16 draws x 4 replicates) take about 3 minutes on 2 shared cores.
+156 weeks, a PSA of 16 draws x 4 replicates) took 100 s on 2 cores shared with other work
+(``--seeds 91001-91040 --psa-draws 32``: 8.5 minutes). Ten seeds give a rough SD (on
+92001-92010 the first nudge's is 13,828 GBP against 33,077 on 91001-91010): compare before
+and after on the same 40 seeds. Results before issue 24: ``benchmarks/results/crn_before*``.
 
     python benchmarks/bench_crn.py [--seeds 91001-91010] [--weeks 156] [--history-weeks 52]
         [--psa-draws 16] [--psa-replicates 4 | --psa DIR] [--out benchmarks/results/crn]
