@@ -1,0 +1,496 @@
+"""Benchmark (not a test): how much of a comparison between two runs is random-number noise.
+
+The yardstick of issue 24 ("Noise-free comparisons"), to be run on the code before common
+random numbers by agent slot and again after, on the same seeds:
+
+a. for five small parameter changes (two crisis, two programme, one workforce), the SD over
+   seeds of the paired difference (nudged minus base, same seed) in ``net_benefit_pv`` and
+   ``turnover_rate``, with the range of the differences;
+b. the replicates the CoP effect on turnover (``turnover_avoided``: the no-CoP twin's
+   ``turnover_rate`` less the run's, paired by seed as every run computes it) needs for a
+   95% interval of +/- 1 percentage point, ``n = ceil((1.96 SD / 0.01)^2)``;
+c. as Starsim's CRN paper: with ``site.people`` 300 vs 301, and with one agency's budget
+   raised by one post at week 0, the share of the other places whose crisis histories (each
+   week's crises of whoever holds the place) are identical over ``--history-weeks`` weeks,
+   beside the share identical by chance between runs of different seeds;
+d. the replicates a PSA draw needs, by the ANOVA method of O'Hagan, Stevenson and Madan
+   (2007, Health Economics 16:1009): within-draw and between-draw variance of
+   ``net_benefit_pv`` over a small PSA run here (the PSA's own draws and seeds, ``copsim
+   psa``'s points without its extras) or read from a PSA folder's ``psa.parquet``.
+
+Runs of one configuration go through ``run_side_by_side`` (the results ``copsim.run`` gives
+each seed alone, bit for bit; the script checks one). It prints a markdown report and
+writes it, with the numbers as JSON, to ``--out`` (.md and .json). The defaults (10 seeds,
+156 weeks, a PSA of 16 draws x 4 replicates) took 100 s on 2 cores shared with other work
+(``--seeds 91001-91040 --psa-draws 32``: 8.5 minutes). Ten seeds give a rough SD (on
+92001-92010 the first nudge's is 13,828 GBP against 33,077 on 91001-91010): compare before
+and after on the same 40 seeds. Results before issue 24: ``benchmarks/results/crn_before*``.
+
+    python benchmarks/bench_crn.py [--seeds 91001-91010] [--weeks 156] [--history-weeks 52]
+        [--psa-draws 16] [--psa-replicates 4 | --psa DIR] [--out benchmarks/results/crn]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HALF_WIDTH = 0.01
+"""Target half-width of the 95% interval of the CoP effect on turnover (1 point)."""
+
+Z95 = 1.959963984540054
+"""The normal quantile of a two-sided 95% interval."""
+
+MC_SHARE = 0.1
+"""A PSA draw's Monte Carlo error variance allowed, as a share of the between-draw variance."""
+
+OTHER_SEED = 500_000
+"""Added to a seed for the run that shares none of its random numbers (part c's floor)."""
+
+OUTPUTS = ("net_benefit_pv", "turnover_rate")
+"""The outputs whose paired differences are measured."""
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """A small change of one parameter.
+
+    Attributes:
+        kind: ``crisis``, ``programme`` or ``workforce``.
+        name: The parameter.
+        base: Its value in the base configuration (the schema's default).
+        nudged: Its value in the nudged configuration.
+    """
+
+    kind: str
+    name: str
+    base: float
+    nudged: float
+
+
+NUDGES = (
+    Nudge("crisis", "needs.support_protection", 0.45, 0.46),
+    Nudge("crisis", "crises.hospital_admission_rate", 0.40, 0.41),
+    Nudge("programme", "brokerage.hours_per_week", 5.0, 5.1),
+    Nudge("programme", "nurture.protected_time", 0.50, 0.51),
+    Nudge("workforce", "workforce.burnout_fill", 0.030, 0.0306),
+)
+"""Five changes of about 2% each; the first and third are issue 24's."""
+
+
+# Pure statistics (tests/test_bench_crn.py checks them on synthetic data).
+
+
+def parse_seeds(text: str) -> list[int]:
+    """Seeds from ``91001-91010`` (inclusive) or ``1,2,5`` or a mix (``1-3,7``)."""
+    seeds: list[int] = []
+    for part in text.split(","):
+        first, dash, last = part.strip().partition("-")
+        if dash:
+            lo, hi = int(first), int(last)
+            if hi < lo:
+                raise ValueError(f"empty seed range {part!r}")
+            seeds += range(lo, hi + 1)
+        else:
+            seeds.append(int(first))
+    return seeds
+
+
+def paired_spread(x: Sequence[float], base: Sequence[float]) -> dict[str, float]:
+    """The paired differences ``x - base`` (same seeds, same order): mean, SD and range.
+
+    Returns:
+        ``mean``, ``sd`` (n - 1 denominator; 0 for one seed), ``min``, ``max`` and ``n``.
+    """
+    d = np.asarray(x, float) - np.asarray(base, float)
+    return {
+        "mean": float(d.mean()),
+        "sd": float(d.std(ddof=1)) if len(d) > 1 else 0.0,
+        "min": float(d.min()),
+        "max": float(d.max()),
+        "n": len(d),
+    }
+
+
+def replicates_needed(sd: float, half_width: float = HALF_WIDTH, z: float = Z95) -> int:
+    """Replicates for a 95% interval of a mean no wider than +/- ``half_width``.
+
+    ``n = ceil((z SD / half_width)^2)``, at least 1.
+    """
+    return max(1, math.ceil((z * sd / half_width) ** 2 - 1e-9))
+
+
+def anova_split(values: np.ndarray) -> dict[str, float]:
+    """Within- and between-draw variance of a PSA output by one-way ANOVA.
+
+    O'Hagan, Stevenson and Madan (2007): with ``N`` draws of ``n`` replicates each, the
+    within mean square ``MSW`` estimates the within-draw (Monte Carlo) variance and
+    ``(MSB - MSW) / n`` the variance between the draws' true means.
+
+    Args:
+        values: Shape (draws, replicates), at least two of each.
+
+    Returns:
+        ``within``, ``between`` (may be negative when noise swamps the draws), ``msw``,
+        ``msb``, ``draws``, ``replicates``, and ``mc_sd``: the Monte Carlo SD of a draw's
+        mean at these replicates, ``sqrt(within / n)``.
+    """
+    y = np.asarray(values, float)
+    draws, n = y.shape
+    if draws < 2 or n < 2:
+        raise ValueError("the ANOVA split needs at least two draws of two replicates")
+    means = y.mean(axis=1)
+    msw = float(((y - means[:, None]) ** 2).sum() / (draws * (n - 1)))
+    msb = float(n * ((means - means.mean()) ** 2).sum() / (draws - 1))
+    return {
+        "within": msw,
+        "between": (msb - msw) / n,
+        "msw": msw,
+        "msb": msb,
+        "draws": draws,
+        "replicates": n,
+        "mc_sd": math.sqrt(msw / n),
+    }
+
+
+def replicates_for_mc_share(within: float, between: float, share: float = MC_SHARE) -> int | None:
+    """Replicates a draw needs so that its MC error variance is at most ``share x between``.
+
+    ``within / n <= share x between``, so ``n = ceil(within / (share x between))``; None
+    when the between-draw variance is not positive (no number of replicates is enough).
+    """
+    if between <= 0:
+        return None
+    return max(1, math.ceil(within / (share * between) - 1e-9))
+
+
+def identical_share(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of columns (places) of two (weeks, places) histories identical in every week."""
+    a, b = np.asarray(a), np.asarray(b)
+    return float((a == b).all(axis=0).mean())
+
+
+# Runs.
+
+
+def _values(overrides: Sequence[str], weeks: int | None) -> dict[str, Any]:
+    from copsim.config import compose, values_from_config
+
+    extra = [f"weeks={weeks}"] if weeks is not None else []
+    return values_from_config(compose([*overrides, *extra]))
+
+
+def summaries(values: Mapping[str, Any], seeds: Sequence[int]) -> list[dict[str, Any]]:
+    """The run summaries of a configuration on each seed, in seed order."""
+    from copsim.runs.runner import run_side_by_side
+
+    return [r.summary for r in run_side_by_side([{**values, "seed": s} for s in seeds])]
+
+
+def column(rows: Sequence[Mapping[str, Any]], output: str) -> np.ndarray:
+    """One output of each summary."""
+    return np.array([r[output] for r in rows], float)
+
+
+def measure_nudges(seeds: Sequence[int], weeks: int | None) -> tuple[list[dict], list[dict]]:
+    """Part a, and the base runs' summaries (part b)."""
+    import copsim
+
+    base_rows = summaries(_values([], weeks), seeds)
+    # run_side_by_side is copsim.run seed by seed: check one seed.
+    alone = copsim.run([f"weeks={weeks}"] if weeks is not None else [], seed=seeds[0]).summary
+    if alone["net_benefit_pv"] != base_rows[0]["net_benefit_pv"]:
+        raise RuntimeError("runs side by side differ from copsim.run")
+    rows = []
+    for nudge in NUDGES:
+        nudged = summaries(_values([f"{nudge.name}={nudge.nudged}"], weeks), seeds)
+        row = {**asdict(nudge)}
+        for output in OUTPUTS:
+            x, base = column(nudged, output), column(base_rows, output)
+            row[output] = {**paired_spread(x, base), "sd_base": float(base.std(ddof=1))}
+        rows.append(row)
+    return rows, base_rows
+
+
+def cop_effect(base: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Part b: the paired CoP effect on turnover and the replicates it needs."""
+    avoided, run_t = column(base, "turnover_avoided"), column(base, "turnover_rate")
+    # The twin's turnover is the run's plus what the CoP avoided, seed by seed.
+    twin_sd, run_sd = float((run_t + avoided).std(ddof=1)), float(run_t.std(ddof=1))
+    sd = float(avoided.std(ddof=1))
+    return {
+        "mean": float(avoided.mean()),
+        "sd": sd,
+        "n": len(avoided),
+        "replicates_needed": replicates_needed(sd),
+        # Were the twin on independent seeds: the variances of the two runs would add.
+        "replicates_needed_unpaired": replicates_needed(math.hypot(twin_sd, run_sd)),
+    }
+
+
+def crisis_histories(
+    values: Mapping[str, Any], seed: int, weeks: int, budget_post: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each place's crises each week and who held it, each shape (weeks, places).
+
+    The people arrays are indexed by place: a newcomer takes the place of a leaver
+    (:mod:`copsim.model.mechanisms.cohort`), so a place's history is the crises of
+    whoever held it that week. The holder is given as the week they entered, so that a
+    place with the same crises but held by someone else can be told apart.
+
+    Args:
+        values: The configuration.
+        seed: The run's seed.
+        weeks: Weeks to step from week 0.
+        budget_post: An agency whose budget is raised by one post at week 0 (after the
+            shared burn-in), or None.
+    """
+    from copsim.model.cop_model import CopModel
+
+    model = CopModel({**values, "seed": seed, "weeks": weeks}, agents=False)
+    agencies, people = model.agencies, model.people
+    if budget_post is not None:
+        # The budget in posts is agency_budget x size x share: one more post at budget 1.
+        agencies.budget_share[budget_post] += 1.0 / agencies.size[budget_post]
+    crises = np.zeros((weeks, len(people)), dtype=np.int64)
+    holder = np.zeros((weeks, len(people)), dtype=np.int64)
+    before = people.crisis_count.copy()
+    for w in range(weeks):
+        model.step()
+        # A newcomer's count starts at 0 the week they are admitted (before crises).
+        new = people.entered == model.week
+        crises[w] = people.crisis_count - np.where(new, 0, before)
+        holder[w] = people.entered
+        before = people.crisis_count.copy()
+    return crises, holder
+
+
+def individual_level(seeds: Sequence[int], weeks: int) -> dict[str, Any]:
+    """Part c: shares of the other places with identical crisis histories."""
+    values = _values([], None)
+    people = int(values["site.people"])
+    more = {**values, "site.people": people + 1}
+    out: dict[str, Any] = {"weeks": weeks, "seeds": len(seeds)}
+    cases = {
+        f"site.people {people} vs {people + 1}": lambda s: crisis_histories(more, s, weeks),
+        "agency 0's budget +1 post at week 0": lambda s: crisis_histories(values, s, weeks, 0),
+        # Runs sharing no random number: what matches by chance (places with no crisis).
+        f"another seed (s + {OTHER_SEED}; the floor)": lambda s: crisis_histories(
+            values, s + OTHER_SEED, weeks
+        ),
+    }
+    same: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label in cases}
+    for seed in seeds:
+        a_c, a_h = (x[:, :people] for x in crisis_histories(values, seed, weeks))
+        for label, other in cases.items():
+            # The places both runs have (the first `people`), matched by place number.
+            b_c, b_h = (x[:, :people] for x in other(seed))
+            same[label][0].append(identical_share(a_c, b_c))
+            same[label][1].append(identical_share(np.vstack([a_c, a_h]), np.vstack([b_c, b_h])))
+    for label, (crises, both) in same.items():
+        out[label] = {
+            "identical_crises": float(np.mean(crises)),
+            "identical_crises_min": float(np.min(crises)),
+            "identical_crises_and_holders": float(np.mean(both)),
+        }
+    return out
+
+
+def psa_values(draws: int, replicates: int, weeks: int | None) -> np.ndarray:
+    """``net_benefit_pv`` of a small PSA run here, shape (draws, replicates).
+
+    The PSA's own Latin hypercube (:func:`copsim.analysis.psa.plan` without the extras)
+    and seeds (``0 .. replicates - 1``, as ``copsim psa`` runs a point's replicates).
+    """
+    from copsim.analysis.psa import plan
+    from copsim.model.schema import validate
+
+    base = _values([], weeks)
+    plain = {k: v for k, v in base.items() if k != "events"}
+    out = np.empty((draws, replicates))
+    for i, point in enumerate(plan(draws, extras=False)):
+        values = {**validate({**plain, **point.overrides}), "events": base["events"]}
+        out[i] = column(summaries(values, range(replicates)), "net_benefit_pv")
+    return out
+
+
+def psa_folder_values(folder: Path) -> np.ndarray:
+    """``net_benefit_pv`` of a PSA folder's draws (its ``psa.parquet``), (draws, replicates).
+
+    Only the seeds every draw has are kept, so that the design is balanced.
+    """
+    import pandas as pd
+
+    table = pd.read_parquet(folder / "psa.parquet", columns=["draw", "seed", "net_benefit_pv"])
+    wide = table.pivot(index="draw", columns="seed", values="net_benefit_pv").dropna(axis=1)
+    return wide.to_numpy(float)
+
+
+def psa_replicates(values: np.ndarray, source: str) -> dict[str, Any]:
+    """Part d: the ANOVA split and the replicates a draw needs."""
+    split = anova_split(values)
+    return {
+        "source": source,
+        **split,
+        "mc_share": MC_SHARE,
+        "mc_share_now": split["within"] / split["replicates"] / split["between"]
+        if split["between"] > 0
+        else None,
+        "replicates_needed": replicates_for_mc_share(split["within"], split["between"]),
+    }
+
+
+# Report.
+
+
+def _gbp(v: float) -> str:
+    return f"{v:+,.0f}" if v else "0"
+
+
+def report(results: Mapping[str, Any]) -> str:
+    """The results as markdown."""
+    lines = [
+        f"# Noise in paired comparisons ({results['commit']}, {results['date']})",
+        "",
+        f"Seeds {results['seeds_text']} ({len(results['seeds'])}), {results['weeks']} weeks; "
+        f"`{results['command']}`; {results['seconds']:.0f} s.",
+        "",
+        "## a. Per-seed SD of the paired difference (nudged minus base, same seed)",
+        "",
+        "| kind | change | SD in `net_benefit_pv` (GBP) | range | SD in `turnover_rate` "
+        "| range | SD of base `net_benefit_pv` |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in results["nudges"]:
+        nb, tr = row["net_benefit_pv"], row["turnover_rate"]
+        lines.append(
+            f"| {row['kind']} | `{row['name']}` {row['base']:g} -> {row['nudged']:g} "
+            f"| {nb['sd']:,.0f} | {_gbp(nb['min'])} to {_gbp(nb['max'])} "
+            f"| {tr['sd']:.4f} | {tr['min']:+.4f} to {tr['max']:+.4f} | {nb['sd_base']:,.0f} |"
+        )
+    b = results["cop_effect"]
+    lines += [
+        "",
+        "## b. Replicates for the CoP effect on turnover to +/- 1 point (95%)",
+        "",
+        f"`turnover_avoided` (twin minus run, same seed): mean {b['mean']:.4f}, per-seed SD "
+        f"{b['sd']:.4f} over {b['n']} seeds: n = ceil((1.96 x SD / 0.01)^2) = "
+        f"**{b['replicates_needed']}** replicates (unpaired, twin on other seeds: "
+        f"{b['replicates_needed_unpaired']}).",
+        "",
+        "## c. Other places with identical crisis histories",
+        "",
+        f"Weekly crises of each place (matched by place number; a leaver's place is taken "
+        f"by the next referral) over {results['individual']['weeks']} weeks from week 0, "
+        f"mean over {results['individual']['seeds']} seeds:",
+        "",
+        "| change | identical crisis histories | worst seed | and the same holders |",
+        "|---|---|---|---|",
+    ]
+    for label, c in results["individual"].items():
+        if isinstance(c, dict):
+            lines.append(
+                f"| {label} | {c['identical_crises']:.1%} | {c['identical_crises_min']:.1%} "
+                f"| {c['identical_crises_and_holders']:.1%} |"
+            )
+    d = results["psa"]
+    needed = d["replicates_needed"]
+    lines += [
+        "",
+        "## d. Replicates a PSA draw needs (ANOVA, O'Hagan, Stevenson and Madan 2007)",
+        "",
+        f"{d['source']}: {d['draws']} draws x {d['replicates']} replicates of "
+        f"`net_benefit_pv`. Within-draw variance {d['within']:.4g} (SD {d['within'] ** 0.5:,.0f}"
+        f" GBP); between-draw variance {d['between']:.4g}"
+        + (f" (SD {d['between'] ** 0.5:,.0f} GBP)" if d["between"] > 0 else "")
+        + f"; Monte Carlo SD of a draw's mean at {d['replicates']} replicates "
+        f"{d['mc_sd']:,.0f} GBP. Replicates for MC error variance <= "
+        f"{d['mc_share']:.0%} of the between-draw variance: "
+        + (f"**{needed}**." if needed else "**none suffices** (between-draw variance <= 0)."),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).parent,
+        )
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main() -> None:
+    """Measure, print the report, and write it with the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="91001-91010", help="e.g. 91001-91010 or 1,2,3")
+    parser.add_argument("--weeks", type=int, default=None, help="run length (default 156)")
+    parser.add_argument("--history-weeks", type=int, default=52)
+    parser.add_argument("--psa-draws", type=int, default=16)
+    parser.add_argument("--psa-replicates", type=int, default=4)
+    parser.add_argument("--psa", type=Path, default=None, help="a PSA folder to analyse")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/crn"))
+    args = parser.parse_args()
+
+    from copsim.errors import CopsimError
+    from copsim.files import check_writable, write_json
+
+    try:
+        seeds = parse_seeds(args.seeds)
+    except ValueError as err:
+        parser.error(f"--seeds: {err}")
+    if len(seeds) < 2:
+        parser.error("--seeds: at least two seeds")
+    try:
+        check_writable(args.out.parent, "--out")
+    except CopsimError as err:
+        parser.error(str(err))
+
+    start = time.perf_counter()
+    nudges, base = measure_nudges(seeds, args.weeks)
+    b = cop_effect(base)
+    individual = individual_level(seeds, args.history_weeks)
+    if args.psa is not None:
+        d = psa_replicates(psa_folder_values(args.psa), f"PSA folder {args.psa}")
+    else:
+        values = psa_values(args.psa_draws, args.psa_replicates, args.weeks)
+        d = psa_replicates(values, "a PSA run here (copsim psa's draws and seeds)")
+    results = {
+        "commit": _commit(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "command": " ".join(["python", *sys.argv]),
+        "machine": f"{platform.machine()}, {platform.python_version()}",
+        "seeds_text": args.seeds,
+        "seeds": seeds,
+        "weeks": args.weeks or _values([], None)["weeks"],
+        "nudges": nudges,
+        "cop_effect": b,
+        "individual": individual,
+        "psa": d,
+        "seconds": time.perf_counter() - start,
+    }
+    text = report(results)
+    print(text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.with_suffix(".md").write_text(text)
+    write_json(args.out.with_suffix(".json"), results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The statistics of benchmarks/bench_crn.py (issue 24's yardstick) on synthetic data."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from benchmarks.bench_crn import (
+    anova_split,
+    identical_share,
+    paired_spread,
+    parse_seeds,
+    psa_folder_values,
+    replicates_for_mc_share,
+    replicates_needed,
+)
+
+
+def test_seeds_are_ranges_and_lists():
+    assert parse_seeds("91001-91003") == [91001, 91002, 91003]
+    assert parse_seeds("1-2,7") == [1, 2, 7]
+    with pytest.raises(ValueError):
+        parse_seeds("5-3")
+
+
+def test_paired_spread_is_the_sd_of_the_differences_seed_by_seed():
+    base = np.array([10.0, 20.0, 30.0, 40.0])
+    x = base + np.array([1.0, -1.0, 3.0, -3.0])
+    spread = paired_spread(x, base)
+    assert spread["mean"] == 0.0
+    assert spread["sd"] == pytest.approx(math.sqrt(20 / 3))  # (1 + 1 + 9 + 9) / (4 - 1)
+    assert (spread["min"], spread["max"], spread["n"]) == (-3.0, 3.0, 4)
+    # A shift common to every seed is no noise, however large the spread between seeds.
+    assert paired_spread(base + 5.0, base)["sd"] == 0.0
+
+
+def test_replicates_needed_for_a_one_point_interval():
+    # SD 0.0131: (1.96 x 0.0131 / 0.01)^2 = 6.59..., so 7 replicates.
+    assert replicates_needed(0.0131) == 7
+    assert replicates_needed(0.0131, z=1.96) == math.ceil((1.96 * 0.0131 / 0.01) ** 2)
+    # Exactly on a whole number, no replicate more: (1.96 x 0.01 / 0.0196)^2 = 1.
+    assert replicates_needed(0.01, half_width=0.0196, z=1.96) == 1
+    assert replicates_needed(0.0) == 1
+    assert replicates_needed(0.05, half_width=0.01, z=2.0) == 100
+
+
+def test_anova_splits_a_balanced_design_into_its_known_components():
+    # Draw means -1, 0, 1 (between-draw variance 1); within each draw +/- 2 (variance 8).
+    values = np.array([[m - 2.0, m + 2.0] for m in (-1.0, 0.0, 1.0)])
+    split = anova_split(values)
+    assert split["msw"] == pytest.approx(8.0)  # 3 draws x (4 + 4) / (3 x 1)
+    assert split["msb"] == pytest.approx(2.0)  # 2 x (1 + 0 + 1) / 2
+    assert split["between"] == pytest.approx((2.0 - 8.0) / 2)
+    assert split["mc_sd"] == pytest.approx(2.0)  # sqrt(8 / 2)
+    assert (split["draws"], split["replicates"]) == (3, 2)
+
+
+def test_anova_recovers_the_variances_it_was_simulated_with():
+    rng = np.random.default_rng(7)
+    means = rng.normal(0.0, 3.0, size=(4000, 1))  # between variance 9
+    values = means + rng.normal(0.0, 6.0, size=(4000, 5))  # within variance 36
+    split = anova_split(values)
+    assert split["within"] == pytest.approx(36.0, rel=0.03)
+    assert split["between"] == pytest.approx(9.0, rel=0.1)
+    # MC error variance 36 / n at most 10% of 9: n >= 40.
+    assert replicates_for_mc_share(36.0, 9.0) == 40
+    assert replicates_for_mc_share(36.0, 9.0, share=0.5) == 8
+
+
+def test_anova_needs_two_draws_of_two_replicates():
+    with pytest.raises(ValueError):
+        anova_split(np.ones((1, 4)))
+    with pytest.raises(ValueError):
+        anova_split(np.ones((4, 1)))
+
+
+def test_no_replicates_suffice_without_variance_between_draws():
+    assert replicates_for_mc_share(5.0, 0.0) is None
+    assert replicates_for_mc_share(5.0, -1.0) is None
+
+
+def test_identical_share_counts_places_alike_in_every_week():
+    a = np.array([[0, 1, 0, 2], [1, 0, 0, 0]])
+    b = np.array([[0, 1, 1, 2], [1, 0, 0, 1]])
+    assert identical_share(a, b) == 0.5  # places 0 and 1
+
+
+def test_a_psa_folder_is_read_as_draws_by_the_seeds_every_draw_has(tmp_path):
+    rows = [
+        {"draw": d, "seed": s, "net_benefit_pv": 10.0 * d + s, "other": 0.0}
+        for d in range(3)
+        for s in range(4)
+        if (d, s) != (2, 3)  # a draw still running: seed 3 is left out for all
+    ]
+    pd.DataFrame(rows).to_parquet(tmp_path / "psa.parquet")
+    values = psa_folder_values(tmp_path)
+    assert values.tolist() == [[0, 1, 2], [10, 11, 12], [20, 21, 22]]
