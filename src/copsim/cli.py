@@ -61,7 +61,7 @@ def _hydra_task(cfg) -> None:
     from hydra.types import RunMode
 
     from copsim.config import values_from_config
-    from copsim.folders import shown
+    from copsim.folders import near
 
     if HydraConfig.get().mode == RunMode.MULTIRUN:
         from copsim.sweep.job import run_job
@@ -78,7 +78,7 @@ def _hydra_task(cfg) -> None:
     values = values_from_config(cfg)  # checked already, before the folder was made
     result = run_values(values)
     write_run(result, folder, replay_command(HydraConfig.get()))
-    print(f"copsim: run written to {shown(folder)}")
+    print(f"copsim: run written to {near(folder)}")
     print(summary_text(result.summary))
 
 
@@ -123,11 +123,11 @@ def run_command(args: list[str]) -> None:
             raise
         import shlex
 
-        from copsim.folders import shown
+        from copsim.folders import near
 
         where = command.sweep_dir or command.config.hydra.sweep.dir
         if command.folder is not None:
-            where = shown(command.folder.folder)
+            where = near(command.folder.folder)
         raise Interrupted(
             "interrupted; finished runs are kept: rerun the same command with "
             f"{shlex.quote(f'hydra.sweep.dir={where}')} to resume"

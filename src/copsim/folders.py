@@ -157,7 +157,7 @@ def claim(folder: str | Path, kind: str, option: str) -> Claim:
         if kind in REUSED:
             allowed += f", or {REUSED[kind]}"
         what = f"a copsim {own}" if own else "files copsim did not write"
-        where = "the current folder" if shown(path) == Path() else str(shown(path))
+        where = "the current folder" if near(path) == Path() else str(near(path))
         raise UsageError(
             f"{where} already holds {what} (allowed for {option.partition('=')[0]}: {allowed})"
         )
@@ -165,7 +165,7 @@ def claim(folder: str | Path, kind: str, option: str) -> Claim:
     return Claim(path, kind, existed=True, before=frozenset(path.rglob("*")), base=path.parent)
 
 
-def shown(path: Path) -> Path:
+def near(path: Path) -> Path:
     """``path`` as a user reads it: relative to the working folder where it lies below it."""
     try:
         return path.absolute().relative_to(Path.cwd())

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from copsim.errors import ArgumentParser, UsageError
-from copsim.folders import Claim, claim, shown
+from copsim.folders import Claim, claim, near
 from copsim.words import count
 
 
@@ -130,7 +130,7 @@ def compare_command(args: list[str]) -> None:
         )
     with out.writing() as folder:
         report = write_comparison(runs, folder, opts.baseline, outputs)
-    print(f"copsim: comparison written to {shown(report)}")
+    print(f"copsim: comparison written to {near(report)}")
 
 
 def sensitivity_command(args: list[str]) -> None:
@@ -221,7 +221,7 @@ def sensitivity_command(args: list[str]) -> None:
         if opts.effects:
             print(f"{result.output}:")
         print(result.indices.to_string(index=False))
-    print(f"copsim: sensitivity written to {shown(out.folder)}")
+    print(f"copsim: sensitivity written to {near(out.folder)}")
 
 
 def experiment_command(args: list[str]) -> None:
@@ -263,7 +263,7 @@ def experiment_command(args: list[str]) -> None:
     for name in chosen:
         with folders[name].writing() as out:
             _, checks, folder = run_experiment(name, out, opts.replicates, opts.workers)
-        print(f"copsim: {name} written to {shown(folder)}")
+        print(f"copsim: {name} written to {near(folder)}")
         for row in checks.itertuples(index=False):
             verdict = "holds" if row.holds else "DOES NOT HOLD"
             print(
@@ -329,6 +329,6 @@ def psa_command(args: list[str]) -> None:
     if res["evppi_warning"]:
         print(f"copsim: warning: {res['evppi_warning']}", file=sys.stderr)
     print(
-        f"copsim: psa written to {shown(folder)}: P(net benefit > 0) = "
+        f"copsim: psa written to {near(folder)}: P(net benefit > 0) = "
         f"{res['prob_net_benefit_positive']:.2f} over {count(res['draws'], 'draw')}"
     )

@@ -21,6 +21,7 @@ from omegaconf import DictConfig
 
 from copsim.errors import CarriedThroughHydra, CollectFailed, PointsFailed
 from copsim.files import write_json
+from copsim.folders import near
 from copsim.runs.provenance import replay_command
 from copsim.sweep.job import sweep_folder
 from copsim.sweep.progress import Progress, sweep_size
@@ -147,7 +148,7 @@ def _release_workers() -> None:
 
 def verdict(outcome: SweepOutcome, this_sweep: bool) -> str:
     """The last line of a sweep or a collect: what is in the tables and how many failed."""
-    where = _shown(outcome.folder)
+    where = near(outcome.folder)
     head = f"copsim: sweep {where}: "
     if this_sweep:
         head += f"{count(outcome.jobs, 'job')} done"
@@ -173,22 +174,15 @@ def verdict(outcome: SweepOutcome, this_sweep: bool) -> str:
         return head + "0 failed"
     return head + (
         f"{count(outcome.failed_points, 'failed point')} "
-        f"({count(outcome.failed_runs, 'run')}), see {_shown(outcome.folder / 'failures')}"
+        f"({count(outcome.failed_runs, 'run')}), see {near(outcome.folder / 'failures')}"
     )
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def failed_message(outcome: SweepOutcome) -> str:
     """The error line of a sweep or collect with failed points."""
     return (
         f"{outcome.failed_points} of the sweep's points failed; the others are in the "
-        f"tables (see {_shown(outcome.folder / 'failures')})"
+        f"tables (see {near(outcome.folder / 'failures')})"
     )
 
 
