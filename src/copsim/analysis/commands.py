@@ -48,6 +48,20 @@ def at_least(low: int) -> Callable[[str], int]:
     return parse
 
 
+def _no_hydra(prog: str, overrides: list[str]) -> None:
+    """Refuse Hydra settings where copsim runs the configurations in its own processes.
+
+    ``compare`` and ``sensitivity`` launch nothing through Hydra, so a launcher or any
+    ``hydra.*`` setting would be ignored without a word.
+    """
+    for item in overrides:
+        if item.lstrip("+~").startswith("hydra"):
+            raise UsageError(
+                f"{prog} runs its configurations itself, so {item!r} would have no effect "
+                "(allowed: model overrides KEY=VALUE; --workers N for processes)"
+            )
+
+
 def compare_command(args: list[str]) -> None:
     """``copsim compare``: compare configurations over replicates, paired by seed."""
     import yaml
@@ -89,6 +103,7 @@ def compare_command(args: list[str]) -> None:
                 replicates,
                 "a whole number from 2 (compare needs two runs or more for an interval)",
             )
+    _no_hydra("copsim compare", items)
     folders = [i for i in items if "=" not in i]
     if folders and (len(items) > 1 or not Path(folders[0]).is_dir()):
         raise UsageError(
@@ -299,10 +314,13 @@ def psa_command(args: list[str]) -> None:
     )
     parser.add_argument("items", nargs="*", help="draws=N replicates=R [overrides]")
     parser.add_argument("--out", help="output folder (default: results/psa/<time>)")
-    parser.add_argument("--seed", type=int, default=psa.PSA_SEED, help="Latin hypercube seed")
+    parser.add_argument(
+        "--seed", type=at_least(0), default=psa.PSA_SEED, help="Latin hypercube seed (0 or more)"
+    )
     opts = parser.parse_intermixed_args(args)
     draws, replicates, model, hydra = psa.split_args(opts.items)
     folder = _out_folder("psa", opts.out)
+    psa.check(folder, replicates, model, hydra)  # a typo costs one line, not ~50 failed jobs
     runs = psa.run(folder, draws, replicates, model, hydra, seed=opts.seed)
     points = psa.read_points(folder)
     table = psa.draws_table(runs, points)

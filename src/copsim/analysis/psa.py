@@ -41,6 +41,10 @@ BREAK_EVEN_GRID: dict[str, tuple[float, ...]] = {
 """Values at which break-even parameters are run (others break even analytically)."""
 
 
+OWN_HYDRA_KEYS = ("hydra/sweeper", "hydra.sweeper", "hydra.sweep.", "hydra.mode")
+"""Hydra settings a PSA makes itself: its points sweeper and its folder (--out)."""
+
+
 @dataclass(frozen=True)
 class Point:
     """One configuration of the PSA's sweep.
@@ -152,24 +156,60 @@ def run(
     from copsim.config import run_hydra
     from copsim.sweep.job import run_job  # the task of every `copsim run -m` job
 
+    args = sweep_args(folder, replicates, base_overrides, hydra_overrides)
     folder.mkdir(parents=True, exist_ok=True)
     points = plan(draws, base_overrides, seed, extras)
     write_points(points, folder / "points.json")
-    run_hydra(
-        "config",
-        run_job,
-        [
-            "-m",
-            "hydra/sweeper=copsim_points",
-            "hydra/hydra_logging=disabled",  # not a line per job: progress says how far
-            f"hydra.sweeper.points={(folder / 'points.json').resolve()}",
-            f"hydra.sweep.dir={(folder / 'sweep').resolve()}",
-            f"replicates={replicates}",
-            *base_overrides,
-            *hydra_overrides,
-        ],
-    )
+    run_hydra("config", run_job, args)
     return labelled_runs(folder / "sweep", points, base_overrides)
+
+
+def sweep_args(
+    folder: Path,
+    replicates: int,
+    base_overrides: Sequence[str] = (),
+    hydra_overrides: Sequence[str] = (),
+) -> list[str]:
+    """The ``copsim run -m`` command line of a PSA's sweep into ``folder``."""
+    return [
+        "-m",
+        "hydra/sweeper=copsim_points",
+        "hydra/hydra_logging=disabled",  # not a line per job: progress says how far
+        f"hydra.sweeper.points={(folder / 'points.json').resolve()}",
+        f"hydra.sweep.dir={(folder / 'sweep').resolve()}",
+        f"replicates={replicates}",
+        *base_overrides,
+        *hydra_overrides,
+    ]
+
+
+def check(
+    folder: Path,
+    replicates: int,
+    base_overrides: Sequence[str] = (),
+    hydra_overrides: Sequence[str] = (),
+) -> None:
+    """Check a PSA's whole sweep command, as ``copsim run -m`` would, before any job starts.
+
+    The base case is composed and validated once (its values, an area file, events within
+    the run), and the launcher chosen must exist: otherwise every one of the PSA's points
+    would fail the same way, one line each.
+
+    Raises:
+        CopsimError: One line naming what is wrong and what is allowed.
+    """
+    from copsim.config import check_command
+
+    for item in hydra_overrides:
+        key = item.partition("=")[0].lstrip("+~")
+        if key.startswith(OWN_HYDRA_KEYS):
+            raise UsageError(
+                f"copsim psa sets {key} itself: {item!r} (allowed: hydra/launcher=NAME, "
+                "hydra.launcher.* settings; --out FOLDER for the output folder)"
+            )
+    check_command(
+        "copsim psa", "config", sweep_args(folder, replicates, base_overrides, hydra_overrides)
+    )
 
 
 def labelled_runs(
