@@ -149,11 +149,14 @@ def sensitivity_command(args: list[str]) -> None:
     """``copsim sensitivity``: Morris screening or Sobol indices through SALib."""
     from copsim.analysis.sensitivity import (
         DEFAULT_FACTORS,
+        DEFAULT_SAMPLES,
         analyse,
         analyse_effects,
         check_design,
+        default_factors,
         factors_from,
         plot,
+        split_params,
     )
     from copsim.files import atomic_write
     from copsim.runs.plotting import save
@@ -180,8 +183,9 @@ def sensitivity_command(args: list[str]) -> None:
     parser.add_argument(
         "--samples",
         type=int,
-        default=10,
-        help="Morris trajectories (2 or more), or Sobol base samples (a power of 2)",
+        help="Morris trajectories (2 or more; default "
+        f"{DEFAULT_SAMPLES['morris']}), or Sobol base samples (a power of 2; default "
+        f"{DEFAULT_SAMPLES['sobol']}, also for --effects; 64 or more for indices to report)",
     )
     parser.add_argument("--replicates", type=at_least(1), default=4, help="seeds per sample")
     parser.add_argument("--workers", type=at_least(1), help="processes (default: every core)")
@@ -194,23 +198,23 @@ def sensitivity_command(args: list[str]) -> None:
         "parameters (default: all)",
     )
     opts = parser.parse_args(args)
-    check_design("sobol" if opts.effects else opts.method, opts.samples, opts.replicates)
+    _no_hydra("copsim sensitivity", opts.overrides)
+    method = "sobol" if opts.effects else opts.method
+    samples = DEFAULT_SAMPLES[method] if opts.samples is None else opts.samples
+    check_design(method, samples, opts.replicates)
+    names = None if opts.params is None else split_params(opts.params)
     if opts.effects:
-        names = opts.params.split(",") if opts.params else None
         folder = _out_folder("sensitivity", opts.out)
-        results = analyse_effects(
-            opts.samples, opts.replicates, opts.overrides, names, opts.workers
-        )
+        results = analyse_effects(samples, opts.replicates, opts.overrides, names, opts.workers)
     else:
-        names = opts.params.split(",") if opts.params else list(DEFAULT_FACTORS)
-        factors = factors_from(names, opts.range)
+        factors = factors_from(names or default_factors(opts.overrides), opts.range)
         folder = _out_folder("sensitivity", opts.out)
         results = [
             analyse(
                 factors,
                 opts.output,
                 opts.method,
-                opts.samples,
+                samples,
                 opts.replicates,
                 opts.overrides,
                 opts.workers,
