@@ -88,7 +88,7 @@ def compare_command(args: list[str]) -> None:
         type=at_least(0),
         help="with a sweep folder of a region: compare this locality (0, 1, ...)",
     )
-    opts = parser.parse_args(args)
+    opts = parser.parse_intermixed_args(args)  # overrides may follow options
     items = [i for i in opts.items if not i.startswith("replicates=")]
     replicates = 20
     for item in set(opts.items) - set(items):
@@ -197,7 +197,7 @@ def sensitivity_command(args: list[str]) -> None:
         "within a year) over the schema's distributions; --params picks among the uncertain "
         "parameters (default: all)",
     )
-    opts = parser.parse_args(args)
+    opts = parser.parse_intermixed_args(args)
     _no_hydra("copsim sensitivity", opts.overrides)
     method = "sobol" if opts.effects else opts.method
     samples = DEFAULT_SAMPLES[method] if opts.samples is None else opts.samples
@@ -255,10 +255,15 @@ def experiment_command(args: list[str]) -> None:
     parser.add_argument("--workers", type=at_least(1), help="processes (default: every core)")
     parser.add_argument("--out", help="parent folder (default: results/experiments)")
     parser.add_argument("--list", action="store_true", help="list the experiments")
-    opts = parser.parse_args(args)
+    opts = parser.parse_intermixed_args(args)
     if opts.list or not opts.names:
         print("\n".join(names))
         return
+    if "all" in opts.names and len(opts.names) > 1:
+        raise UsageError(
+            f"'all' runs every experiment, so it comes alone: {' '.join(opts.names)!r} "
+            "(allowed: all, or names and .yaml paths)"
+        )
     chosen = names if opts.names == ["all"] else opts.names
     folders = {}
     for name in chosen:  # every file is read and checked before any experiment runs
