@@ -329,7 +329,6 @@ def psa_command(args: list[str]) -> None:
     opts = parser.parse_intermixed_args(args)
     draws, replicates, model, hydra = psa.split_args(opts.items)
     folder = _out_folder("psa", opts.out)
-    psa.check(folder, replicates, model, hydra)  # a typo costs one line, not ~50 failed jobs
     runs = psa.run(folder, draws, replicates, model, hydra, seed=opts.seed)
     points = psa.read_points(folder)
     table = psa.draws_table(runs, points)

@@ -25,7 +25,7 @@ from scipy.stats import qmc
 from copsim.config import check_overrides, compose, values_from_config
 from copsim.errors import UsageError
 from copsim.files import write_json
-from copsim.model.schema import validate
+from copsim.model.schema import ConfigError, validate
 from copsim.model.uncertainty import UNCERTAINTY, Distribution
 from copsim.sweep.store import SweepTables, point_hash
 
@@ -67,7 +67,14 @@ def uncertain(base_overrides: Sequence[str]) -> dict[str, Distribution]:
 
 
 def sample(dists: Mapping[str, Distribution], draws: int, seed: int = PSA_SEED) -> pd.DataFrame:
-    """A Latin hypercube of ``draws`` parameter sets, one column per parameter."""
+    """A Latin hypercube of ``draws`` parameter sets, one column per parameter.
+
+    Raises:
+        ConfigError: For a seed that is not a whole number from 0 up (numpy's own error
+            would be a traceback).
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError("--seed", seed, "a whole number from 0 up")
     u = qmc.LatinHypercube(d=len(dists), seed=seed).random(draws)
     return pd.DataFrame({name: d.ppf(u[:, j]) for j, (name, d) in enumerate(dists.items())})
 
@@ -152,15 +159,18 @@ def run(
         hydra_overrides: Launcher and other ``hydra.*`` overrides.
         extras: Also run the base case, one-way ranges and break-even grid.
         seed: Seed of the Latin hypercube.
+
+    Raises:
+        CopsimError: For a command :func:`check` refuses, before anything is written.
     """
     from copsim.config import run_hydra
     from copsim.sweep.job import run_job  # the task of every `copsim run -m` job
 
-    args = sweep_args(folder, replicates, base_overrides, hydra_overrides)
+    check(folder, replicates, base_overrides, hydra_overrides)  # one line, not ~50 failed jobs
     folder.mkdir(parents=True, exist_ok=True)
     points = plan(draws, base_overrides, seed, extras)
     write_points(points, folder / "points.json")
-    run_hydra("config", run_job, args)
+    run_hydra("config", run_job, sweep_args(folder, replicates, base_overrides, hydra_overrides))
     return labelled_runs(folder / "sweep", points, base_overrides)
 
 
