@@ -311,7 +311,7 @@ def psa_command(args: list[str]) -> None:
     """``copsim psa``: probabilistic sensitivity analysis of value for money."""
     import shlex
 
-    from copsim.analysis import psa, psa_report
+    from copsim.analysis import psa
 
     parser = ArgumentParser(
         prog="copsim psa",
@@ -332,6 +332,8 @@ def psa_command(args: list[str]) -> None:
     runs = psa.run(folder, draws, replicates, model, hydra, seed=opts.seed)
     points = psa.read_points(folder)
     table = psa.draws_table(runs, points)
+    from copsim.analysis import psa_report  # Matplotlib: only once there is a report
+
     command = "copsim psa " + shlex.join(args)
     res = psa_report.write(folder, table, runs, points, replicates, command)
     print(

@@ -17,17 +17,17 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-from scipy.stats import qmc
+from typing import TYPE_CHECKING, Any
 
 from copsim.config import check_overrides, compose, values_from_config
 from copsim.errors import UsageError
 from copsim.files import write_json
 from copsim.model.schema import ConfigError, validate
-from copsim.model.uncertainty import UNCERTAINTY, Distribution
-from copsim.sweep.store import SweepTables, point_hash
+
+if TYPE_CHECKING:  # pandas and SciPy are imported where used: a refused command needs neither
+    import pandas as pd
+
+    from copsim.model.uncertainty import Distribution
 
 PSA_SEED = 20140301
 """Seed of the Latin hypercube, so the same command draws the same parameter sets."""
@@ -62,6 +62,8 @@ class Point:
 
 def uncertain(base_overrides: Sequence[str]) -> dict[str, Distribution]:
     """The distributions to draw from: every uncertain parameter the overrides leave free."""
+    from copsim.model.uncertainty import UNCERTAINTY
+
     fixed = {o.partition("=")[0] for o in base_overrides}
     return {k: d for k, d in UNCERTAINTY.items() if k not in fixed}
 
@@ -75,6 +77,9 @@ def sample(dists: Mapping[str, Distribution], draws: int, seed: int = PSA_SEED) 
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ConfigError("--seed", seed, "a whole number from 0 up")
+    import pandas as pd
+    from scipy.stats import qmc
+
     u = qmc.LatinHypercube(d=len(dists), seed=seed).random(draws)
     return pd.DataFrame({name: d.ppf(u[:, j]) for j, (name, d) in enumerate(dists.items())})
 
@@ -230,6 +235,10 @@ def labelled_runs(
     A run belongs to every point with its configuration (the base case and a grid value
     equal to it share runs).
     """
+    import pandas as pd
+
+    from copsim.sweep.store import SweepTables, point_hash
+
     base = values_from_config(compose(list(base_overrides)))
     by_hash: dict[str, list[Point]] = {}
     for p in points:
@@ -249,6 +258,8 @@ def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def draws_table(runs: pd.DataFrame, points: Sequence[Point]) -> pd.DataFrame:
     """``psa.parquet``: one row per draw and seed, the drawn values, every summary output."""
+    import pandas as pd
+
     from copsim.runs.outputs import SUMMARY
 
     drawn = pd.DataFrame([{"label": p.label, **p.overrides} for p in points if p.kind == "draw"])
