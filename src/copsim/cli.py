@@ -177,8 +177,6 @@ def demo_command(args: list[str]) -> None:
 
 def docs_command(args: list[str]) -> None:
     """``copsim docs``: regenerate (or with --check, verify) the dictionaries."""
-    from copsim.dictionaries import write_dictionaries
-
     parser = ArgumentParser(prog="copsim docs")
     parser.add_argument("--check", action="store_true", help="fail if a file is stale")
     parser.add_argument("--out", help="folder to write into (default: the repository's docs/)")
@@ -191,6 +189,8 @@ def docs_command(args: list[str]) -> None:
         )
     if not opts.check:
         check_writable(out, "--out")
+    from copsim.dictionaries import write_dictionaries  # the model's modules: checked first
+
     stale = write_dictionaries(out, check=opts.check)
     if opts.check and stale:
         raise StaleError("stale: " + ", ".join(map(str, stale)) + " (run `copsim docs`)")
