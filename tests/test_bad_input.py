@@ -562,6 +562,7 @@ def _api():
             "twice",
         ),
         "split_params('')": (lambda: analysis.sensitivity.split_params(""), "--params"),
+        "factors_from([])": (lambda: factors_from([]), "at least one parameter"),
         "psa.plan(seed=-1)": (lambda: _psa().plan(2, seed=-1), "from 0 up"),
         "psa.run(trust.gain=5)": (
             lambda: _psa().run(Path("out"), 2, 1, ["trust.gain=5"]),

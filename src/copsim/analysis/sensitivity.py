@@ -79,6 +79,8 @@ def factors_from(names: Sequence[str], ranges: Sequence[str] = ()) -> list[Facto
         ConfigError: For an unknown, non-numeric or repeated parameter, a range outside the
             schema's, or a parameter given two ranges.
     """
+    if not names:  # every default parameter fixed by an override, say
+        raise ConfigError("--params", "", "at least one parameter to vary, not fixed")
     each_once("--params", names)
     each_once("--range", [item.partition("=")[0] for item in ranges])
     narrowed: dict[str, tuple[float, float]] = {}
