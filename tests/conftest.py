@@ -52,7 +52,12 @@ def run_cli_forked(*args: str, cwd: Path, env: dict | None = None) -> subprocess
     every case: a table of hundreds of bad command lines then takes seconds, not minutes.
     :func:`run_cli` stays the real command for the cases that must prove the executable.
     """
-    import copsim.analysis.commands  # noqa: F401  (imported once, before forking)
+    # Imported once, before forking: the commands import these only when they run.
+    import copsim.analysis.commands
+    import copsim.analysis.experiment
+    import copsim.analysis.psa
+    import copsim.analysis.report
+    import copsim.analysis.sensitivity  # noqa: F401
     import copsim.cli
 
     with tempfile.TemporaryDirectory() as tmp:

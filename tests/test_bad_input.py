@@ -437,6 +437,98 @@ CLI: list[Bad] = [
         "trust.gain=" + "x" * 100_000,
         expect="trust.gain",
     ),
+    # --- issue 23: commands checked whole before any job; defaults; smaller CLI items ------
+    B("psa bad override", "psa", "draws=4", "trust.gain=5", expect="trust.gain: 5"),
+    B("psa weeks=0", "psa", "draws=4", "weeks=0", expect="weeks: 0"),
+    B("psa missing site.file", "psa", "draws=4", "site.file=nope.yaml", expect="site.file"),
+    B("psa site.file a folder", "psa", "draws=4", "site.file=empty", expect="site.file"),
+    B(
+        "psa event past the end",
+        "psa",
+        "draws=4",
+        "weeks=10",
+        ev("{week:20,set:{funding.agency_budget:0.8}}"),
+        expect="from 1 to 10",
+    ),
+    B("psa event bad key", "psa", "draws=4", ev("{week:5,set:{trust.gian:0.1}}"), expect="gain"),
+    B("psa bad site preset", "psa", "draws=4", "site=nowhere", expect="poor_history"),
+    B("psa interp", "psa", "draws=4", "weeks=${oc.env:HOME}", expect="interpolation"),
+    B("psa seed=-1", "psa", "draws=4", "--seed", "-1", expect="--seed"),
+    B("psa model seed=-1", "psa", "draws=4", "seed=-1", expect="from 0 to 2147483647"),
+    B("psa replicates=0", "psa", "draws=4", "replicates=0", expect="replicates"),
+    B("psa stray", "psa", "draws=4", "foo", expect="unexpected argument 'foo'"),
+    B("psa seed=abc", "psa", "draws=4", "--seed", "abc", expect="from 0 up"),
+    B("psa launcher", "psa", "draws=4", "hydra/launcher=nope", expect="joblib, submitit"),
+    B("psa sweeper", "psa", "draws=4", "hydra/sweeper=basic", expect="sets hydra/sweeper"),
+    B("psa sweep dir", "psa", "draws=4", "hydra.sweep.dir=x", expect="--out FOLDER"),
+    B("psa sweeper setting", "psa", "draws=4", "hydra.sweeper.points=x", expect="itself"),
+    B("run -m sweeper", "run", "-m", "hydra/sweeper=nope", "seed=1,2", expect="copsim_points"),
+    B("compare launcher", "compare", "scenario=cop,no_cop", "hydra/launcher=nope", expect="no eff"),
+    B("compare hydra key", "compare", "scenario=cop", "hydra.job.chdir=true", expect="no effect"),
+    B("compare site.file", "compare", "scenario=cop,no_cop", "site.file=nope", expect="site.file"),
+    B(
+        "compare event past the end",
+        "compare",
+        "scenario=cop,no_cop",
+        "weeks=10",
+        ev("{week:20,set:{funding.agency_budget:0.8}}"),
+        expect="from 1 to 10",
+    ),
+    B("compare one bad point", "compare", "trust.gain=0.1,5", expect="trust.gain: 5"),
+    B("sensitivity launcher", "sensitivity", "hydra/launcher=joblib", expect="no effect"),
+    B("sensitivity site.file", "sensitivity", "site.file=nope.yaml", expect="site.file"),
+    B("sensitivity weeks=0", "sensitivity", "weeks=0", expect="weeks: 0"),
+    B("sensitivity params empty", "sensitivity", "--params", "", expect="--params: ''"),
+    B("sensitivity params blank", "sensitivity", "--params", "trust.gain,", expect="--params"),
+    B(
+        "sensitivity params twice",
+        "sensitivity",
+        "--params",
+        "trust.gain,trust.decay,trust.gain",
+        expect="trust.gain is given twice",
+    ),
+    B(
+        "effects params twice",
+        "sensitivity",
+        "--effects",
+        "--params",
+        "trust.gain,trust.gain",
+        expect="trust.gain is given twice",
+    ),
+    B(
+        "sensitivity range twice",
+        "sensitivity",
+        "--params",
+        "trust.gain",
+        "--range",
+        "trust.gain=0:0.5",
+        "--range",
+        "trust.gain=0.1:0.2",
+        expect="--range",
+    ),
+    B("sensitivity range empty", "sensitivity", "--range", "trust.gain=0.2:0.2", expect="below"),
+    B(
+        "sensitivity varied and fixed",
+        "sensitivity",
+        "--params",
+        "trust.gain",
+        "trust.gain=0.3",
+        expect="drop trust.gain=0.3",
+    ),
+    B("docs check a file", "docs", "--check", "--out", "afile", expect="'afile' is not a folder"),
+    B("docs check no folder", "docs", "--check", "--out", "nodir", expect="is not a folder"),
+    B("demo foreign host", "demo", "--host", "8.8.8.8", "--no-open", expect="not an address"),
+    B(
+        "compare option first",
+        "compare",
+        "--workers",
+        "1",
+        "scenario=cop",
+        "replicates=1",
+        expect="2",
+    ),
+    B("sensitivity option first", "sensitivity", "--workers", "1", "weeks=0", expect="weeks: 0"),
+    B("experiment all and a name", "experiment", "all", "nope", expect="comes alone"),
 ]
 
 EXPERIMENT_OK = "configurations: {a: [scenario=cop], b: [scenario=no_cop]}\nreplicates: 2\n"
@@ -672,7 +764,45 @@ def _api():
         ),
         "Experiment.load(5)": (lambda: Experiment.load(5), "experiment"),
         "load_area(/dev/zero)": (lambda: load_area("/dev/zero"), "a device"),
+        # --- issue 23: commands checked whole before any job; defaults ----------------------
+        "compose(launcher)": (lambda: compose(["hydra/launcher=nope"]), "joblib"),
+        "factors_from(twice)": (lambda: factors_from(["trust.gain", "trust.gain"]), "twice"),
+        "factors_from(range twice)": (
+            lambda: factors_from(["trust.gain"], ["trust.gain=0:0.5", "trust.gain=0:0.2"]),
+            "--range",
+        ),
+        "factors_from(low = high)": (
+            lambda: factors_from(["trust.gain"], ["trust.gain=0.2:0.2"]),
+            "LOW below HIGH",
+        ),
+        "analyse(varied and fixed)": (
+            lambda: analyse(
+                factors_from(["trust.gain"]), "turnover_rate", "morris", 2, 1, ["trust.gain=0.3"]
+            ),
+            "no override fixes",
+        ),
+        "analyse_effects(twice)": (
+            lambda: analysis.sensitivity.analyse_effects(8, names=["trust.gain", "trust.gain"]),
+            "twice",
+        ),
+        "split_params('')": (lambda: analysis.sensitivity.split_params(""), "--params"),
+        "factors_from([])": (lambda: factors_from([]), "at least one parameter"),
+        "psa.plan(seed=-1)": (lambda: _psa().plan(2, seed=-1), "from 0 up"),
+        "psa.run(trust.gain=5)": (
+            lambda: _psa().run(Path("out"), 2, 1, ["trust.gain=5"]),
+            "trust.gain: 5",
+        ),
+        "psa.run(launcher)": (
+            lambda: _psa().run(Path("out"), 2, 1, [], ["hydra/launcher=nope"]),
+            "joblib",
+        ),
     }
+
+
+def _psa():  # issue 23: copsim.analysis.psa, imported when a case calls it
+    from copsim.analysis import psa
+
+    return psa
 
 
 API_NAMES = list(_api())

@@ -181,15 +181,20 @@ def demo_command(args: list[str]) -> None:
 
 def docs_command(args: list[str]) -> None:
     """``copsim docs``: regenerate (or with --check, verify) the dictionaries."""
-    from copsim.dictionaries import write_dictionaries
-
     parser = ArgumentParser(prog="copsim docs")
     parser.add_argument("--check", action="store_true", help="fail if a file is stale")
     parser.add_argument("--out", help="folder to write into (default: the repository's docs/)")
     opts = parser.parse_args(args)
     out = Path(opts.out) if opts.out else _repo_docs()
+    if opts.check and not out.is_dir():  # else every dictionary would be "stale"
+        raise UsageError(
+            f"invalid value for --out: {str(out)!r} is not a folder (allowed: a folder of "
+            "dictionaries to check)"
+        )
     if not opts.check:
         check_writable(out, "--out")
+    from copsim.dictionaries import write_dictionaries  # the model's modules: checked first
+
     stale = write_dictionaries(out, check=opts.check)
     if opts.check and stale:
         raise StaleError("stale: " + ", ".join(map(str, stale)) + " (run `copsim docs`)")
@@ -230,6 +235,18 @@ def _analysis(name: str) -> Callable[[list[str]], None]:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``copsim`` command."""
+    try:
+        _main(argv)
+        sys.stdout.flush()  # a reader that went away shows here, not at exit
+    except BrokenPipeError:
+        # The reader of stdout left (copsim experiment --list | head -1). As the Python docs'
+        # "Note on SIGPIPE" does: stdout to devnull, so that the flush at exit is quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(1) from None
+
+
+def _main(argv: list[str] | None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help"):
         print(USAGE)

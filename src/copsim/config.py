@@ -374,6 +374,7 @@ def compose(overrides: Sequence[str] = ()) -> DictConfig:
 
     Raises:
         ConfigError: For a bad override.
+        UsageError: For an override Hydra cannot compose (``hydra/launcher=nope``).
     """
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
@@ -381,8 +382,13 @@ def compose(overrides: Sequence[str] = ()) -> DictConfig:
     overrides = quote_paths(override_list(overrides))
     check_overrides(overrides)
     register()
-    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-        return hydra_compose(config_name="config", overrides=overrides)
+    try:
+        with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+            return hydra_compose(config_name="config", overrides=overrides)
+    except CopsimError:
+        raise
+    except Exception as err:
+        raise UsageError(_compose_message(err)) from None
 
 
 @dataclass
@@ -405,13 +411,23 @@ class Command:
 
 
 def _compose_message(err: Exception) -> str:
-    """Hydra's composition error in one line (its first lines, without OmegaConf's detail)."""
+    """Hydra's composition error in one line, ending with what is allowed.
+
+    A missing option of a config group (``hydra/launcher=nope``) names the group's options;
+    Hydra lists them one a line, after the first three.
+    """
+    options = getattr(err, "options", None)
+    missing = getattr(err, "missing_cfg_file", None)
+    if options and missing:
+        group, _, name = str(missing).rpartition("/")
+        return f"no {group} option {name!r} (allowed: {', '.join(options)})"
     detail = ("full_key", "reference_type", "object_type", "Config search path", "provider=")
     lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
     lines = [ln for ln in lines if not ln.startswith(detail)]
     # A file of the user's folder by its relative name: short, and the line is clipped.
     here = f"{Path.cwd()}{os.sep}"
-    return " ".join(lines[:3]).replace(here, "") or type(err).__name__
+    first = " ".join(lines[:3]).replace(here, "") or type(err).__name__
+    return f"{first} (allowed: see docs/parameters.md, conf/)"
 
 
 def check_command(prog: str, config_name: str, args: Sequence[str]) -> Command:
@@ -474,7 +490,7 @@ def check_command(prog: str, config_name: str, args: Sequence[str]) -> Command:
         except CopsimError:
             raise
         except Exception as err:
-            _usage(f"{prog}: {_compose_message(err)} (allowed: see docs/parameters.md, conf/)")
+            _usage(f"{prog}: {_compose_message(err)}")
 
     mode = composed([]).hydra.mode
     multirun = bool(opts.multirun) or str(mode) == "RunMode.MULTIRUN"

@@ -47,6 +47,11 @@ REUSED: dict[str, str] = {
 """Kinds of folder copsim may write into again, and why (a single run's never is)."""
 
 
+def mark(folder: Path, kind: str) -> None:
+    """Mark ``folder`` as copsim's own output of ``kind`` (creating it if needed)."""
+    atomic_write(folder / MARK, lambda p: p.write_text(json.dumps({"kind": kind})))
+
+
 def kind_of(folder: Path) -> str | None:
     """The kind of copsim folder ``folder`` is (``sweep``, ``psa`` ...), or None if not one."""
     mark = folder / MARK
@@ -84,7 +89,7 @@ class Claim:
 
     def mark(self) -> None:
         """Write the mark that makes the folder recognisably copsim's (creates the folder)."""
-        atomic_write(self.folder / MARK, lambda p: p.write_text(json.dumps({"kind": self.kind})))
+        mark(self.folder, self.kind)
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Path]:

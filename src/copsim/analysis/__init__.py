@@ -9,11 +9,33 @@ The pieces a researcher uses in a notebook:
 >>> analysis.weekly_bands(runs, ["staff_in_post", "burnout_mean"])  # a figure
 
 ``runs`` can also come from a collected sweep folder (:func:`load_sweep`).
+
+The names are imported when first used: they pull in Matplotlib and Mesa (about 2 s),
+which a command of this package refusing a typo (:mod:`copsim.analysis.commands`) should
+not pay first.
 """
 
-from copsim.analysis.figures import forest, heatmap, weekly_bands
-from copsim.analysis.paired import compare, describe, paired_difference
-from copsim.analysis.replicates import Runs, load_sweep, run_configurations
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from copsim.analysis.figures import forest, heatmap, weekly_bands
+    from copsim.analysis.paired import compare, describe, paired_difference
+    from copsim.analysis.replicates import Runs, load_sweep, run_configurations
+
+_HOMES = {
+    "Runs": "replicates",
+    "compare": "paired",
+    "describe": "paired",
+    "forest": "figures",
+    "heatmap": "figures",
+    "load_sweep": "replicates",
+    "paired_difference": "paired",
+    "run_configurations": "replicates",
+    "weekly_bands": "figures",
+}
 
 __all__ = [
     "Runs",
@@ -26,3 +48,10 @@ __all__ = [
     "run_configurations",
     "weekly_bands",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """A public name of the package, imported from its module on first use."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)

@@ -49,6 +49,20 @@ def at_least(low: int) -> Callable[[str], int]:
     return parse
 
 
+def _no_hydra(prog: str, overrides: list[str]) -> None:
+    """Refuse Hydra settings where copsim runs the configurations in its own processes.
+
+    ``compare`` and ``sensitivity`` launch nothing through Hydra, so a launcher or any
+    ``hydra.*`` setting would be ignored without a word.
+    """
+    for item in overrides:
+        if item.lstrip("+~").startswith("hydra"):
+            raise UsageError(
+                f"{prog} runs its configurations itself, so {item!r} would have no effect "
+                "(allowed: model overrides KEY=VALUE; --workers N for processes)"
+            )
+
+
 def compare_command(args: list[str]) -> None:
     """``copsim compare``: compare configurations over replicates, paired by seed."""
     import yaml
@@ -75,7 +89,7 @@ def compare_command(args: list[str]) -> None:
         type=at_least(0),
         help="with a sweep folder of a region: compare this locality (0, 1, ...)",
     )
-    opts = parser.parse_args(args)
+    opts = parser.parse_intermixed_args(args)  # overrides may follow options
     items = [i for i in opts.items if not i.startswith("replicates=")]
     refuse_repeated([("replicates", i) for i in opts.items if i not in items])
     replicates = 20
@@ -91,6 +105,7 @@ def compare_command(args: list[str]) -> None:
                 replicates,
                 "a whole number from 2 (compare needs two runs or more for an interval)",
             )
+    _no_hydra("copsim compare", items)
     folders = [i for i in items if "=" not in i]
     if folders and (len(items) > 1 or not Path(folders[0]).is_dir()):
         raise UsageError(
@@ -137,11 +152,14 @@ def sensitivity_command(args: list[str]) -> None:
     """``copsim sensitivity``: Morris screening or Sobol indices through SALib."""
     from copsim.analysis.sensitivity import (
         DEFAULT_FACTORS,
+        DEFAULT_SAMPLES,
         analyse,
         analyse_effects,
         check_design,
+        default_factors,
         factors_from,
         plot,
+        split_params,
     )
     from copsim.files import atomic_write
     from copsim.runs.plotting import save
@@ -168,8 +186,9 @@ def sensitivity_command(args: list[str]) -> None:
     parser.add_argument(
         "--samples",
         type=int,
-        default=10,
-        help="Morris trajectories (2 or more), or Sobol base samples (a power of 2)",
+        help="Morris trajectories (2 or more; default "
+        f"{DEFAULT_SAMPLES['morris']}), or Sobol base samples (a power of 2; default "
+        f"{DEFAULT_SAMPLES['sobol']}, also for --effects; 64 or more for indices to report)",
     )
     parser.add_argument("--replicates", type=at_least(1), default=4, help="seeds per sample")
     parser.add_argument("--workers", type=at_least(1), help="processes (default: every core)")
@@ -181,24 +200,24 @@ def sensitivity_command(args: list[str]) -> None:
         "within a year) over the schema's distributions; --params picks among the uncertain "
         "parameters (default: all)",
     )
-    opts = parser.parse_args(args)
-    check_design("sobol" if opts.effects else opts.method, opts.samples, opts.replicates)
+    opts = parser.parse_intermixed_args(args)
+    _no_hydra("copsim sensitivity", opts.overrides)
+    method = "sobol" if opts.effects else opts.method
+    samples = DEFAULT_SAMPLES[method] if opts.samples is None else opts.samples
+    check_design(method, samples, opts.replicates)
+    names = None if opts.params is None else split_params(opts.params)
     if opts.effects:
-        names = opts.params.split(",") if opts.params else None
         out = _out_folder("sensitivity", opts.out)
-        results = analyse_effects(
-            opts.samples, opts.replicates, opts.overrides, names, opts.workers
-        )
+        results = analyse_effects(samples, opts.replicates, opts.overrides, names, opts.workers)
     else:
-        names = opts.params.split(",") if opts.params else list(DEFAULT_FACTORS)
-        factors = factors_from(names, opts.range)
+        factors = factors_from(names or default_factors(opts.overrides), opts.range)
         out = _out_folder("sensitivity", opts.out)
         results = [
             analyse(
                 factors,
                 opts.output,
                 opts.method,
-                opts.samples,
+                samples,
                 opts.replicates,
                 opts.overrides,
                 opts.workers,
@@ -242,10 +261,15 @@ def experiment_command(args: list[str]) -> None:
     parser.add_argument("--workers", type=at_least(1), help="processes (default: every core)")
     parser.add_argument("--out", help="parent folder (default: results/experiments)")
     parser.add_argument("--list", action="store_true", help="list the experiments")
-    opts = parser.parse_args(args)
+    opts = parser.parse_intermixed_args(args)
     if opts.list or not opts.names:
         print("\n".join(names))
         return
+    if "all" in opts.names and len(opts.names) > 1:
+        raise UsageError(
+            f"'all' runs every experiment, so it comes alone: {' '.join(opts.names)!r} "
+            "(allowed: all, or names and .yaml paths)"
+        )
     chosen = names if opts.names == ["all"] else opts.names
     folders = {}
     for name in chosen:  # every file is read and checked before any experiment runs
@@ -295,7 +319,7 @@ def psa_command(args: list[str]) -> None:
     import shlex
     import sys
 
-    from copsim.analysis import psa, psa_report
+    from copsim.analysis import psa
 
     parser = ArgumentParser(
         prog="copsim psa",
@@ -315,15 +339,17 @@ def psa_command(args: list[str]) -> None:
     )
     parser.add_argument("items", nargs="*", help="draws=N replicates=R [overrides]")
     parser.add_argument("--out", help="output folder (default: results/psa/<time>)")
-    parser.add_argument("--seed", type=int, default=psa.PSA_SEED, help="Latin hypercube seed")
+    parser.add_argument(
+        "--seed", type=at_least(0), default=psa.PSA_SEED, help="Latin hypercube seed (0 or more)"
+    )
     opts = parser.parse_intermixed_args(args)
     draws, replicates, model, hydra = psa.split_args(opts.items)
-    out = _out_folder("psa", opts.out)
-    out.mark()  # kept on failure or Ctrl-C: the same command resumes it
-    folder = out.folder
+    folder = _out_folder("psa", opts.out).folder
     runs = psa.run(folder, draws, replicates, model, hydra, seed=opts.seed)
     points = psa.read_points(folder)
     table = psa.draws_table(runs, points)
+    from copsim.analysis import psa_report  # Matplotlib: only once there is a report
+
     command = "copsim psa " + shlex.join(args)
     res = psa_report.write(folder, table, runs, points, replicates, command)
     if res["evppi_warning"]:

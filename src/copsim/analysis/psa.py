@@ -17,10 +17,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-from scipy.stats import qmc
+from typing import TYPE_CHECKING, Any
 
 from copsim.config import (
     check_overrides,
@@ -31,9 +28,13 @@ from copsim.config import (
 )
 from copsim.errors import UsageError
 from copsim.files import write_json
-from copsim.model.schema import validate
-from copsim.model.uncertainty import UNCERTAINTY, Distribution
-from copsim.sweep.store import SweepTables, point_hash
+from copsim.folders import mark
+from copsim.model.schema import ConfigError, validate
+
+if TYPE_CHECKING:  # pandas and SciPy are imported where used: a refused command needs neither
+    import pandas as pd
+
+    from copsim.model.uncertainty import Distribution
 
 PSA_SEED = 20140301
 """Seed of the Latin hypercube, so the same command draws the same parameter sets."""
@@ -45,6 +46,10 @@ BREAK_EVEN_GRID: dict[str, tuple[float, ...]] = {
     "needs.support_protection": (0.0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9),
 }
 """Values at which break-even parameters are run (others break even analytically)."""
+
+
+OWN_HYDRA_KEYS = ("hydra/sweeper", "hydra.sweeper", "hydra.sweep.", "hydra.mode")
+"""Hydra settings a PSA makes itself: its points sweeper and its folder (--out)."""
 
 
 @dataclass(frozen=True)
@@ -64,12 +69,24 @@ class Point:
 
 def uncertain(base_overrides: Sequence[str]) -> dict[str, Distribution]:
     """The distributions to draw from: every uncertain parameter the overrides leave free."""
+    from copsim.model.uncertainty import UNCERTAINTY
+
     fixed = {o.partition("=")[0] for o in base_overrides}
     return {k: d for k, d in UNCERTAINTY.items() if k not in fixed}
 
 
 def sample(dists: Mapping[str, Distribution], draws: int, seed: int = PSA_SEED) -> pd.DataFrame:
-    """A Latin hypercube of ``draws`` parameter sets, one column per parameter."""
+    """A Latin hypercube of ``draws`` parameter sets, one column per parameter.
+
+    Raises:
+        ConfigError: For a seed that is not a whole number from 0 up (numpy's own error
+            would be a traceback).
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError("--seed", seed, "a whole number from 0 up")
+    import pandas as pd
+    from scipy.stats import qmc
+
     u = qmc.LatinHypercube(d=len(dists), seed=seed).random(draws)
     return pd.DataFrame({name: d.ppf(u[:, j]) for j, (name, d) in enumerate(dists.items())})
 
@@ -187,28 +204,67 @@ def run(
         hydra_overrides: Launcher and other ``hydra.*`` overrides.
         extras: Also run the base case, one-way ranges and break-even grid.
         seed: Seed of the Latin hypercube.
+
+    Raises:
+        CopsimError: For a command :func:`check` refuses, before anything is written.
     """
     from copsim.config import run_hydra
     from copsim.sweep.job import run_job  # the task of every `copsim run -m` job
 
-    folder.mkdir(parents=True, exist_ok=True)
+    check(folder, replicates, base_overrides, hydra_overrides)  # one line, not ~50 failed jobs
+    mark(folder, "psa")  # kept on failure or Ctrl-C: the same command resumes it
     points = plan(draws, base_overrides, seed, extras)
     write_points(points, folder / "points.json")
-    run_hydra(
-        "config",
-        run_job,
-        [
-            "-m",
-            "hydra/sweeper=copsim_points",
-            "hydra/hydra_logging=disabled",  # not a line per job: progress says how far
-            f"hydra.sweeper.points={hydra_quoted(str((folder / 'points.json').resolve()))}",
-            f"hydra.sweep.dir={hydra_quoted(str((folder / 'sweep').resolve()))}",
-            f"replicates={replicates}",
-            *base_overrides,
-            *hydra_overrides,
-        ],
-    )
+    run_hydra("config", run_job, sweep_args(folder, replicates, base_overrides, hydra_overrides))
     return labelled_runs(folder / "sweep", points, base_overrides)
+
+
+def sweep_args(
+    folder: Path,
+    replicates: int,
+    base_overrides: Sequence[str] = (),
+    hydra_overrides: Sequence[str] = (),
+) -> list[str]:
+    """The ``copsim run -m`` command line of a PSA's sweep into ``folder``."""
+    return [
+        "-m",
+        "hydra/sweeper=copsim_points",
+        "hydra/hydra_logging=disabled",  # not a line per job: progress says how far
+        f"hydra.sweeper.points={hydra_quoted(str((folder / 'points.json').resolve()))}",
+        f"hydra.sweep.dir={hydra_quoted(str((folder / 'sweep').resolve()))}",
+        f"replicates={replicates}",
+        *base_overrides,
+        *hydra_overrides,
+    ]
+
+
+def check(
+    folder: Path,
+    replicates: int,
+    base_overrides: Sequence[str] = (),
+    hydra_overrides: Sequence[str] = (),
+) -> None:
+    """Check a PSA's whole sweep command, as ``copsim run -m`` would, before any job starts.
+
+    The base case is composed and validated once (its values, an area file, events within
+    the run), and the launcher chosen must exist: otherwise every one of the PSA's points
+    would fail the same way, one line each.
+
+    Raises:
+        CopsimError: One line naming what is wrong and what is allowed.
+    """
+    from copsim.config import check_command
+
+    for item in hydra_overrides:
+        key = item.partition("=")[0].lstrip("+~")
+        if key.startswith(OWN_HYDRA_KEYS):
+            raise UsageError(
+                f"copsim psa sets {key} itself: {item!r} (allowed: hydra/launcher=NAME, "
+                "hydra.launcher.* settings; --out FOLDER for the output folder)"
+            )
+    check_command(
+        "copsim psa", "config", sweep_args(folder, replicates, base_overrides, hydra_overrides)
+    )
 
 
 def labelled_runs(
@@ -219,6 +275,10 @@ def labelled_runs(
     A run belongs to every point with its configuration (the base case and a grid value
     equal to it share runs).
     """
+    import pandas as pd
+
+    from copsim.sweep.store import SweepTables, point_hash
+
     base = values_from_config(compose(list(base_overrides)))
     by_hash: dict[str, list[Point]] = {}
     for p in points:
@@ -238,6 +298,8 @@ def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def draws_table(runs: pd.DataFrame, points: Sequence[Point]) -> pd.DataFrame:
     """``psa.parquet``: one row per draw and seed, the drawn values, every summary output."""
+    import pandas as pd
+
     from copsim.runs.outputs import SUMMARY
 
     drawn = pd.DataFrame([{"label": p.label, **p.overrides} for p in points if p.kind == "draw"])

@@ -36,6 +36,12 @@ DEFAULT_FACTORS = (
 )
 """The levers and conditions varied when no --params are given."""
 
+DEFAULT_SAMPLES = {"morris": 10, "sobol": 8}
+"""Samples when none are given: a first look at a cost of about 100 points either way.
+
+Sobol needs a power of 2; its indices are worth reporting from 64 or more.
+"""
+
 SALIB_SEED = 7
 """Seed of SALib's sampling and bootstrap, so an analysis is reproducible."""
 
@@ -60,13 +66,23 @@ class SensitivityResult:
     samples: pd.DataFrame
 
 
+def default_factors(overrides: Sequence[str] = ()) -> list[str]:
+    """:data:`DEFAULT_FACTORS` less those the overrides fix (as --effects leaves them)."""
+    fixed = {o.partition("=")[0] for o in overrides}
+    return [name for name in DEFAULT_FACTORS if name not in fixed]
+
+
 def factors_from(names: Sequence[str], ranges: Sequence[str] = ()) -> list[Factor]:
     """Factors for the named parameters, with schema ranges narrowed by ``NAME=LOW:HIGH``.
 
     Raises:
-        ConfigError: For an unknown or non-numeric parameter, or a range outside the
-            schema's.
+        ConfigError: For an unknown, non-numeric or repeated parameter, a range outside the
+            schema's, or a parameter given two ranges.
     """
+    if not names:  # every default parameter fixed by an override, say
+        raise ConfigError("--params", "", "at least one parameter to vary, not fixed")
+    each_once("--params", names)
+    each_once("--range", [item.partition("=")[0] for item in ranges])
     narrowed: dict[str, tuple[float, float]] = {}
     for item in ranges:
         name, _, span = item.partition("=")
@@ -83,6 +99,30 @@ def factors_from(names: Sequence[str], ranges: Sequence[str] = ()) -> list[Facto
     if unknown:
         raise ConfigError(sorted(unknown)[0], "", "a parameter also listed in --params")
     return factors
+
+
+def split_params(text: str) -> list[str]:
+    """The parameters of ``--params NAME,NAME``.
+
+    Raises:
+        ConfigError: For an empty list or a blank name (``--params ''``, ``a,,b``): an
+            empty list would otherwise quietly vary the default parameters.
+    """
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise ConfigError(
+            "--params", text, "parameter names separated by commas, e.g. trust.gain,trust.decay"
+        )
+    return names
+
+
+def each_once(option: str, names: Sequence[str]) -> None:
+    """Raise ConfigError if a parameter is named twice: which of the two would count?"""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ConfigError(option, name, f"each parameter once; {name} is given twice")
+        seen.add(name)
 
 
 def check_design(method: str, samples: int, replicates: int) -> None:
@@ -128,7 +168,7 @@ def analyse(
     factors: Sequence[Factor],
     output: str,
     method: str = "morris",
-    samples: int = 10,
+    samples: int | None = None,
     replicates: int = 4,
     overrides: Sequence[str] = (),
     workers: int | None = None,
@@ -139,7 +179,8 @@ def analyse(
         factors: Parameters to vary and their ranges.
         output: Summary output to explain (a key of docs/outputs.md).
         method: ``morris`` (screening: mu*, sigma) or ``sobol`` (S1, ST).
-        samples: Morris trajectories, or Sobol base samples.
+        samples: Morris trajectories, or Sobol base samples (default:
+            :data:`DEFAULT_SAMPLES` of the method).
         replicates: Seeds per point; the output is their mean.
         overrides: Fixed overrides for everything else (e.g. ``site=poor_history``).
         workers: Processes to use.
@@ -147,6 +188,16 @@ def analyse(
     names = [o.name for o in SUMMARY]
     if output not in names:
         raise ConfigError("--output", output, "one of " + ", ".join(names))
+    fixed = {o.partition("=")[0]: o for o in overrides}
+    for factor in factors:  # the factor's values would replace the override's unseen
+        if factor.name in fixed:
+            raise ConfigError(
+                "--params",
+                factor.name,
+                f"a parameter no override fixes (drop {fixed[factor.name]} or the parameter)",
+            )
+    if samples is None:
+        samples = DEFAULT_SAMPLES.get(method, 0)  # an unknown method is refused just below
     check_design(method, samples, replicates)
     base = values_from_config(compose(list(overrides)))
     x = sample(factors, method, samples)
@@ -243,6 +294,7 @@ def analyse_effects(
 
     dists = uncertain(overrides)
     if names is not None:
+        each_once("--params", names)
         unknown = [n for n in names if n not in dists]
         if unknown:
             raise ConfigError(unknown[0], "", "a parameter with a distribution, not fixed")

@@ -498,8 +498,11 @@ def sampling_range(
         raise ConfigError(name, param.default, "a numeric model parameter")
     lo = param.low if low is None else low
     hi = param.high if high is None else high
+    within = f"within {param.low:g}:{param.high:g}"
+    if not lo < hi:
+        raise ConfigError(name, f"{lo:g}:{hi:g}", f"a range LOW:HIGH with LOW below HIGH, {within}")
     if not param.low <= lo < hi <= param.high:
-        raise ConfigError(name, f"{lo:g}:{hi:g}", f"a range within {param.low:g}:{param.high:g}")
+        raise ConfigError(name, f"{lo:g}:{hi:g}", f"a range {within}")
     return param, float(lo), float(hi)
 
 

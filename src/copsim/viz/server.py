@@ -12,6 +12,7 @@ import importlib.util
 import ipaddress
 import os
 import socket
+import warnings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -64,6 +65,14 @@ def check_host(host: str) -> str | None:
             f"invalid value for --host: {host!r} ({why}; allowed: an address of this "
             f"machine, e.g. {DEFAULT_HOST})"
         ) from None
+    # A name or address that resolves is not yet one this machine has (8.8.8.8): only an
+    # address of its own can be listened on, whatever the port.
+    problems = [_bind_problem(info[0], info[4][0]) for info in infos]
+    if all(problems):
+        raise UsageError(
+            f"invalid value for --host: {host!r} (not an address of this machine: "
+            f"{problems[0]}; allowed: an address of this machine, e.g. {DEFAULT_HOST})"
+        )
     addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
     if all(a.is_loopback for a in addresses):
         return None
@@ -73,16 +82,26 @@ def check_host(host: str) -> str | None:
     )
 
 
+def _bind_problem(family: socket.AddressFamily, address: str, port: int = 0) -> str | None:
+    """Why ``address`` (of ``family``) could not be listened on at ``port``, if it could not."""
+    try:
+        with socket.create_server((address, port), family=family):
+            return None
+    except OSError as err:  # create_server adds the address to strerror; the user gave it
+        return os.strerror(err.errno) if err.errno else str(err)
+
+
 def port_problem(host: str, port: int) -> str | None:
-    """Why the server could not listen on ``host:port``, if it could not (say, in use)."""
+    """Why the server could not listen on ``host:port``, if it could not (say, in use).
+
+    ``host`` has passed :func:`check_host`; its address family is the one it resolves to
+    (IPv6 for ``::1``, which an IPv4 socket would not take).
+    """
     if port == 0:
         return None
-    try:
-        with socket.create_server((host, port)):
-            return None
-    except OSError as err:
-        why = os.strerror(err.errno) if err.errno else str(err)
-        return f"cannot listen on {host}:{port} ({why}); choose another --port"
+    family, *_, sockaddr = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)[0]
+    why = _bind_problem(family, sockaddr[0], port)
+    return why and f"cannot listen on {host}:{port} ({why}); choose another --port"
 
 
 def solara_args(host: str, port: int, open_browser: bool) -> list[str]:
@@ -115,6 +134,12 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool
         raise RuntimeError(problem)
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
+    # Solara would like a cookie any site may send (samesite=none, for pages embedded in
+    # another site's iframe), which needs https; over the demo's http it falls back to
+    # samesite=lax, right for a page nobody embeds, and warns in 12 lines on first load.
+    warnings.filterwarnings(
+        "ignore", message="Cookies with samesite=none require https", category=UserWarning
+    )
     from solara.__main__ import cli
 
     cli.main(args=solara_args(host, port, open_browser), prog_name="copsim demo")
