@@ -19,7 +19,7 @@ from copsim.sweep.store import SweepStore, run_file_problem
 from tests.conftest import run_cli
 
 ARGS = ["run", "-m", "brokerage.hours_per_week=0,5", "replicates=2", "weeks=12"]
-TABLE_COLUMNS_THAT_VARY = ["compute_seconds", "job", "created"]
+TABLE_COLUMNS_THAT_VARY = ["compute_seconds", "job", "created", "git_commit"]
 
 
 def sweep(cwd, folder="sweep", *extra):
