@@ -336,6 +336,8 @@ CLI: list[Bad] = [
         "commissioner.perception_noise=4",
         expect="commissioner.perception_noise",
     ),
+    B("psa sweep value", "psa", "draws=2", "trust.gain=0.1,0.2", expect="a PSA draws"),
+    B("sensitivity sweep value", "sensitivity", "seed=1,2", expect="sensitivity varies"),
     # --- issue 23: folders copsim may write into ---------------------------------------------
     B("run dir empty", "run", "hydra.run.dir=", expect="hydra.run.dir is empty"),
     B("sweep dir empty", "run", "-m", "seed=1,2", "hydra.sweep.dir=", expect="sweep.dir is empty"),

@@ -237,8 +237,16 @@ def quote_paths(overrides: Sequence[str]) -> list[str]:
     return out
 
 
+ONE_VALUE = "a single value (add -m to sweep over several)"
+"""What a single run allows where a sweep (``a=1,2``) is given: ``copsim run``'s advice."""
+
+
 def check_overrides(
-    overrides: Sequence[str], *, multirun: bool = False, config_dirs: Sequence[Path] = ()
+    overrides: Sequence[str],
+    *,
+    multirun: bool = False,
+    config_dirs: Sequence[Path] = (),
+    one_value: str = ONE_VALUE,
 ) -> list[Override]:
     """Check command-line overrides against the schema and the config groups.
 
@@ -247,6 +255,8 @@ def check_overrides(
         multirun: Whether sweeps (``a=1,2,3``) are allowed.
         config_dirs: A user's own config folders (``--config-dir``), whose sites and
             scenarios may be chosen too.
+        one_value: What is allowed instead of a sweep where there is none, for the message
+            (commands that vary parameters themselves say so, rather than "add -m").
 
     Returns:
         The parsed overrides.
@@ -276,9 +286,7 @@ def check_overrides(
             )
         sweep = o.is_sweep_override()
         if sweep and not multirun:
-            raise ConfigError(
-                key, o.input_line.partition("=")[2], "a single value (add -m to sweep over several)"
-            )
+            raise ConfigError(key, o.input_line.partition("=")[2], one_value)
         if key in CONFIG_GROUPS:
             options = group_options(key, config_dirs)
             chosen = [str(v) for v in o.sweep_iterator()] if sweep else [str(o.value())]
@@ -369,8 +377,13 @@ def replicates_from_config(cfg: DictConfig) -> int:
     return int(REPLICATES.check(OmegaConf.select(cfg, "replicates", default=1)))
 
 
-def compose(overrides: Sequence[str] = ()) -> DictConfig:
+def compose(overrides: Sequence[str] = (), one_value: str = ONE_VALUE) -> DictConfig:
     """Compose the run configuration the way ``copsim run`` does, from Python.
+
+    Args:
+        overrides: Hydra overrides of one configuration.
+        one_value: What is allowed instead of a sweep, for the message
+            (:func:`check_overrides`).
 
     Raises:
         ConfigError: For a bad override.
@@ -380,7 +393,7 @@ def compose(overrides: Sequence[str] = ()) -> DictConfig:
     from hydra import initialize_config_dir
 
     overrides = quote_paths(override_list(overrides))
-    check_overrides(overrides)
+    check_overrides(overrides, one_value=one_value)
     register()
     try:
         with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):

@@ -67,11 +67,8 @@ def compare_command(args: list[str]) -> None:
     """``copsim compare``: compare configurations over replicates, paired by seed."""
     import yaml
 
-    from copsim.analysis.replicates import expand, load_sweep, resolve_config, run_configurations
-    from copsim.analysis.report import DEFAULT_OUTPUTS, write_comparison
-    from copsim.config import REPLICATES, refuse_repeated
+    from copsim.config import REPLICATES, check_overrides, refuse_repeated
     from copsim.model.schema import ConfigError
-    from copsim.runs.outputs import SUMMARY
 
     parser = ArgumentParser(
         prog="copsim compare",
@@ -114,6 +111,12 @@ def compare_command(args: list[str]) -> None:
             if not Path(folders[0]).is_dir()
             else "a sweep folder is compared alone (allowed: SWEEP_DIR, or overrides)"
         )
+    if not folders:  # the overrides' keys and values, before the model's modules are imported
+        check_overrides(items, multirun=True)
+    from copsim.analysis.replicates import expand, load_sweep, resolve_config, run_configurations
+    from copsim.analysis.report import DEFAULT_OUTPUTS, write_comparison
+    from copsim.runs.outputs import SUMMARY
+
     names = [o.name for o in SUMMARY]
     outputs = opts.outputs.split(",") if opts.outputs else DEFAULT_OUTPUTS
     unknown = [o for o in outputs if o not in names]
@@ -153,6 +156,7 @@ def sensitivity_command(args: list[str]) -> None:
     from copsim.analysis.sensitivity import (
         DEFAULT_FACTORS,
         DEFAULT_SAMPLES,
+        FIXED_VALUE,
         analyse,
         analyse_effects,
         check_design,
@@ -161,8 +165,8 @@ def sensitivity_command(args: list[str]) -> None:
         plot,
         split_params,
     )
+    from copsim.config import compose, values_from_config
     from copsim.files import atomic_write
-    from copsim.runs.plotting import save
 
     parser = ArgumentParser(
         prog="copsim sensitivity",
@@ -202,6 +206,8 @@ def sensitivity_command(args: list[str]) -> None:
     )
     opts = parser.parse_intermixed_args(args)
     _no_hydra("copsim sensitivity", opts.overrides)
+    # The fixed overrides, checked whole before SALib and the model are imported.
+    values_from_config(compose(list(opts.overrides), one_value=FIXED_VALUE))
     method = "sobol" if opts.effects else opts.method
     samples = DEFAULT_SAMPLES[method] if opts.samples is None else opts.samples
     check_design(method, samples, opts.replicates)
@@ -223,6 +229,8 @@ def sensitivity_command(args: list[str]) -> None:
                 opts.workers,
             )
         ]
+    from copsim.runs.plotting import save
+
     with out.writing() as folder:
         for result in results:
             tail = f"_{result.output}" if opts.effects else ""

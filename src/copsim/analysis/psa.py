@@ -39,6 +39,9 @@ if TYPE_CHECKING:  # pandas and SciPy are imported where used: a refused command
 PSA_SEED = 20140301
 """Seed of the Latin hypercube, so the same command draws the same parameter sets."""
 
+BASE_CASE_VALUE = "a single value of the base case (a PSA draws its parameter sets itself)"
+"""What a PSA allows where a sweep (``a=1,2``) is given."""
+
 ONE_WAY_QUANTILES = (0.025, 0.975)
 """Where each parameter is set for the tornado's one-way ranges."""
 
@@ -180,7 +183,7 @@ def split_args(items: Sequence[str]) -> tuple[int, int, list[str], list[str]]:
             raise UsageError(f"unexpected argument {item!r} (allowed: NAME=VALUE)")
     if counts["draws"] is None:
         raise UsageError("missing draws=N (the parameter sets to sample)")
-    check_overrides(model)
+    check_overrides(model, one_value=BASE_CASE_VALUE)
     return counts["draws"], counts["replicates"], model, hydra
 
 

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
-from matplotlib.figure import Figure
-from SALib.analyze import morris as morris_analyze
-from SALib.analyze import sobol as sobol_analyze
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
 
-from copsim.analysis.replicates import run_many
 from copsim.config import compose, values_from_config
 from copsim.model.schema import ConfigError, sampling_range
-from copsim.runs.outputs import SUMMARY, established_within
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+# SALib, Matplotlib, pandas and the model (through copsim.runs.outputs) are imported where
+# they are used: ``copsim sensitivity`` checks its whole command first, and a typo should
+# cost a second, not the three those imports take.
 
 DEFAULT_FACTORS = (
     "brokerage.hours_per_week",
@@ -64,6 +64,10 @@ class SensitivityResult:
     output: str
     indices: pd.DataFrame
     samples: pd.DataFrame
+
+
+FIXED_VALUE = "a single value (sensitivity varies the parameters in --params itself)"
+"""What a sensitivity analysis allows where a sweep (``a=1,2``) is given."""
 
 
 def default_factors(overrides: Sequence[str] = ()) -> list[str]:
@@ -145,6 +149,9 @@ def check_design(method: str, samples: int, replicates: int) -> None:
 
 def sample(factors: Sequence[Factor], method: str, n: int) -> np.ndarray:
     """SALib sample matrix (rows: points, columns: factors)."""
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
     problem = _problem(factors)
     if method == "morris":
         x = morris_sample.sample(problem, N=n, num_levels=4, seed=SALIB_SEED)
@@ -185,6 +192,12 @@ def analyse(
         overrides: Fixed overrides for everything else (e.g. ``site=poor_history``).
         workers: Processes to use.
     """
+    import pandas as pd
+    from SALib.analyze import morris as morris_analyze
+
+    from copsim.analysis.replicates import run_many
+    from copsim.runs.outputs import SUMMARY
+
     names = [o.name for o in SUMMARY]
     if output not in names:
         raise ConfigError("--output", output, "one of " + ", ".join(names))
@@ -199,7 +212,7 @@ def analyse(
     if samples is None:
         samples = DEFAULT_SAMPLES.get(method, 0)  # an unknown method is refused just below
     check_design(method, samples, replicates)
-    base = values_from_config(compose(list(overrides)))
+    base = values_from_config(compose(list(overrides), one_value=FIXED_VALUE))
     x = sample(factors, method, samples)
     jobs = []
     for i, row in enumerate(x):
@@ -234,6 +247,9 @@ def analyse(
 
 def _sobol_indices(problem: dict, y: np.ndarray) -> pd.DataFrame:
     """First-order and total Sobol indices with their 95% confidence intervals."""
+    import pandas as pd
+    from SALib.analyze import sobol as sobol_analyze
+
     si = sobol_analyze.analyze(
         problem, y, calc_second_order=False, conf_level=0.95, num_resamples=1000, seed=SALIB_SEED
     )
@@ -258,6 +274,8 @@ EFFECTS = {
 
 def effect_values(summary: dict) -> dict[str, float]:
     """The CoP's effects in one run's summary (paired with its twin by the runner)."""
+    from copsim.runs.outputs import established_within
+
     return {
         "leavers_avoided": float(summary["leavers_avoided"]),
         "net_benefit_pv": float(summary["net_benefit_pv"]),
@@ -290,7 +308,11 @@ def analyse_effects(
     Returns:
         One result per effect of :data:`EFFECTS`, with S1 and ST and their intervals.
     """
+    import pandas as pd
+    from SALib.sample import sobol as sobol_sample
+
     from copsim.analysis.psa import uncertain
+    from copsim.analysis.replicates import run_many
 
     dists = uncertain(overrides)
     if names is not None:
@@ -303,7 +325,7 @@ def analyse_effects(
     u = sobol_sample.sample(problem, N=samples, calc_second_order=False, seed=SALIB_SEED)
     u = np.clip(u, 1e-6, 1 - 1e-6)
     x = np.column_stack([d.ppf(u[:, j]) for j, d in enumerate(dists.values())])
-    base = values_from_config(compose(list(overrides)))
+    base = values_from_config(compose(list(overrides), one_value=FIXED_VALUE))
     jobs = []
     for i, row in enumerate(x):
         point = {n: float(v) for n, v in zip(dists, row, strict=True)}
@@ -321,6 +343,8 @@ def analyse_effects(
 
 def _constant(problem: dict) -> pd.DataFrame:
     """Indices of an output that never varies: all zero (SALib would divide by zero)."""
+    import pandas as pd
+
     zero = np.zeros(problem["num_vars"])
     return pd.DataFrame(
         {"parameter": problem["names"], "S1": zero, "S1_conf": zero, "ST": zero, "ST_conf": zero}
@@ -329,6 +353,8 @@ def _constant(problem: dict) -> pd.DataFrame:
 
 def plot(result: SensitivityResult) -> Figure:
     """Bar chart of the indices with their 95% confidence intervals."""
+    import matplotlib.pyplot as plt
+
     idx = result.indices
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(idx) + 1.8), layout="constrained")
     y = np.arange(len(idx))[::-1]
