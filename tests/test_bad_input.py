@@ -338,6 +338,14 @@ CLI: list[Bad] = [
     ),
     B("psa sweep value", "psa", "draws=2", "trust.gain=0.1,0.2", expect="a PSA draws"),
     B("sensitivity sweep value", "sensitivity", "seed=1,2", expect="sensitivity varies"),
+    B(
+        "launcher setting of another launcher",
+        "run",
+        "-m",
+        "seed=1,2",
+        "hydra.launcher.n_jobs=2",
+        expect="unknown key 'hydra.launcher.n_jobs'",
+    ),
     # --- issue 23: folders copsim may write into ---------------------------------------------
     B("run dir empty", "run", "hydra.run.dir=", expect="hydra.run.dir is empty"),
     B("sweep dir empty", "run", "-m", "seed=1,2", "hydra.sweep.dir=", expect="sweep.dir is empty"),

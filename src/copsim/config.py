@@ -427,13 +427,20 @@ def _compose_message(err: Exception) -> str:
     """Hydra's composition error in one line, ending with what is allowed.
 
     A missing option of a config group (``hydra/launcher=nope``) names the group's options;
-    Hydra lists them one a line, after the first three.
+    Hydra lists them one a line, after the first three. A ``hydra.*`` key the chosen
+    launcher or sweeper does not have is named as unknown.
     """
     options = getattr(err, "options", None)
     missing = getattr(err, "missing_cfg_file", None)
     if options and missing:
         group, _, name = str(missing).rpartition("/")
         return f"no {group} option {name!r} (allowed: {', '.join(options)})"
+    absent = re.match(r"Could not override '([^']+)'", str(err))
+    if absent:  # Hydra's advice (append it with +) would add a key no launcher reads
+        return (
+            f"unknown key {absent[1]!r} (allowed: a setting of the launcher or sweeper "
+            "chosen, e.g. hydra/launcher=joblib hydra.launcher.n_jobs=2; docs/cluster.md)"
+        )
     detail = ("full_key", "reference_type", "object_type", "Config search path", "provider=")
     lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
     lines = [ln for ln in lines if not ln.startswith(detail)]

@@ -45,6 +45,7 @@ from copsim.errors import shown as quoted
 from copsim.model.domains import DOMAINS
 from copsim.model.schema import ConfigError
 from copsim.user_files import FileProblem, load_yaml, read_bytes
+from copsim.words import count
 
 MAX_AGENCIES = 200
 MAX_POSTS = 2000
@@ -223,13 +224,13 @@ def _csv_agencies(file: str, text: str) -> list[AgencySpec]:
     out, rows = [], []
     for i, raw in enumerate(reader, start=2):  # row 1 is the header
         if None in raw:
-            raise AreaError(file, f"row {i}", ",".join(raw[None]), f"{len(header)} columns")
+            raise AreaError(file, f"row {i}", ",".join(raw[None]), count(len(header), "column"))
         row = {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
         if not any(row.values()):
             continue
         if any(v is None for v in row.values()):
             raise AreaError(
-                file, f"row {i}", ",".join(filter(None, row.values())), f"{len(header)} columns"
+                file, f"row {i}", ",".join(filter(None, row.values())), count(len(header), "column")
             )
         out.append(_agency(file, f"row {i}", row, sep=" column "))
         rows.append(f"row {i} column name")
