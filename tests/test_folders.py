@@ -220,3 +220,23 @@ def test_a_full_disk_is_one_line(tmp_path, args):
         assert "Traceback" not in proc.stderr + proc.stdout
         if args[0] == "run" and "-m" not in args:
             assert list(disk.iterdir()) == []  # the run's part-written folder is gone
+
+
+@pytest.mark.slow
+def test_a_reader_that_leaves_does_not_undo_a_finished_run(tmp_path):
+    # `copsim run | head -c0`: the run is whole before its summary is printed, so a closed
+    # pipe ends the command quietly and keeps the run.
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "copsim", "run", "hydra.run.dir=r", "weeks=3"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.wait(timeout=120)
+    assert "Traceback" not in err and "error" not in err, err
+    assert (tmp_path / "r" / "summary.json").is_file()

@@ -116,8 +116,11 @@ def run_command(args: list[str]) -> None:
         if not command.multirun:
             # Nothing half-written is left behind, and nothing that was there is touched:
             # only what this run created (its folder, or what it added to an empty one).
-            if command.folder is not None:
-                command.folder.undo()
+            # A run whose summary is written is whole (the summary comes last, and the
+            # folder was new or empty): a reader of stdout that left does not undo it.
+            folder = command.folder
+            if folder is not None and not (folder.folder / "summary.json").is_file():
+                folder.undo()
             raise
         if not isinstance(err, KeyboardInterrupt):
             raise

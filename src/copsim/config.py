@@ -563,7 +563,7 @@ def run_hydra(config_name: str, task: Callable[[DictConfig], Any], args: Sequenc
     def reported(cfg: DictConfig) -> Any:
         try:
             return task(cfg)
-        except CopsimError as err:
+        except (CopsimError, BrokenPipeError) as err:  # main reports both, in its own way
             raise CarriedThroughHydra(err) from None
         except OSError as err:
             full = DiskFull.from_os_error(err)

@@ -73,13 +73,13 @@ class PointsFailed(CopsimError):
 
 
 class CarriedThroughHydra(BaseException):
-    """Carries a CopsimError out of Hydra to :func:`copsim.cli.main`.
+    """Carries a CopsimError (or a closed pipe) out of Hydra to :func:`copsim.cli.main`.
 
     Hydra reports an Exception raised in a task or callback as a traceback (or a warning)
     and exits 1, but lets a BaseException through.
     """
 
-    def __init__(self, error: CopsimError):
+    def __init__(self, error: CopsimError | BrokenPipeError):
         super().__init__(str(error))
         self.error = error
 
