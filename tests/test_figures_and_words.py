@@ -241,7 +241,7 @@ def test_readme_and_help_say_how_many_runs_a_psa_makes():
 @pytest.mark.slow
 def test_a_small_psa_warns_about_evppi_and_its_counts_agree(tmp_path):
     out = tmp_path / "psa"
-    args = ["draws=2", "replicates=1", "weeks=12", "site.people=40"]
+    args = ["draws=2", "replicates=1", "weeks=12", "site.people=40", "burn_in_weeks=0"]
     done = run_cli("psa", *args, "--out", str(out), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     warnings = [line for line in done.stderr.splitlines() if line.startswith("copsim: warning")]

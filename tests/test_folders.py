@@ -163,7 +163,14 @@ def test_paths_with_spaces_and_accents_work_as_area_files_and_output_folders(tmp
         shutil.copy(REPO / "conf" / "areas" / name, areas / name)
     area = areas / "Brøckley Vale's.yaml"
     (areas / "riverside.yaml").rename(area)
-    proc = run_cli("run", f"site.file={area}", "weeks=3", "hydra.run.dir=out dir/é 1", cwd=tmp_path)
+    proc = run_cli(
+        "run",
+        f"site.file={area}",
+        "weeks=3",
+        "burn_in_weeks=0",
+        "hydra.run.dir=out dir/é 1",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out dir" / "é 1" / "area" / area.name).is_file()
     proc = run_cli(
