@@ -215,8 +215,9 @@ def _small_disk(folder: Path, size: str):
         ("run", "hydra.run.dir=r", "weeks=10"),
         ("run", "-m", "seed=1,2,3", "hydra.sweep.dir=s", "weeks=10"),
         ("compare", "scenario=cop,no_cop", "replicates=2", "weeks=10", "--out", "c"),
+        ("psa", "draws=2", "replicates=1", "weeks=4", "burn_in_weeks=0", "--out", "p"),
     ],
-    ids=["run", "sweep", "compare"],
+    ids=["run", "sweep", "compare", "psa"],
 )
 def test_a_full_disk_is_one_line(tmp_path, args):
     with _small_disk(tmp_path / "disk", "96k") as disk:

@@ -574,6 +574,10 @@ def run_hydra(config_name: str, task: Callable[[DictConfig], Any], args: Sequenc
     register()
     # hydra.main reads the process's argv, so it sees only the arguments meant for it.
     saved, sys.argv = sys.argv, [sys.argv[0], *args]
+    # Hydra prints an error outside the task (writing a job's .hydra/ on a full disk) as a
+    # traceback and exits; asked for full errors, it raises them, for main to report.
+    full_error = os.environ.get("HYDRA_FULL_ERROR")
+    os.environ["HYDRA_FULL_ERROR"] = "1"
     try:
         main = hydra.main(config_path=str(conf_dir()), config_name=config_name, version_base="1.3")
         main(reported)()
@@ -581,3 +585,7 @@ def run_hydra(config_name: str, task: Callable[[DictConfig], Any], args: Sequenc
         raise raised.error from None
     finally:
         sys.argv = saved
+        if full_error is None:
+            os.environ.pop("HYDRA_FULL_ERROR", None)
+        else:
+            os.environ["HYDRA_FULL_ERROR"] = full_error
