@@ -23,7 +23,7 @@ from copsim.sweep.burn_ins import HEADER, BurnInCache
 from copsim.sweep.store import SweepStore, SweepTables, run_file_problem
 from copsim.sweep.twins import TwinCache
 from tests.conftest import run_cli
-from tests.test_store_trust import ARGS, TABLE_COLUMNS_THAT_VARY
+from tests.test_store_trust import ARGS, assert_tables_as_clean
 
 VALUES = {"seed": 3, "weeks": 12}
 
@@ -179,11 +179,5 @@ def test_a_resumed_sweep_finds_an_altered_twin_and_run_file_and_recomputes_them(
     assert all("fails its checksum" in line for line in moved)
     assert {twin.name, run.name} <= {w for line in moved for w in line.split("/")[-1].split()}
     assert "3 of their 4 finished runs reused" in again.stdout
-    ours = pd.read_parquet(folder / "summary.parquet").drop(columns=TABLE_COLUMNS_THAT_VARY)
-    theirs = pd.read_parquet(tmp_path / "clean" / "summary.parquet")
-    pd.testing.assert_frame_equal(ours, theirs.drop(columns=TABLE_COLUMNS_THAT_VARY))
-    pd.testing.assert_frame_equal(
-        pd.read_parquet(folder / "weekly.parquet"),
-        pd.read_parquet(tmp_path / "clean" / "weekly.parquet"),
-    )
+    assert_tables_as_clean(folder, tmp_path / "clean")
     assert json.loads(twin.read_text())["crisis_events"] == data["crisis_events"] - 5

@@ -22,6 +22,16 @@ ARGS = ["run", "-m", "brokerage.hours_per_week=0,5", "replicates=2", "weeks=12"]
 TABLE_COLUMNS_THAT_VARY = ["compute_seconds", "job", "created", "git_commit"]
 
 
+def assert_tables_as_clean(folder, clean):
+    """A repaired sweep's tables hold the runs of a clean sweep, value for value."""
+    ours = pd.read_parquet(folder / "summary.parquet").drop(columns=TABLE_COLUMNS_THAT_VARY)
+    theirs = pd.read_parquet(clean / "summary.parquet")
+    pd.testing.assert_frame_equal(ours, theirs.drop(columns=TABLE_COLUMNS_THAT_VARY))
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(folder / "weekly.parquet"), pd.read_parquet(clean / "weekly.parquet")
+    )
+
+
 def sweep(cwd, folder="sweep", *extra):
     return run_cli(*ARGS, f"hydra.sweep.dir={folder}", *extra, cwd=cwd)
 
@@ -60,13 +70,7 @@ def test_bad_run_files_a_corrupt_twin_and_burn_in_are_moved_aside_and_redone(tmp
     assert len(list(folder.glob("runs/*/seed-*.parquet.bad-*"))) == 3
     assert all(run_file_problem(p) is None for p in folder.glob("runs/*/seed-*.parquet"))
 
-    ours = pd.read_parquet(folder / "summary.parquet").drop(columns=TABLE_COLUMNS_THAT_VARY)
-    theirs = pd.read_parquet(tmp_path / "clean" / "summary.parquet")
-    pd.testing.assert_frame_equal(ours, theirs.drop(columns=TABLE_COLUMNS_THAT_VARY))
-    pd.testing.assert_frame_equal(
-        pd.read_parquet(folder / "weekly.parquet"),
-        pd.read_parquet(tmp_path / "clean" / "weekly.parquet"),
-    )
+    assert_tables_as_clean(folder, tmp_path / "clean")
     command = json.loads((folder / "sweep.json").read_text())["command"]
     assert command[:3] == ["copsim", "run", "-m"] and "hydra.sweep.dir=sweep" in command
 
