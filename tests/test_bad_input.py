@@ -375,6 +375,7 @@ CLI: list[Bad] = [
     B("area CSV names twice", "run", "site.file=dupname.csv", expect="row 3 column name"),
     B("area CSV column twice", "run", "site.file=dupcol.csv", expect="each column once"),
     B("run key twice", "run", "weeks=5", "weeks=6", expect="each key once"),
+    B("run same override twice", "run", "weeks=5", "weeks=5", expect="each key once"),
     B("run hydra key twice", "run", "hydra.run.dir=a", "hydra.run.dir=b", expect="each key"),
     B("run group twice", "run", "site=typical", "site=poor_history", expect="each key once"),
     B("sweep key twice", "run", "-m", "seed=1,2", "seed=3", expect="each key once"),

@@ -475,8 +475,10 @@ def check_command(prog: str, config_name: str, args: Sequence[str]) -> Command:
     parser.prog = prog
     parser.error = lambda message: _usage(f"{prog}: {message} (see {prog} --help)")  # type: ignore[method-assign]
     opts = parser.parse_args(list(args))
-    quoted = dict(zip(opts.overrides, quote_paths(opts.overrides), strict=True))
-    opts.overrides = list(quoted.values())
+    # (A list, not the mapping's values: an override given twice must reach the check.)
+    quoted_overrides = quote_paths(opts.overrides)
+    quoted = dict(zip(opts.overrides, quoted_overrides, strict=True))
+    opts.overrides = quoted_overrides
     stray = [o for o in opts.overrides if "=" not in o and not o.startswith("~")]
     if stray:
         _usage(
