@@ -280,9 +280,18 @@ def individual_level(seeds: Sequence[int], weeks: int) -> dict[str, Any]:
     values = _values([], None)
     people = int(values["site.people"])
     more = {**values, "site.people": people + 1}
+    # The site's size acts from its build: over the weeks after it (no burn-in), and after
+    # the burn-in's years of its effects spreading.
+    built = {**values, "burn_in_weeks": 0}
     out: dict[str, Any] = {"weeks": weeks, "seeds": len(seeds)}
     cases = {
-        f"site.people {people} vs {people + 1}": lambda s: crisis_histories(more, s, weeks),
+        f"site.people {people} vs {people + 1}, from the build": (
+            lambda s: crisis_histories({**built, "site.people": people + 1}, s, weeks),
+            lambda s: crisis_histories(built, s, weeks),
+        ),
+        f"site.people {people} vs {people + 1}, after the burn-in": lambda s: crisis_histories(
+            more, s, weeks
+        ),
         "agency 0's budget +1 post at week 0": lambda s: crisis_histories(values, s, weeks, 0),
         # Runs sharing no random number: what matches by chance (places with no crisis).
         f"another seed (s + {OTHER_SEED}; the floor)": lambda s: crisis_histories(
@@ -291,8 +300,13 @@ def individual_level(seeds: Sequence[int], weeks: int) -> dict[str, Any]:
     }
     same: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label in cases}
     for seed in seeds:
-        a_c, a_h = (x[:, :people] for x in crisis_histories(values, seed, weeks))
+        after_burn_in = [x[:, :people] for x in crisis_histories(values, seed, weeks)]
         for label, other in cases.items():
+            if isinstance(other, tuple):  # (the change, its own base)
+                other, own_base = other
+                a_c, a_h = (x[:, :people] for x in own_base(seed))
+            else:
+                a_c, a_h = after_burn_in
             # The places both runs have (the first `people`), matched by place number.
             b_c, b_h = (x[:, :people] for x in other(seed))
             same[label][0].append(identical_share(a_c, b_c))

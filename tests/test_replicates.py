@@ -8,10 +8,10 @@ import pytest
 
 from copsim.model import burn_in, replicates
 from copsim.model.cop_model import WEEK
+from copsim.model.draws import Draws
 from copsim.model.parameters import Parameters
 from copsim.model.schema import SCHEMA
 from copsim.model.side_by_side import SideBySide
-from copsim.model.streams import STREAMS, RandomStreams, ReplicateStreams
 from copsim.runs import runner
 from copsim.runs.outputs import twin_columns, twin_outcome, twin_outcomes
 
@@ -60,9 +60,7 @@ def _assert_same_state(got, alone) -> None:
         _assert_same(getattr(got, part), getattr(alone, part), part)
     for x, y in zip(got.ties.view(), alone.ties.view(), strict=True):
         _assert_same(x, y, "ties")
-    for name in STREAMS:  # every stream left where it is left alone
-        state = got.streams[name].bit_generator.state
-        assert state == alone.streams[name].bit_generator.state, name
+    assert got.draws.seeds == alone.draws.seeds
 
 
 @pytest.mark.parametrize("config", CONFIGS)
@@ -129,21 +127,19 @@ def test_stack_then_unstack_gives_each_state_back():
 
 
 def test_each_replicate_draws_what_its_seed_draws_alone():
-    together = ReplicateStreams([RandomStreams(s) for s in SEEDS])
-    got = together.draw("casework", "random", (3 * 4, 5, 6))
+    together = Draws.stack(Draws(s) for s in SEEDS)
+    assert together.replicates == 3 and [d.seeds for d in together.each()] == [(s,) for s in SEEDS]
+    n = 7
+    words = together.identities("person", np.arange(3 * n), n, np.arange(3 * n) % 3)
+    got = together.uniform("needs.noise", 5, words[:, None], np.arange(6))
     for r, seed in enumerate(SEEDS):
-        alone = RandomStreams(seed)["casework"].random((4, 5, 6))
-        assert np.array_equal(got[r * 4 : (r + 1) * 4], alone)
-    got = together.draw("needs", "standard_normal", 3 * 7)
-    for r, seed in enumerate(SEEDS):
-        alone = RandomStreams(seed)["needs"].standard_normal(7)
-        assert np.array_equal(got[r * 7 : (r + 1) * 7], alone)
-    groups = np.array([0, 0, 2, 2, 2])  # replicate 1 draws nothing, and its stream stays
-    got = together.draw_grouped("moves", "random", groups)
-    assert np.array_equal(got[:2], RandomStreams(SEEDS[0])["moves"].random(2))
-    assert np.array_equal(got[2:], RandomStreams(SEEDS[2])["moves"].random(3))
-    fresh = RandomStreams(SEEDS[1])["moves"]
-    assert together.each[1]["moves"].bit_generator.state == fresh.bit_generator.state
+        alone = Draws(seed)
+        own = alone.identities("person", np.arange(n), n, np.arange(r * n, (r + 1) * n) % 3)
+        assert np.array_equal(own, words[r * n : (r + 1) * n])
+        want = alone.uniform("needs.noise", 5, own[:, None], np.arange(6))
+        assert np.array_equal(got[r * n : (r + 1) * n], want)
+    # Seeds never share words: replicate 0's and 1's first people differ.
+    assert len(set(words.tolist())) == len(words)
 
 
 def test_the_counts_and_sums_of_one_replicate_are_plain():

@@ -94,8 +94,14 @@ def reference_step(model):
 
     p, people, posts, ties = model.p, model.people, model.posts, model.ties
     week = model.week
-    rng = model.streams["casework"]
-    u_try, u_ok, u_excl, u_tie = rng.random((4, *people.needs.shape))
+    # Every person's four draws for every domain (keyed by their weeks since referral),
+    # read where needed.
+    cols, domains = people.identity[:, None], np.arange(people.needs.shape[1])
+    age = week - people.entered
+    u_try, u_ok, u_excl, u_tie = (
+        model.draws.uniform(f"casework.{name}", age[:, None], cols, domains)
+        for name in ("attempt", "accept", "exclude", "tie")
+    )
     kw = people.key_worker
     own = np.full(len(people), -1)
     own[kw >= 0] = model.agencies.domain[posts.agency[kw[kw >= 0]]]
@@ -128,8 +134,14 @@ def reference_step(model):
     trust_rules.record_joint_work(model, edge[has_tie], ok[has_tie])
     new = ok & ~has_tie & (u_tie[who, dom] < p.casework.tie_from_referral)
     if new.any():
-        u_pick = model.streams["tie_formation"].random(int(new.sum()))
-        partners = model.agencies.pick_in_post(posts, target[new], u_pick)
+        partners = []
+        for person, d, agency in zip(who[new], dom[new], target[new], strict=True):
+            # The staff in post at the agency whose race key, keyed by the referral, is least.
+            event = model.draws.bits("casework.partner", age[person], people.identity[person], d)
+            staff = model.agencies.staff_of(posts, agency)
+            keys = model.draws.race("casework.partner", week, event ^ posts.identity[staff])
+            partners.append(staff[keys.argmin()] if len(staff) else -1)
+        partners = np.array(partners, dtype=np.int64)
         found = partners >= 0
         base = p.site.joint_working_history
         ties.add(src[new][found], partners[found], trust_rules.gain(base, p.trust.gain), week)

@@ -5,9 +5,7 @@ import pytest
 
 from copsim.model import site
 from copsim.model.cop_model import CopModel
-from copsim.model.domains import DOMAIN_WEIGHTS, DOMAINS
-from copsim.model.mechanisms import crises, needs
-from copsim.model.mechanisms.cohort import ReferralQueue
+from copsim.model.mechanisms import cohort, crises, needs
 
 
 def _supported_plainly(model) -> np.ndarray:
@@ -39,44 +37,6 @@ def test_supported_and_coverage_match_their_plain_forms_every_week(small_model):
         assert got.tobytes() == _coverage_plainly(m.people.needs, sup, threshold).tobytes()
 
 
-def _entry_profile_plainly(p, agencies, n, rng, locality):
-    """entry_profile and home_agencies as first written: draws and arithmetic interleaved."""
-    n_dom = len(DOMAINS)
-    if agencies.need_share is None:
-        weights = DOMAIN_WEIGHTS
-        prob = np.clip(DOMAIN_WEIGHTS * p.needs.domains_per_person / DOMAIN_WEIGHTS.sum(), 0, 1)
-    else:
-        weights = prob = agencies.need_share
-    active = rng.random((n, n_dom)) < prob
-    none = ~active.any(axis=1)
-    active[none, np.argmax(weights)] = True
-    spread = 1.0 - p.needs.initial_level
-    level = p.needs.initial_level + spread * (rng.beta(4, 4, size=(n, n_dom)) - 0.5)
-    quiet = rng.uniform(0, p.needs.threshold * 0.8, size=(n, n_dom))
-    locality = np.broadcast_to(np.asarray(locality, dtype=np.int64), (n,))
-    needs_ = np.clip(np.where(active, level, quiet), 0.0, 1.0)
-    engagement = rng.uniform(0.3, 0.8, size=n)
-    total = agencies.home_total[locality]
-    slot = rng.integers(0, np.maximum(total, 1))
-    k = (agencies.home_cum[locality] <= slot[..., None]).sum(axis=-1)
-    k = np.minimum(k, agencies.home_agency.shape[2] - 1)
-    chosen = agencies.home_agency[locality[:, None], np.arange(n_dom)[None, :], k]
-    return {
-        "needs": needs_,
-        "engagement": engagement,
-        "home_agency": np.where(total > 0, chosen, -1),
-        "proneness": site.crisis_proneness(p.needs.crisis_proneness_cv, rng, n),
-    }
-
-
-def test_a_one_value_range_draws_nothing():
-    """What _home_slots relies on to skip the draw where every slot can only be 0."""
-    rng = np.random.default_rng(3)
-    before = rng.bit_generator.state
-    assert not rng.integers(0, np.ones((8, 6), dtype=np.int64)).any()
-    assert rng.bit_generator.state == before
-
-
 @pytest.mark.parametrize(
     "config",
     [
@@ -85,20 +45,45 @@ def test_a_one_value_range_draws_nothing():
         {"site.file": "conf/areas/riverside.yaml", "region.localities": 2},
     ],
 )
-def test_referral_blocks_drawn_together_equal_each_drawn_alone(config):
+def test_a_places_kth_referral_is_the_same_person_whenever_they_arrive(config):
     m = CopModel({**config, "site.people": 40, "weeks": 4}, agents=False)
     places = np.array([5, 0, len(m.people) - 1, 33])
-    queue = ReferralQueue(len(m.people), m.p.seed)
-    queue.arrivals[places] = [0, 8, 40, 3]
-    got = queue.next(m, places)  # every place starts a block (none is drawn yet)
-    for i, place in enumerate(places):
-        block = (queue.arrivals[place] - 1) // ReferralQueue.BLOCK
-        rng = m.streams.keyed("referrals", place, block)
-        alone = _entry_profile_plainly(m.p, m.agencies, 8, rng, m.people.locality[place])
-        row = (queue.arrivals[place] - 1) % ReferralQueue.BLOCK
-        for name, values in alone.items():
-            assert values[row].tobytes() == got[name][i].tobytes(), name
-            assert values.tobytes() == queue.profiles[name][place].tobytes(), name
+    k = m.people.referral[places] + 1
+    want = m.draws.identities("person", places, len(m.people), k)
+    profile = site.entry_profile(m.p, m.agencies, m.draws, want, m.people.locality[places])
+    cohort.admit(m, places[::-1])  # in any order, and in any week
+    assert np.array_equal(m.people.referral[places], k)
+    assert np.array_equal(m.people.identity[places], want)
+    for name, values in profile.items():
+        assert getattr(m.people, name)[places].tobytes() == values.tobytes(), name
+    # Each person's profile is theirs alone: drawn with others or by themself.
+    for i, word in enumerate(want):
+        one = site.entry_profile(
+            m.p, m.agencies, m.draws, want[i : i + 1], m.people.locality[places[i : i + 1]]
+        )
+        for name, values in one.items():
+            assert values[0].tobytes() == profile[name][i].tobytes(), name
+        assert word != m.draws.identities("person", places[i : i + 1], len(m.people), k[i] + 1)[0]
+
+
+def test_entry_profiles_have_their_documented_laws():
+    m = CopModel({"site.agencies_per_type": 3, "weeks": 1}, agents=False)
+    n = 40_000
+    words = m.draws.identities("person", np.arange(n) % 300, 300, np.arange(n) // 300 + 1)
+    got = site.entry_profile(m.p, m.agencies, m.draws, words, 0)
+    # An active need's level: initial_level + (1 - initial_level)(Beta(4, 4) - 1/2).
+    active = got["needs"] > m.p.needs.threshold
+    level = (got["needs"][active] - m.p.needs.initial_level) / (1 - m.p.needs.initial_level)
+    assert level.mean() == pytest.approx(0.0, abs=0.005)
+    assert level.var() == pytest.approx(1 / 36, rel=0.03)  # Beta(4, 4): variance 1/36
+    assert got["engagement"].min() >= 0.3 and got["engagement"].max() <= 0.8
+    assert got["engagement"].mean() == pytest.approx(0.55, abs=0.003)
+    cv = m.p.needs.crisis_proneness_cv
+    assert got["proneness"].mean() == pytest.approx(1.0, abs=0.03)
+    assert got["proneness"].std() / got["proneness"].mean() == pytest.approx(cv, rel=0.06)
+    # Home agencies: each of a type's three agencies equally often (equal home weights).
+    share = np.bincount(got["home_agency"].ravel(), minlength=len(m.agencies)) / (n * 6)
+    assert share == pytest.approx(np.full(len(m.agencies), 1 / len(m.agencies)), abs=0.004)
 
 
 @pytest.mark.parametrize(
@@ -112,7 +97,6 @@ def test_referral_blocks_drawn_together_equal_each_drawn_alone(config):
 def test_home_tables_kept_on_agencies_equal_their_plain_forms(config):
     m = CopModel({**config, "site.people": 40, "weeks": 4}, agents=False)
     a = m.agencies
-    assert a.one_home_slot == (not (np.maximum(a.home_total, 1) > 1).any())
     for loc in range(a.n_localities):
         for d in range(a.home_total.shape[1]):
             members = np.flatnonzero((a.locality == loc) & (a.domain == d))

@@ -36,7 +36,8 @@ def test_unused_ties_decay_and_are_forgotten():
     m = CopModel({"trust.forget_weeks": 10, "brokerage.hours_per_week": 0})
     _, _, tr, used = m.ties.view()
     tr[:] = 0.9
-    used[: len(used) // 2] = -20  # last used long ago
+    used[:] = 0  # last used at week 0 ...
+    used[: len(used) // 2] = -20  # ... or long ago
     n_before = len(m.ties)
     m.steps = 1
     trust.step(m)

@@ -3,8 +3,8 @@
 - :mod:`~copsim.model.schema`: every parameter, declared once.
 - :mod:`~copsim.model.parameters`: a run's validated values, read as ``p.group.name``.
 - :mod:`~copsim.model.site`: agencies, posts and people, held as arrays.
-- :mod:`~copsim.model.ties` and :mod:`~copsim.model.streams`: cross-agency ties, and the
-  run's named random streams.
+- :mod:`~copsim.model.ties` and :mod:`~copsim.model.draws`: cross-agency ties, and the
+  run's keyed random draws (common random numbers by agent slot).
 - :mod:`~copsim.model.agents`: the Mesa agents, views onto rows of those arrays.
 - :mod:`~copsim.model.mechanisms`: one module per mechanism, each with its equations.
 - :mod:`~copsim.model.events`: the policy timeline.

@@ -245,6 +245,7 @@ class Brokers:
         self.model = model
         self.bank = np.zeros(localities)
         self.intro_credit = 0.0
+        self.units = 0  # units of outreach each broker has made (they number the next)
         self.introductions = np.zeros(localities, dtype=np.int64)
         self.reviews = np.zeros(localities, dtype=np.int64)
 

@@ -4,7 +4,7 @@ Outputs are read from a steady state (an ABM's spin-up, as in Covasim's and Star
 practice): before week 0 the site runs ``burn_in_weeks`` weeks with no broker, numbered
 ``-burn_in_weeks + 1 .. 0`` so that every week stamp stays comparable. A run and its
 no-CoP twin (and every programme setting of one site and seed) then continue from the
-same burned-in state and the same random streams.
+same burned-in state and the same keyed draws (:mod:`copsim.model.draws`).
 
 The burned-in state depends only on the parameters that can act before week 0: the
 programme's settings (:func:`inert`) cannot, since there is no CoP, no member and no
@@ -28,8 +28,8 @@ import numpy as np
 from copsim.model import replicates
 from copsim.model.area import Area, load_area
 from copsim.model.domains import SEVERITY_MAX
+from copsim.model.draws import Draws
 from copsim.model.mechanisms import casework, commissioner, funding, needs, outcomes
-from copsim.model.mechanisms.cohort import ReferralQueue
 from copsim.model.mechanisms.cop import CopState
 from copsim.model.mechanisms.economics import Ledger
 from copsim.model.parameters import Parameters
@@ -43,7 +43,6 @@ from copsim.model.site import (
     build_people,
     build_posts,
 )
-from copsim.model.streams import RandomStreams
 from copsim.model.tally import AgencyTally, LocalityTally, Tally
 from copsim.model.ties import TieTable
 
@@ -87,7 +86,7 @@ class SiteState:
     posts: Posts
     people: People
     ties: TieTable
-    streams: RandomStreams
+    draws: Draws
     area: Area | None = None
 
 
@@ -118,14 +117,12 @@ class BurnIn:
         self.p = p
         self.week = -p.burn_in_weeks
         self.severity_max = SEVERITY_MAX
-        self.streams = RandomStreams(p.seed)
-        site_rng = self.streams["site"]
+        self.draws = Draws(p.seed)
         self.area = load_area(p.site.file) if p.site.file else None
-        self.agencies = build_agencies(p, site_rng, self.area)
-        self.posts = build_posts(p, self.agencies, site_rng)
-        self.ties = build_initial_ties(p, self.posts, self.week, site_rng)
-        self.people = build_people(p, self.agencies, self.streams["people"])
-        self.people.queue = ReferralQueue(len(self.people), p.seed)
+        self.agencies = build_agencies(p, self.draws, self.area)
+        self.posts = build_posts(p, self.agencies, self.draws)
+        self.ties = build_initial_ties(p, self.posts, self.week, self.draws)
+        self.people = build_people(p, self.agencies, self.draws)
         self.practitioners = self.people_registry = NoAgents()
         n_loc = self.n_localities = self.agencies.n_localities
         self.totals, self.ledger, self.cop = Tally(), Ledger(), CopState(n_loc)
@@ -158,7 +155,7 @@ class BurnIn:
         vars(batch).update(vars(each[0]))
         state = replicates.stack([e._state() for e in each])
         batch.agencies, batch.posts, batch.people = state.agencies, state.posts, state.people
-        batch.ties, batch.streams = state.ties, state.streams
+        batch.ties, batch.draws = state.ties, state.draws
         count = batch.replicates = len(each)
         n_loc = batch.n_localities = batch.agencies.n_localities
         batch.totals, batch.ledger = Tally.replicates(count), Ledger.replicates(count)
@@ -171,7 +168,7 @@ class BurnIn:
         return batch
 
     def _state(self) -> SiteState:
-        return SiteState(self.agencies, self.posts, self.people, self.ties, self.streams, self.area)
+        return SiteState(self.agencies, self.posts, self.people, self.ties, self.draws, self.area)
 
     def run_each(self, week: Iterable[tuple[str, Callable]]) -> list[SiteState]:
         """:meth:`run`, giving each replicate's state (one for a burn-in of one seed)."""

@@ -130,7 +130,7 @@ class CopModel(mesa.Model):
 
         state = burned_in(self.p, WEEK)
         self.agencies, self.posts, self.people = state.agencies, state.posts, state.people
-        self.ties, self.streams = state.ties, state.streams
+        self.ties, self.draws = state.ties, state.draws
         self.area = state.area
 
         self.agency_agents = [Agency(self, i) for i in range(len(self.agencies))]

@@ -4,8 +4,8 @@ A week's mechanisms cost mostly numpy's overhead per call on arrays of a few hun
 people, not arithmetic. Laying the people, posts, agencies and localities of R replicates
 end to end in equal blocks (replicate r's post i is post ``r x posts + i``; its indices
 into posts, agencies and localities shifted likewise) lets every call serve R replicates.
-Each replicate still draws from its own streams (:class:`~copsim.model.streams.ReplicateStreams`)
-and keeps its own totals, so replicate r ends exactly as its seed run alone would.
+Each element's draws are keyed by its replicate's seed (:mod:`copsim.model.draws`) and each
+replicate keeps its own totals, so replicate r ends exactly as its seed run alone would.
 
 A model stepped this way has ``replicates`` > 1; the helpers here give its per-replicate
 counts and sums, and are the plain ``len`` and ``sum`` when ``replicates`` is 1.
@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from copsim.model.streams import ReplicateStreams
+from copsim.model.draws import Draws
 from copsim.model.ties import TieTable
 
 
@@ -106,12 +106,11 @@ _SHARED = {
         "names",
         "n_localities",
         "home_agency",
-        "home_cum",
         "home_total",
         "home_first",
     },
     "posts": {"n_localities"},
-    "people": {"queue"},
+    "people": set(),
 }
 
 
@@ -170,7 +169,7 @@ def parts(kind: str, item: Any, count: int, sizes: dict[str, int], copies: bool 
         arrays[name] = value
     if kind == "agencies":
         shared.update(n_localities=sizes["localities"])
-        shared.update(dict.fromkeys(("home_agency", "home_cum", "home_total", "home_first")))
+        shared.update(dict.fromkeys(("home_agency", "home_total", "home_first")))
     elif kind == "posts":
         shared.update(n_localities=sizes["localities"])
     out = []
@@ -245,8 +244,8 @@ def views(item: Any, count: int) -> list[Any]:
 def stack(states: list[Any]) -> Any:
     """Replicates' states (``SiteState``: same configuration, own seeds) laid end to end.
 
-    The result is a state of the same kind whose streams are the replicates'
-    (:class:`~copsim.model.streams.ReplicateStreams`); its localities are each replicate's
+    The result is a state of the same kind whose draws are the replicates'
+    (:meth:`~copsim.model.draws.Draws.stack`); its localities are each replicate's
     localities in turn. The states are not changed (their arrays are copied).
     """
     first = states[0]
@@ -261,7 +260,6 @@ def stack(states: list[Any]) -> Any:
     posts = _stack_arrays("posts", [s.posts for s in states], sizes)
     posts.n_localities = agencies.n_localities
     people = _stack_arrays("people", [s.people for s in states], sizes)
-    people.queue = _stack_queues([s.people.queue for s in states], sizes["agencies"])
     ties = TieTable(max(1, sum(len(s.ties) for s in states)))
     for r, s in enumerate(states):
         a, b, trust, used = s.ties.view()
@@ -270,60 +268,18 @@ def stack(states: list[Any]) -> Any:
         ties.a[sl], ties.b[sl] = a + shift, b + shift
         ties.trust[sl], ties.last_used[sl] = trust, used
         ties.n += len(a)
-    streams = ReplicateStreams([s.streams for s in states])
-    return type(first)(agencies, posts, people, ties, streams, first.area)
+    draws = Draws.stack(s.draws for s in states)
+    return type(first)(agencies, posts, people, ties, draws, first.area)
 
 
 def unstack(state: Any) -> list[Any]:
     """The replicates' own states of a state made by :func:`stack` (copies)."""
-    count = state.streams.replicates
+    count = state.draws.replicates
     sizes = block_sizes(state, count)
     each = zip(
         *(parts(kind, getattr(state, kind), count, sizes, copies=True) for kind in KINDS),
         each_ties(state.ties, count, sizes["posts"]),
-        state.streams.each,
+        state.draws.each(),
         strict=True,
     )
-    out = []
-    for r, (agencies, posts, people, ties, streams) in enumerate(each):
-        people.queue = _unstack_queue(state.people.queue, r, sizes)
-        out.append(type(state)(agencies, posts, people, ties, streams, state.area))
-    return out
-
-
-def _stack_queues(queues: list[Any], n_agencies: int) -> Any:
-    """Referral queues laid end to end (each place keeps its seed and number)."""
-    out = copy.copy(queues[0])
-    for name in ("arrivals", "block", "seed", "place"):
-        setattr(out, name, np.concatenate([getattr(q, name) for q in queues]))
-    names = next((list(q.rows) for q in queues if q.rows), [])
-    out.rows = {}
-    for name in names:
-        like = next(q.rows[name] for q in queues if q.rows)
-        parts = [q.rows[name] if q.rows else np.zeros_like(like) for q in queues]
-        if name == "home_agency":  # drawn referrals' agencies, shifted like people's
-            parts = [
-                np.where(_drawn(q) & (v >= 0), v + r * n_agencies, v)
-                for r, (q, v) in enumerate(zip(queues, parts, strict=True))
-            ]
-        out.rows[name] = np.concatenate(parts)
-    return out
-
-
-def _unstack_queue(queue: Any, r: int, sizes: dict[str, int]) -> Any:
-    """Replicate ``r``'s part of a queue made by :func:`_stack_queues` (copies)."""
-    out = copy.copy(queue)
-    places = sizes["people"]
-    for name in ("arrivals", "block", "seed", "place"):
-        setattr(out, name, getattr(queue, name)[r * places : (r + 1) * places].copy())
-    rows = places * queue.BLOCK
-    out.rows = {name: v[r * rows : (r + 1) * rows].copy() for name, v in queue.rows.items()}
-    if "home_agency" in out.rows:
-        v = out.rows["home_agency"]
-        out.rows["home_agency"] = np.where(_drawn(out) & (v >= 0), v - r * sizes["agencies"], v)
-    return out
-
-
-def _drawn(queue: Any) -> np.ndarray:
-    """Which rows of a queue's blocks hold drawn referrals (a column, for the row arrays)."""
-    return np.repeat(queue.block >= 0, queue.BLOCK)[:, None]
+    return [type(state)(*parts, state.area) for parts in each]

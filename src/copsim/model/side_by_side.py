@@ -74,7 +74,7 @@ class SideBySide:
             states = [copy.deepcopy(s) for s in states]
         state = replicates.stack(states)
         self.agencies, self.posts, self.people = state.agencies, state.posts, state.people
-        self.ties, self.streams, self.area = state.ties, state.streams, state.area
+        self.ties, self.draws, self.area = state.ties, state.draws, state.area
         self.practitioners = self.person_agents = self.people_registry = NoAgents()
         n_loc = self.n_localities = self.agencies.n_localities
         self.broker = Brokers(self, n_loc)

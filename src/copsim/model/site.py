@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import special
 
 from copsim.model.domains import DOMAIN_WEIGHTS, DOMAINS
+from copsim.model.draws import BUILD_WEEK, Draws
 from copsim.model.parameters import Parameters
 from copsim.model.ties import TieTable
 
@@ -89,11 +91,11 @@ class Agencies:
         self._home_table()
 
     def _home_table(self) -> None:
-        """Cumulative home weights of each locality's agencies of each type.
+        """Each locality's agencies of each type, and their total home weight.
 
         ``home_agency[l, d, k]`` is the k-th agency of type d in locality l (-1 past the
-        last), ``home_cum[l, d, k]`` the cumulative weight up to and including it and
-        ``home_total[l, d]`` their total (0 where no agency of the type is there).
+        last) and ``home_total[l, d]`` their total home weight (0 where no agency of the
+        type is there).
         """
         n_loc, n_dom = self.n_localities, len(DOMAINS)
         groups = [
@@ -102,16 +104,12 @@ class Agencies:
         ]
         width = max(1, max(len(g) for row in groups for g in row))
         self.home_agency = np.full((n_loc, n_dom, width), -1, dtype=np.int64)
-        self.home_cum = np.full((n_loc, n_dom, width), np.iinfo(np.int64).max, dtype=np.int64)
         self.home_total = np.zeros((n_loc, n_dom), dtype=np.int64)
         for loc, row in enumerate(groups):
             for d, members in enumerate(row):
                 k = len(members)
                 self.home_agency[loc, d, :k] = members
-                self.home_cum[loc, d, :k] = np.cumsum(self.home_weight[members])
                 self.home_total[loc, d] = self.home_weight[members].sum()
-        # Every total at most 1: a home slot can only be 0, wherever a person is.
-        self.one_home_slot = bool((self.home_total <= 1).all())
         # Each locality's first agency of each type (-1 where it has none).
         self.home_first = np.where(self.home_total > 0, self.home_agency[:, :, 0], -1)
 
@@ -168,31 +166,15 @@ class Agencies:
         block = posts.occupied[start : start + self.n_posts]
         return block.nonzero()[0] + start
 
-    def pick_in_post(self, posts: Posts, agencies: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """One random practitioner in post at each given agency (-1 where none).
-
-        The ``j = floor(u x staff)``-th of the agency's staff in post (by post), found for
-        every agency at once from the running count of posts in post.
-
-        Args:
-            posts: The posts.
-            agencies: The agency of each pick.
-            u: A uniform draw for each pick.
-        """
-        filled = np.zeros(len(posts) + 1, dtype=np.int64)
-        posts.occupied.cumsum(out=filled[1:])  # filled[i]: posts in post before i
-        start = self.first_post[agencies]
-        before = filled[start]
-        staff = filled[start + self.n_posts] - before
-        j = (u * staff).astype(np.int64)
-        # The post holding the (before + j + 1)-th occupied place of the site.
-        found = filled.searchsorted(before + j + 1) - 1
-        return np.where(staff > 0, found, -1)
-
 
 @dataclass
 class Posts:
-    """Per-post (practitioner slot) arrays; a post is occupied or vacant."""
+    """Per-post (practitioner slot) arrays; a post is occupied or vacant.
+
+    A practitioner is the post's hire number ``hires`` (0 for the staff at the start); their
+    ``identity`` word (:meth:`copsim.model.draws.Draws.identities`) keys their draws, and
+    goes with them when they move to another post of the region.
+    """
 
     agency: np.ndarray
     occupied: np.ndarray
@@ -211,9 +193,18 @@ class Posts:
     locality: np.ndarray = field(default=None)  # the locality of each post's agency
     origin: np.ndarray = field(default=None)  # locality in post at week 0 (-1: none)
     locality_starter: np.ndarray = field(default=None)  # ... and in this locality since
+    hires: np.ndarray = field(default=None)  # practitioners hired into each post so far
+    identity: np.ndarray = field(default=None)  # the post's practitioner's identity word
+    vacated: np.ndarray = field(default=None)  # the week the post was last left empty
 
     def __post_init__(self) -> None:
         n = len(self.agency)
+        if self.hires is None:
+            self.hires = np.zeros(n, dtype=np.int64)
+        if self.vacated is None:
+            self.vacated = np.full(n, NEVER, dtype=np.int64)
+        if self.identity is None:
+            self.identity = Draws(0).identities("practitioner", np.arange(n), n, self.hires)
         self.caseload = np.zeros(n, dtype=np.int64)
         self.pressure = np.zeros(n)
         self.failed_week = np.zeros(n)
@@ -239,7 +230,11 @@ class People:
     Each row is a place; when its person leaves, the next referral takes it (a new person,
     see :mod:`copsim.model.mechanisms.cohort`). ``proneness`` is the person's crisis
     proneness (mean 1); ``entered`` the week they were referred in; ``followed_from`` their
-    severity when follow-up began (week 0, or entry if later).
+    severity when follow-up began (week 0, or entry if later). ``referral`` is the person's
+    number among the place's referrals (0 for the person there at the start) and
+    ``identity`` the word keying their draws (:meth:`copsim.model.draws.Draws.identities`):
+    a place's k-th referral is the same person, with the same profile and draws, whenever
+    they arrive.
     """
 
     needs: np.ndarray
@@ -257,42 +252,46 @@ class People:
     entered: np.ndarray
     followed_from: np.ndarray
     locality: np.ndarray = None  # each place's locality in the region
-    queue: Any = None  # each place's future referrals (cohort.ReferralQueue)
+    referral: np.ndarray = None
+    identity: np.ndarray = None
 
     def __len__(self) -> int:
         return len(self.engagement)
 
 
-def agency_sizes(per: int, spread: float, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Establishments spread evenly from (1 - spread) to (1 + spread) x ``per``, shuffled.
+def agency_sizes(per: int, spread: float, order: np.ndarray) -> np.ndarray:
+    """Establishments spread evenly from (1 - spread) to (1 + spread) x ``per``.
 
     The sizes keep the mean (up to rounding) so the site's total staff hardly depends on
-    the spread; each is at least one post.
+    the spread; each is at least one post. ``order``: one keyed uniform per agency; the
+    agency with the k-th smallest gets the k-th size (a shuffle that is each agency's own).
     """
+    n = len(order)
     factors = np.linspace(1.0 - spread, 1.0 + spread, n) if n > 1 else np.ones(1)
-    return np.maximum(1, np.rint(per * rng.permutation(factors))).astype(np.int64)
+    return np.maximum(1, np.rint(per * factors[np.argsort(np.argsort(order))])).astype(np.int64)
 
 
-def build_agencies(p: Parameters, rng: np.random.Generator, area: Area | None = None) -> Agencies:
+def build_agencies(p: Parameters, draws: Draws, area: Area | None = None) -> Agencies:
     """Create the region's agencies, locality by locality (one locality: a single site).
 
     Each locality is a copy of the site: ``site.agencies_per_type`` of each type with
     sizes spread as :func:`agency_sizes`, or the agencies of the area file ``area``.
     """
     n_loc = p.region.localities
+    n = len(area.domains) if area is not None else len(DOMAINS) * p.site.agencies_per_type
+    words = draws.all_identities("agency", n * n_loc)
     if area is None:
         per_locality = np.tile(np.arange(len(DOMAINS)), p.site.agencies_per_type)
-        n = len(per_locality)
+        order = draws.uniform("site.size_order", BUILD_WEEK, words).reshape(n_loc, n)
         size = np.concatenate(
             [
-                agency_sizes(p.site.practitioners_per_agency, p.site.agency_size_spread, n, rng)
-                for _ in range(n_loc)
+                agency_sizes(p.site.practitioners_per_agency, p.site.agency_size_spread, row)
+                for row in order
             ]
         )
         budget, given, weight, names = np.ones(n * n_loc), None, None, []
     else:
         per_locality = np.array(area.domains, dtype=np.int64)
-        n = len(per_locality)
         size = np.tile([a.posts for a in area.agencies], n_loc).astype(np.int64)
         budget = np.tile([a.budget for a in area.agencies], n_loc).astype(float)
         given = np.tile(
@@ -304,7 +303,8 @@ def build_agencies(p: Parameters, rng: np.random.Generator, area: Area | None = 
     domain = np.tile(per_locality, n_loc)
     total = len(domain)
     n_posts = int(np.ceil(size.max() * POST_HEADROOM))
-    spread = p.site.manager_support_spread * (2.0 * rng.random(total) - 1.0)
+    u = draws.uniform("site.manager", BUILD_WEEK, words)
+    spread = p.site.manager_support_spread * (2.0 * u - 1.0)
     manager = np.clip(p.site.manager_support + spread, 0.0, 1.0)
     if given is not None:
         manager = np.where(np.isnan(given), manager, given)
@@ -342,34 +342,45 @@ def resilience(spread: float, z: np.ndarray) -> np.ndarray:
     return np.exp(spread * z - spread**2 / 2.0)
 
 
-def staff_resilience(p: Parameters, n: int, rng: np.random.Generator) -> np.ndarray:
+def staff_resilience(p: Parameters, z: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Resilience of staff already in post at the start of burn-in.
 
     Less resilient practitioners burn out and leave sooner, so staff in post are more
-    resilient than hires. Hires' draws are resampled with weight ``(1 + (ratio - 1)
-    B*(R))^-SETTLE_EXPONENT``, where ``B*(R) = f / (f + r R S)`` is the burnout at which
-    a unit of demand balances recovery (``S`` with the mean manager support). The exponent
-    is empirical: it matches the mean resilience in post after ten years of burn-in at the
-    defaults (1.10, against 1.06 with exponent 1, the time in post alone), so that burn-in
-    starts close to the steady state it then settles.
+    resilient than hires. Hires' draws (``z``, standard normals, one a post) are resampled
+    with weight ``(1 + (ratio - 1) B*(R))^-SETTLE_EXPONENT``, where ``B*(R) = f / (f + r R
+    S)`` is the burnout at which a unit of demand balances recovery (``S`` with the mean
+    manager support): post i takes the draw whose cumulative weight first exceeds
+    ``u[i]`` of the total. The exponent is empirical: it matches the mean resilience in
+    post after ten years of burn-in at the defaults (1.10, against 1.06 with exponent 1,
+    the time in post alone), so that burn-in starts close to the steady state it then
+    settles.
     """
     w = p.workforce
-    draws = resilience(w.resilience_spread, rng.standard_normal(n))
+    draws = resilience(w.resilience_spread, z)
     support = 1.0 + p.nurture.manager_effect * p.site.manager_support
     settled = w.burnout_fill / (w.burnout_fill + w.burnout_recovery * draws * support)
-    weight = (1.0 + (w.burnout_leave_ratio - 1.0) * settled) ** -SETTLE_EXPONENT
-    return draws[rng.choice(n, size=n, p=weight / weight.sum())]
+    weight = np.cumsum((1.0 + (w.burnout_leave_ratio - 1.0) * settled) ** -SETTLE_EXPONENT)
+    pick = np.searchsorted(weight, u * weight[-1], side="right")
+    return draws[np.minimum(pick, len(draws) - 1)]
 
 
-def build_posts(p: Parameters, agencies: Agencies, rng: np.random.Generator) -> Posts:
-    """Create every post; the first ``size`` posts of each agency are filled."""
+def build_posts(p: Parameters, agencies: Agencies, draws: Draws) -> Posts:
+    """Create every post; the first ``size`` posts of each agency are filled.
+
+    Each post's first practitioner is hire number 0 of the post (:class:`Posts`).
+    """
     n_ag, per = len(agencies), agencies.n_posts
     agency = np.repeat(np.arange(n_ag), per)
     occupied = np.tile(np.arange(per), n_ag) < agencies.size[agency]
     n = len(agency)
-    # Time in post: geometric at a 30%/yr leaving rate, near the steady state's spread.
-    tenure = rng.geometric(1.0 - 0.7 ** (1 / 52), size=n) - 1
-    burnout = np.clip(rng.normal(p.workforce.initial_burnout, 0.1, size=n), 0.0, 1.0)
+    hires = np.zeros(n, dtype=np.int64)
+    words = draws.identities("practitioner", np.arange(n), n, hires)
+    # Time in post: geometric at a 30%/yr leaving rate, near the steady state's spread
+    # (failures before the first success, by the inverse CDF).
+    u = draws.uniform("site.tenure", BUILD_WEEK, words)
+    tenure = np.floor(np.log(u) / np.log(0.7 ** (1 / 52))).astype(np.int64)
+    z = draws.normal("site.burnout", BUILD_WEEK, words)
+    burnout = np.clip(p.workforce.initial_burnout + 0.1 * z, 0.0, 1.0)
     return Posts(
         agency=agency,
         occupied=occupied,
@@ -380,104 +391,101 @@ def build_posts(p: Parameters, agencies: Agencies, rng: np.random.Generator) -> 
         member=np.zeros(n, dtype=bool),
         missed=np.zeros(n, dtype=np.int64),
         last_attended=np.full(n, NEVER, dtype=np.int64),
-        resilience=staff_resilience(p, n, rng),
+        resilience=staff_resilience(
+            p,
+            draws.normal("site.resilience", BUILD_WEEK, words),
+            draws.uniform("site.settle", BUILD_WEEK, words),
+        ),
         locality=agencies.locality[agency],
+        hires=hires,
+        identity=words,
     )
 
 
-def crisis_proneness(cv: float, rng: np.random.Generator, n: int) -> np.ndarray:
-    """Gamma-distributed proneness with mean 1 and coefficient of variation ``cv``."""
+def crisis_proneness(cv: float, u: np.ndarray) -> np.ndarray:
+    """Gamma-distributed proneness with mean 1 and coefficient of variation ``cv``.
+
+    By the inverse CDF of keyed uniforms ``u``.
+    """
     if cv <= 0:
-        return np.ones(n)
+        return np.ones(len(u))
     shape = 1.0 / cv**2
-    return rng.gamma(shape, 1.0 / shape, size=n)
+    return special.gammaincinv(shape, u) / shape
 
 
-def home_agencies(agencies: Agencies, locality: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def home_agencies(
+    agencies: Agencies, locality: np.ndarray, draws: Draws, words: np.ndarray
+) -> np.ndarray:
     """Each person's local agency for each domain, shape (people, domains).
 
     One of the agencies of that type in the person's locality, with chance proportional to
-    its home weight (:class:`Agencies`); -1 where the locality has none of that type.
+    its home weight (:class:`Agencies`), by a keyed race among them; -1 where the locality
+    has none of that type.
     """
-    return _home_from_slots(agencies, locality, _home_slots(agencies, locality, rng))
-
-
-def _home_slots(agencies: Agencies, locality: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The draws of :func:`home_agencies`: a slot below each type's total home weight."""
-    if agencies.one_home_slot:  # as below, without looking at the localities
-        return np.zeros((len(locality), len(DOMAINS)), dtype=np.int64)
-    high = np.maximum(agencies.home_total[locality], 1)
-    if not (high > 1).any():
-        # Every slot is 0, and numpy's integers() draws nothing for a range of one value
-        # (tests/mechanisms/test_referrals.py checks it): the same slots and generator
-        # state, without the call.
-        return np.zeros(high.shape, dtype=np.int64)
-    # One draw per person and domain even where there is one agency (it is then 0).
-    return rng.integers(0, high)
-
-
-def _home_from_slots(agencies: Agencies, locality: np.ndarray, slot: np.ndarray) -> np.ndarray:
-    """The agencies whose cumulative home weight first exceeds each slot (see home_agencies)."""
-    n_dom, width = len(DOMAINS), agencies.home_agency.shape[2]
-    if width == 1:
-        # At most one agency of each type per locality: the k below is always 0.
+    if agencies.home_agency.shape[2] == 1:
+        # At most one agency of each type per locality: nothing to choose.
         return agencies.home_first.take(locality, axis=0)
-    total = agencies.home_total[locality]  # (n, domains)
-    cum = agencies.home_cum[locality]  # (n, domains, width)
-    k = (cum <= slot[..., None]).sum(axis=-1)
-    k = np.minimum(k, width - 1)
-    chosen = agencies.home_agency[locality[:, None], np.arange(n_dom)[None, :], k]
-    return np.where(total > 0, chosen, -1)
+    candidates = agencies.home_agency[locality]  # (people, domains, width)
+    width = candidates.shape[2]
+    weight = np.where(candidates >= 0, agencies.home_weight[candidates], 0)
+    sub = np.arange(len(DOMAINS) * width).reshape(len(DOMAINS), width)
+    keys = draws.race("referral.home", BUILD_WEEK, words[:, None, None], weight, sub)
+    k = keys.argmin(axis=2)
+    chosen = np.take_along_axis(candidates, k[..., None], axis=2)[..., 0]
+    return np.where(np.isfinite(keys.min(axis=2)), chosen, -1)
+
+
+BETA_ORDER = (4, 7)
+"""The level of an active need at entry is Beta(4, 4): the 4th smallest of 7 uniforms."""
 
 
 def entry_profile(
     p: Parameters,
     agencies: Agencies,
-    n: int,
-    rng: np.random.Generator,
+    draws: Draws,
+    words: np.ndarray,
     locality: np.ndarray | int = 0,
 ) -> dict[str, np.ndarray]:
-    """Needs, engagement, home agencies and crisis proneness of ``n`` people referred in.
+    """Needs, engagement, home agencies and crisis proneness of people referred in.
 
     Each domain is active with a probability proportional to its weight, scaled so the
     expected number of active domains is needs.domains_per_person (or, for an area file
-    that gives them, with the file's shares); at least one is.
+    that gives them, with the file's shares); at least one is. Every value is drawn from
+    the person's identity word alone (``words``, one a person), whenever they arrive.
 
     Args:
         p: The parameters.
         agencies: The region's agencies.
-        n: How many people.
-        rng: The generator to draw from.
+        draws: The run's draws.
+        words: Each person's identity word.
         locality: The locality of each (or every) person.
     """
+    n, n_dom = len(words), len(DOMAINS)
     locality = np.broadcast_to(np.asarray(locality, dtype=np.int64), (n,))
-    return entry_from_draws(p, agencies, entry_draws(p, agencies, n, rng, locality), locality)
-
-
-def entry_draws(
-    p: Parameters, agencies: Agencies, n: int, rng: np.random.Generator, locality: np.ndarray
-) -> dict[str, np.ndarray]:
-    """Every random number :func:`entry_profile` draws for ``n`` people, in its order.
-
-    Split from the arithmetic (:func:`entry_from_draws`, elementwise by person) so that
-    people drawn from different generators can be turned into profiles at once.
-
-    Args:
-        p: The parameters.
-        agencies: The region's agencies.
-        n: How many people.
-        rng: The generator to draw from.
-        locality: The locality of each person, shape (n,).
-    """
-    n_dom = len(DOMAINS)
-    # A dict display evaluates in order: this is the order of the draws.
+    if agencies.need_share is None:
+        weights = DOMAIN_WEIGHTS
+        prob = _domain_prob(p.needs.domains_per_person)
+    else:
+        weights = prob = agencies.need_share
+    column = words[:, None]
+    domains = np.arange(n_dom)
+    active = draws.uniform("referral.active", BUILD_WEEK, column, domains) < prob
+    none = ~active.any(axis=1)
+    active[none, weights.argmax()] = True
+    k, m = BETA_ORDER
+    sub = np.arange(n_dom * m).reshape(1, n_dom, m)
+    beta = draws.uniform("referral.level", BUILD_WEEK, words[:, None, None], sub)
+    beta = np.partition(beta, k - 1, axis=2)[:, :, k - 1]
+    spread = 1.0 - p.needs.initial_level
+    level = p.needs.initial_level + spread * (beta - 0.5)
+    quiet = p.needs.threshold * 0.8 * draws.uniform("referral.quiet", BUILD_WEEK, column, domains)
+    engagement = 0.3 + 0.5 * draws.uniform("referral.engagement", BUILD_WEEK, words)
+    u = draws.uniform("referral.proneness", BUILD_WEEK, words)
     return {
-        "active": rng.random((n, n_dom)),
-        "level": rng.beta(4, 4, size=(n, n_dom)),
-        "quiet": rng.uniform(0, p.needs.threshold * 0.8, size=(n, n_dom)),
-        "engagement": rng.uniform(0.3, 0.8, size=n),
-        "home_slot": _home_slots(agencies, locality, rng),
-        "proneness": crisis_proneness(p.needs.crisis_proneness_cv, rng, n),
+        "needs": np.where(active, level, quiet).clip(0.0, 1.0),
+        "engagement": engagement,
+        "home_agency": home_agencies(agencies, locality, draws, words),
+        "proneness": crisis_proneness(p.needs.crisis_proneness_cv, u),
     }
 
 
@@ -489,47 +497,23 @@ def _domain_prob(domains_per_person: float) -> np.ndarray:
     return prob
 
 
-def entry_from_draws(
-    p: Parameters, agencies: Agencies, draws: dict[str, np.ndarray], locality: np.ndarray
-) -> dict[str, np.ndarray]:
-    """The profiles (as :func:`entry_profile`) of the people of :func:`entry_draws`.
-
-    Args:
-        p: The parameters.
-        agencies: The region's agencies.
-        draws: What entry_draws returned (or several of them, concatenated).
-        locality: The locality of each person.
-    """
-    if agencies.need_share is None:
-        weights = DOMAIN_WEIGHTS
-        prob = _domain_prob(p.needs.domains_per_person)
-    else:
-        weights = prob = agencies.need_share
-    active = draws["active"] < prob
-    none = ~active.any(axis=1)
-    active[none, weights.argmax()] = True
-    spread = 1.0 - p.needs.initial_level
-    level = p.needs.initial_level + spread * (draws["level"] - 0.5)
-    return {
-        "needs": np.where(active, level, draws["quiet"]).clip(0.0, 1.0),
-        "engagement": draws["engagement"],
-        "home_agency": _home_from_slots(agencies, locality, draws["home_slot"]),
-        "proneness": draws["proneness"],
-    }
-
-
-def build_people(p: Parameters, agencies: Agencies, rng: np.random.Generator) -> People:
+def build_people(p: Parameters, agencies: Agencies, draws: Draws) -> People:
     """Create the people in the region's places at the start of burn-in.
 
-    Each locality has ``site.people`` places, in locality order.
+    Each locality has ``site.people`` places, in locality order; each place's person is
+    its referral number 0.
     """
     n_loc = agencies.n_localities
     n, n_dom = p.site.people * n_loc, len(DOMAINS)
     locality = np.repeat(np.arange(n_loc), p.site.people)
-    profile = entry_profile(p, agencies, n, rng, locality)
+    referral = np.zeros(n, dtype=np.int64)
+    words = draws.identities("person", np.arange(n), n, referral)
+    profile = entry_profile(p, agencies, draws, words, locality)
     return People(
         **profile,
         locality=locality,
+        referral=referral,
+        identity=words,
         key_worker=np.full(n, -1, dtype=np.int64),
         # Weeks fit 32 bits, and a need's weeks are compared every week: half the bytes.
         supported_until=np.full((n, n_dom), NEVER, dtype=np.int32),
@@ -544,28 +528,48 @@ def build_people(p: Parameters, agencies: Agencies, rng: np.random.Generator) ->
     )
 
 
-def build_initial_ties(
-    p: Parameters, posts: Posts, week: int, rng: np.random.Generator
-) -> TieTable:
+def build_initial_ties(p: Parameters, posts: Posts, week: int, draws: Draws) -> TieTable:
     """Create the cross-agency ties present at the start, at the site's baseline trust.
 
     Each practitioner initiates Poisson(history x site.cross_ties_per_practitioner / 2)
-    ties to random practitioners (ties that land in their own agency are dropped), so a
-    practitioner's mean number of cross-agency ties is about history x that parameter,
-    each at trust equal to the history.
+    ties to random practitioners of their locality (ties that land in their own agency
+    are dropped), so a practitioner's mean number of cross-agency ties is about history x
+    that parameter, each at trust equal to the history. The count is each practitioner's
+    own keyed draw (by the inverse CDF) and each tie's other end a keyed race among the
+    locality's practitioners.
     """
     ties = TieTable()
     filled = np.flatnonzero(posts.occupied)
     history = p.site.joint_working_history
-    k = rng.poisson(history * p.site.cross_ties_per_practitioner / 2, size=len(filled))
+    words = posts.identity[filled]
+    u = draws.uniform("site.ties.count", BUILD_WEEK, words)
+    k = _poisson_quantile(history * p.site.cross_ties_per_practitioner / 2, u)
     src = np.repeat(filled, k)
-    # Ties stay within a locality: each goes to a random practitioner of the same one
-    # (posts are in locality order, so a locality's filled posts are contiguous).
+    if len(src) == 0:
+        return ties
+    # The j-th tie of each practitioner: a race over the filled posts of its locality.
+    j = np.arange(len(src)) - np.repeat(np.cumsum(k) - k, k)
     loc = posts.locality[filled]
-    count = np.bincount(loc, minlength=posts.n_localities)
-    start = np.concatenate([[0], np.cumsum(count)[:-1]])
-    ls = posts.locality[src]
-    dst = filled[start[ls] + rng.integers(0, np.maximum(count[ls], 1))] if len(filled) else src
+    same = posts.locality[src][:, None] == loc[None, :]
+    event = draws.bits("site.ties.target", BUILD_WEEK, posts.identity[src], j)
+    keys = draws.race("site.ties.target", BUILD_WEEK, event[:, None] ^ words[None, :])
+    keys[~same] = np.inf
+    dst = filled[keys.argmin(axis=1)]
     cross = posts.agency[src] != posts.agency[dst]
     ties.add(src[cross], dst[cross], history, week)
     return ties
+
+
+def _poisson_quantile(mean: float, u: np.ndarray) -> np.ndarray:
+    """The Poisson(``mean``) quantile of each of ``u``: the fewest k with CDF(k) >= u."""
+    k = np.zeros(len(u), dtype=np.int64)
+    if mean <= 0:
+        return k
+    pmf = cdf = np.exp(-mean)
+    j = 0
+    while pmf > 0 and (u > cdf).any():
+        k += u > cdf
+        j += 1
+        pmf *= mean / j
+        cdf += pmf
+    return k

@@ -4,10 +4,10 @@
 Hydra job, through whichever launcher is chosen (basic, joblib, submitit, ray). A job
 (:func:`run_job`) runs seeds ``seed .. seed+replicates-1`` of its point, so Hydra's per-job
 cost is paid once per point, and publishes every finished run into the sweep folder
-(:mod:`copsim.sweep.store`). Seed i of every point draws the same random streams (common random
-numbers). A run already in the folder is skipped, so re-running a sweep into its folder
-resumes it. A failing point is recorded in the folder and the job returns normally, so
-the others complete.
+(:mod:`copsim.sweep.store`). Seed i of every point draws the same keyed random numbers
+(common random numbers). A run already in the folder is skipped, so re-running a sweep into
+its folder resumes it. A failing point is recorded in the folder and the job returns
+normally, so the others complete.
 
 In the main process :class:`SweepCallback` shows progress while the jobs run and, at the
 end, collects the tidy tables and reports how many points failed.

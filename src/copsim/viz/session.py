@@ -3,7 +3,7 @@
 :class:`DemoModel` is the Mesa model that SolaraViz steps, plays and resets. It holds one
 :class:`Run` (A) or two (A and B, side by side) built from the ``scenario/`` and ``site/``
 presets on the same seed, so that what differs between them comes from their
-configurations, not from chance (common random numbers, see :mod:`copsim.model.streams`). Each
+configurations, not from chance (common random numbers, see :mod:`copsim.model.draws`). Each
 run steps alongside its no-CoP twin (:func:`copsim.runs.runner.twin_values`: the same site and
 seed with no broker), which gives the live "cost against savings".
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from copsim.model.draws import BUILD_WEEK
 from copsim.model.mechanisms import trust as trust_rules
 
 if TYPE_CHECKING:
@@ -49,21 +50,26 @@ def step(model: CopModel) -> None:
     broker.intro_credit += to_intros / p.brokerage.hours_per_introduction
     n = int(broker.intro_credit)
     broker.intro_credit -= n
+    # Units are numbered from the programme's start (every broker makes the same number), and
+    # each unit's draws are keyed by its number: a broker with a little more time makes the
+    # same units, some a week sooner.
+    units = range(broker.units, broker.units + n)
+    broker.units += n
     # Every broker makes the same number of introductions (the same hours); the loop is
     # over localities' brokers, each acting on its own locality's posts and ties.
     if n_loc == 1:
-        introduce(model, n)
+        introduce(model, units)
         return
     ties = _ties_by_locality(model, n_loc)
     # Agencies are in locality order, so each locality's posts are one run of rows.
     bounds = np.searchsorted(model.posts.locality, np.arange(n_loc + 1)).tolist()
     if n_loc == model.replicates:
         # Seeds side by side, a locality each: every broker draws from a stream of its own.
-        _outreach_each_run(model, n, ties, bounds)
+        _outreach_each_run(model, units, ties, bounds)
         return
     for where in range(n_loc):
         mine = slice(bounds[where], bounds[where + 1])
-        introduce(model, n, where, ties[where], mine)
+        introduce(model, units, where, ties[where], mine)
 
 
 def _ties_by_locality(model: CopModel, n_loc: int) -> list[np.ndarray]:
@@ -89,12 +95,12 @@ def _locality_posts(model: CopModel, where: int) -> slice:
 
 def introduce(
     model: CopModel,
-    n: int,
+    units: range | int,
     where: int = 0,
     ties: np.ndarray | None = None,
     mine: slice | None = None,
 ) -> None:
-    """Spend ``n`` units of outreach in locality ``where``.
+    """Spend the given units of outreach in locality ``where``.
 
     Each unit recruits with probability equal to the share of staff outside the CoP, and
     otherwise brokers a joint case review that strengthens a member's ties to other
@@ -105,15 +111,14 @@ def introduce(
 
     Args:
         model: The model.
-        n: Units of outreach.
+        units: The units of outreach, by number from the programme's start (an int
+            ``n``: units 0 .. n - 1).
         where: The locality.
         ties: The rows of the tie table with their first post in the locality, if
             known (every row otherwise).
         mine: The locality's posts, if known.
     """
-    # The broker draws from the stream of the run the locality belongs to (replicates.py).
-    run = where * model.replicates // len(model.broker.bank)
-    posts, rng, p = model.posts, model.streams.replicate(run)["brokerage"], model.p
+    posts, p = model.posts, model.p
     trust0 = trust_rules.gain(p.site.joint_working_history, p.trust.gain)
     if mine is None:
         mine = _locality_posts(model, where)
@@ -121,11 +126,13 @@ def introduce(
     in_post = posts.occupied[mine].nonzero()[0] + mine.start
     if len(in_post) < 2:
         return
-    for _ in range(n):
+    for unit in range(units) if isinstance(units, int) else units:
         outside = in_post[~posts.member[in_post]]
-        if rng.random() >= len(outside) / len(in_post) and strengthen(model, rng, where, ties):
+        if _reviews(model, [where], unit, {where: len(outside) / len(in_post)}) and strengthen(
+            model, unit, where, ties
+        ):
             continue
-        pair = _recruit(model, rng, where, in_post, outside, mine)
+        pair = _recruit(model, unit, where, in_post, outside, mine)
         if pair is None:
             continue
         before = len(model.ties)
@@ -134,8 +141,35 @@ def introduce(
             ties = np.append(ties, before)
 
 
+def _unit_words(model: CopModel, decision: str, unit: int, where: np.ndarray) -> np.ndarray:
+    """The event words of outreach unit number ``unit`` in localities ``where``.
+
+    A unit is keyed by its broker's locality (its number in its run) and its number from
+    the programme's start, whatever the week it falls in.
+    """
+    per_run = len(model.broker.bank) // model.replicates
+    words = model.draws.identities("locality", np.asarray(where), per_run)
+    return model.draws.bits(decision, BUILD_WEEK, words, unit)
+
+
+def _reviews(model: CopModel, where: list[int], unit: int, outside: Mapping[int, float]) -> list:
+    """The localities of ``where`` whose unit ``unit`` tries a review: chance 1 - outside share."""
+    if not where:
+        return []
+    u = model.draws.uniform(
+        "brokerage.mode", BUILD_WEEK, _unit_words(model, "brokerage.mode", unit, where)
+    )
+    return [w for w, x in zip(where, u.tolist(), strict=True) if x >= outside[w]]
+
+
+def _race(model: CopModel, decision: str, event: int, candidates: np.ndarray, weights=None) -> int:
+    """The winner of a keyed race among ``candidates`` (posts) for one unit's ``event``."""
+    words = np.uint64(event) ^ model.posts.identity[candidates]
+    return int(candidates[model.draws.race(decision, BUILD_WEEK, words, weights).argmin()])
+
+
 def strengthen(
-    model: CopModel, rng: np.random.Generator, where: int = 0, ties: np.ndarray | None = None
+    model: CopModel, unit: int = 0, where: int = 0, ties: np.ndarray | None = None
 ) -> bool:
     """Broker a joint case review between a member and their tied members elsewhere.
 
@@ -145,12 +179,12 @@ def strengthen(
     """
     if ties is None:
         ties = (model.posts.locality[model.ties.view()[0]] == where).nonzero()[0]
-    return where in _review_each(model, [where], {where: rng}, {where: ties})
+    return where in _review_each(model, [where], unit, {where: ties})
 
 
 def _recruit(
     model: CopModel,
-    rng: np.random.Generator,
+    unit: int,
     where: int,
     in_post: np.ndarray,
     outside: np.ndarray,
@@ -163,7 +197,8 @@ def _recruit(
     """
     posts = model.posts
     pool = outside if len(outside) else in_post
-    x = pool[rng.integers(len(pool))]
+    event = _unit_words(model, "brokerage.recruit", unit, [where])[0]
+    x = _race(model, "brokerage.recruit", event, pool)
     others = in_post[posts.agency[in_post] != posts.agency[x]]
     if len(others) == 0:
         return None
@@ -173,15 +208,18 @@ def _recruit(
         minlength=len(model.agencies),
     )
     w = 1.0 / (1.0 + members[posts.agency[others]])
-    y = others[w.cumsum().searchsorted(rng.random() * w.sum(), side="right")]
+    event = _unit_words(model, "brokerage.partner", unit, [where])[0]
+    y = _race(model, "brokerage.partner", event, others, w)
     posts.member[[x, y]] = True
     posts.missed[[x, y]] = 0
     model.broker.introductions[where] += 1
     return int(x), int(y)
 
 
-def _outreach_each_run(model: CopModel, n: int, ties: list[np.ndarray], bounds: list[int]) -> None:
-    """:func:`introduce` in every locality, when each locality is a run with its own stream.
+def _outreach_each_run(
+    model: CopModel, units: range, ties: list[np.ndarray], bounds: list[int]
+) -> None:
+    """:func:`introduce` in every locality, when each locality is a run of its own.
 
     The same units, decisions and draws as locality after locality, but taken unit by unit
     across the localities, so that the joint case reviews of all of them are found at
@@ -190,7 +228,6 @@ def _outreach_each_run(model: CopModel, n: int, ties: list[np.ndarray], bounds: 
     """
     posts, table, p = model.posts, model.ties, model.p
     n_loc = len(bounds) - 1
-    rngs = [model.streams.replicate(r)["brokerage"] for r in range(n_loc)]
     trust0 = trust_rules.gain(p.site.joint_working_history, p.trust.gain)
     # Outreach changes who is a member, never who is in post.
     on = posts.occupied.nonzero()[0]
@@ -198,21 +235,19 @@ def _outreach_each_run(model: CopModel, n: int, ties: list[np.ndarray], bounds: 
     edges = np.searchsorted(on_locality, np.arange(n_loc + 1)).tolist()
     in_post = [on[lo:hi] for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
     staffed = [where for where in range(n_loc) if len(in_post[where]) >= 2]
-    for _ in range(n):
+    for unit in units:
         # Those outside the CoP, counted in every locality at once (reviews change no
         # member, and a recruit only its own locality's, so each is as at the unit's start).
         n_out = np.bincount(on_locality[~posts.member[on]], minlength=n_loc).tolist()
-        asked = [
-            where for where in staffed if rngs[where].random() >= n_out[where] / len(in_post[where])
-        ]
-        reviewed = _review_each(model, asked, rngs, ties)
+        share = {where: n_out[where] / len(in_post[where]) for where in staffed}
+        reviewed = _review_each(model, _reviews(model, staffed, unit, share), unit, ties)
         recruited: list[tuple[int, int, int]] = []
         for where in staffed:
             if where in reviewed:
                 continue
             mine = slice(bounds[where], bounds[where + 1])
             outside = in_post[where][~posts.member[in_post[where]]]
-            pair = _recruit(model, rngs[where], where, in_post[where], outside, mine)
+            pair = _recruit(model, unit, where, in_post[where], outside, mine)
             if pair is not None:
                 recruited.append((where, *pair))
         if recruited:
@@ -229,13 +264,14 @@ def _outreach_each_run(model: CopModel, n: int, ties: list[np.ndarray], bounds: 
 def _review_each(
     model: CopModel,
     localities: list[int],
-    rngs: Sequence[np.random.Generator] | Mapping[int, np.random.Generator],
+    unit: int,
     ties: Sequence[np.ndarray] | Mapping[int, np.ndarray],
 ) -> set[int]:
     """:func:`strengthen` in each of ``localities`` at once; returns those that found one.
 
-    ``rngs[where]`` and ``ties[where]``: each locality's broker's generator and its rows of
-    the tie table (those whose first post is there).
+    ``unit``: the unit of outreach of this week; ``ties[where]``: each locality's rows of
+    the tie table (those whose first post is there). The member reviewed is a keyed race
+    among the locality's tied members.
     """
     if not localities:
         return set()
@@ -257,8 +293,9 @@ def _review_each(
     found = np.unique(owner[cand])
     runs = np.searchsorted(posts.locality[tied], np.stack([found, found + 1])).T.tolist()
     chosen = np.full(len(model.broker.bank), -1)
-    for where, (lo, hi) in zip(found.tolist(), runs, strict=True):
-        chosen[where] = tied[lo + rngs[where].integers(hi - lo)]
+    events = _unit_words(model, "brokerage.review", unit, found).tolist()
+    for where, (lo, hi), event in zip(found.tolist(), runs, events, strict=True):
+        chosen[where] = _race(model, "brokerage.review", event, tied[lo:hi])
     x = chosen[owner[cand]]
     reviewed = rows[cand[(a[cand] == x) | (b[cand] == x)]]
     table.trust[reviewed] = trust_rules.gain(table.trust[reviewed], model.p.trust.gain)

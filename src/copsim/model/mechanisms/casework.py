@@ -136,18 +136,31 @@ def _other_domains(n_domains: int) -> np.ndarray:
     return table
 
 
+def race_in_post(model: CopModel, agencies: np.ndarray, event: np.ndarray) -> np.ndarray:
+    """One practitioner in post at each given agency, by a keyed race (-1 where none).
+
+    Each candidate's key is keyed by the event (``event``, one word a pick) and the
+    candidate's identity, so who is picked does not depend on how the agency's posts are
+    numbered or who else is in post, only on who is in the race.
+
+    Args:
+        model: The model.
+        agencies: The agency of each pick.
+        event: Each pick's event word (:meth:`copsim.model.draws.Draws.bits`).
+    """
+    posts, n_posts = model.posts, model.agencies.n_posts
+    block = model.agencies.first_post[agencies][:, None] + np.arange(n_posts)
+    keys = model.draws.race("casework.partner", model.week, event[:, None] ^ posts.identity[block])
+    keys[~posts.occupied[block]] = np.inf
+    best = keys.argmin(axis=1)
+    return np.where(np.isfinite(keys.min(axis=1)), block[np.arange(len(block)), best], -1)
+
+
 def step(model: CopModel) -> None:
     """Each key worker seeks help for unmet needs; referrals succeed, bounce or exclude."""
     p, people, posts, ties = model.p, model.people, model.posts, model.ties
     week = model.week
     n_dom = people.needs.shape[1]
-    # One draw of four uniforms per need, whether or not it is referred (common random
-    # numbers); u[0] decides the attempt, u[1:] are read only where there is one. Each
-    # replicate's block is its own (4, people, domains) draw.
-    count = model.replicates
-    block = people.needs.size // count  # one replicate's needs
-    u = model.streams.draw("casework", "random", (4 * count, len(people) // count, n_dom))
-    u = u.reshape(count, 4, block)
     kw = people.key_worker
     # The domain of each person's key worker, n_dom ("none") for the unallocated, who refer
     # nothing (their row of _other_domains is all False).
@@ -157,15 +170,19 @@ def step(model: CopModel) -> None:
     attempt &= people.excluded_until <= week
     attempt &= _other_domains(n_dom).take(own, axis=0)
     attempt &= people.home_agency >= 0  # no agency of that type in the locality: no referral
-    chance = (p.casework.attempt_rate * people.engagement).reshape(count, -1, 1)
-    attempt.reshape(count, -1, n_dom)[...] &= u[:, 0].reshape(count, -1, n_dom) < chance
     flat = attempt.ravel().nonzero()[0]  # row-major, as np.nonzero orders (person, domain)
     if len(flat) == 0:
         return
     who, dom = np.divmod(flat, n_dom)
-    run, at = np.divmod(flat, block)
-    at += run * (4 * block)  # the need's first uniform, in its replicate's block
-    u_ok, u_excl, u_tie = (u.take(at + k * block) for k in (1, 2, 3))
+    # Each need's draws are its person's, keyed by the domain: drawn only where read.
+    draws, words = model.draws, people.identity[who]
+    age = week - people.entered[who]
+    tried = draws.uniform("casework.attempt", age, words, dom)
+    tried = tried < p.casework.attempt_rate * people.engagement[who]
+    flat, who, dom, words, age = flat[tried], who[tried], dom[tried], words[tried], age[tried]
+    if len(flat) == 0:
+        return
+    u_ok = draws.uniform("casework.accept", age, words, dom)
     src = kw[who]
     target = people.home_agency.take(flat)
     tie_trust, edge = ties.best_into(src, target, posts.agency)
@@ -190,12 +207,13 @@ def step(model: CopModel) -> None:
 
     # A referral that worked without a tie may leave the two workers with one.
     new = ok & ~has_tie
-    new &= u_tie < p.casework.tie_from_referral
     if new.any():
-        # Referrals are in person order, so each replicate's are together, in its order.
-        draw = replicates.of(model, who[new], n_people)
-        u_pick = model.streams.draw_grouped("tie_formation", "random", draw)
-        partners = model.agencies.pick_in_post(posts, target[new], u_pick)
+        new[new] = draws.uniform("casework.tie", age[new], words[new], dom[new]) < (
+            p.casework.tie_from_referral
+        )
+    if new.any():
+        event = draws.bits("casework.partner", age[new], words[new], dom[new])
+        partners = race_in_post(model, target[new], event)
         found = partners >= 0
         base = p.site.joint_working_history
         ties.add(src[new][found], partners[found], trust_rules.gain(base, p.trust.gain), week)
@@ -204,7 +222,8 @@ def step(model: CopModel) -> None:
         fail = ~ok
         fw, f_flat = who[fail], flat[fail]
         severity_max = float(model.severity_max)
-        excl = u_excl[fail] < exclusion_probability(
+        u_excl = draws.uniform("casework.exclude", age[fail], words[fail], dom[fail])
+        excl = u_excl < exclusion_probability(
             people.severity[fw], p.casework.exclusion_risk, severity_max
         )
         people.excluded_until.put(f_flat[excl], week + p.casework.exclusion_weeks)

@@ -63,7 +63,9 @@ def step(model: CopModel) -> None:
     c.insight *= 1.0 - p.commissioner.insight_decay
     if model.week % p.commissioner.review_weeks:
         return
-    z = model.streams.draw("commissioner", "standard_normal", len(agencies))
+    per_run = len(agencies) // model.replicates
+    words = model.draws.all_identities("agency", per_run)
+    z = model.draws.normal("commissioner.perception", model.week, words)
     gaps = unmet_by_agency(model)
     moved = p.commissioner.move_share * p.nurture.commissioner_engagement
     # Each replicate's commissioner moves its own site's budgets (replicates.py).

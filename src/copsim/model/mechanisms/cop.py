@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from copsim.model import replicates
+from copsim.model.draws import ordered, pair, winners
 from copsim.model.mechanisms import trust as trust_rules
 
 if TYPE_CHECKING:
@@ -111,6 +112,25 @@ def step(model: CopModel) -> None:
         hold_meeting(model, held)
 
 
+def _meet(model: CopModel, attendees: np.ndarray, room: np.ndarray, n_rooms: int) -> np.ndarray:
+    """The attendee each attendee meets: a keyed race among their room's attendees.
+
+    Attendees are in post order, so each room's are contiguous; an attendee may draw
+    themself (and then meets nobody new), as a uniform pick among the room would.
+    """
+    who = model.posts.identity
+    count = np.bincount(room, minlength=n_rooms)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    # Every (attendee, candidate of the same room) pair, attendee-major.
+    n = count[room]
+    chooser = np.repeat(np.arange(len(attendees)), n)
+    offset = np.arange(len(chooser)) - np.repeat(np.cumsum(n) - n, n)
+    candidate = start[room].repeat(n) + offset
+    words = ordered(who[attendees[chooser]], who[attendees[candidate]])
+    keys = model.draws.race("meetings.partner", model.week, words)
+    return attendees[candidate[winners(keys, chooser, len(attendees))]]
+
+
 def hold_meeting(model: CopModel, held: np.ndarray) -> None:
     """Run one meeting in each locality where ``held``.
 
@@ -119,14 +139,13 @@ def hold_meeting(model: CopModel, held: np.ndarray) -> None:
     attendees of the same room, and they learn from the best in it.
     """
     p, posts, ties, cop = model.p, model.posts, model.ties, model.cop
-    streams = model.streams
+    draws, who = model.draws, posts.identity
     week, n_posts = model.week, len(posts)
     baseline = p.site.joint_working_history
     cop.meetings += held
     model.totals.meetings += replicates.block_total(model, held)
     loc = posts.locality
 
-    u = streams.draw("meetings", "random", n_posts)
     members = (posts.member & posts.occupied & held[loc]).nonzero()[0]
     held_trust = ties.mean_trust_by_post(n_posts)[members]
     prob = attendance_probability(
@@ -136,7 +155,7 @@ def hold_meeting(model: CopModel, held: np.ndarray) -> None:
         p.cop.pressure_sensitivity,
         p.cop.attendance_max,
     )
-    came = u[members] < prob
+    came = draws.uniform("meetings.attend", week, who[members]) < prob
     att, absent = members[came], members[~came]
     posts.last_attended[att] = week
     posts.missed[att] = 0
@@ -161,13 +180,12 @@ def hold_meeting(model: CopModel, held: np.ndarray) -> None:
     tr[both] = trust_rules.gain(tr[both], p.trust.meeting_gain * p.trust.gain)
     used[both] = week
 
-    # Recruitment: an attendee brings in a tied colleague of their locality not yet a member.
-    # (Each run draws for its own ties in table order; runs side by side interleave there.)
-    tie_run = replicates.of(model, a, n_posts)
+    # Recruitment: an attendee brings in a tied colleague of their locality not yet a member
+    # (each invitation the pair's own draw, near to far).
     for near, far in ((a, b), (b, a)):
-        cand = in_room[near] & ~posts.member[far] & posts.occupied[far] & same_room
-        draws = streams.draw_scattered("meetings", "random", tie_run)
-        invited = cand & (draws < p.cop.invite_rate * tr)
+        cand = (in_room[near] & ~posts.member[far] & posts.occupied[far] & same_room).nonzero()[0]
+        u = draws.uniform("meetings.invite", week, ordered(who[near[cand]], who[far[cand]]))
+        invited = cand[u < p.cop.invite_rate * tr[cand]]
         posts.member[far[invited]] = True
         posts.missed[far[invited]] = 0
 
@@ -178,15 +196,11 @@ def hold_meeting(model: CopModel, held: np.ndarray) -> None:
         run = replicates.of(model, att, n_posts)
         pairs = att[(np.bincount(run, minlength=model.replicates) >= 2)[run]]
     if len(pairs) >= 2:
-        run = replicates.of(model, pairs, n_posts)
         room = loc[pairs]
-        count = np.bincount(room, minlength=n_loc)
-        start = np.concatenate([[0], np.cumsum(count)[:-1]])
-        partner = pairs[
-            start[room] + streams.draw_grouped("meetings", "integers", run, 0, count[room])
-        ]
+        partner = _meet(model, pairs, room, n_loc)
         cross = posts.agency[pairs] != posts.agency[partner]
-        form = cross & (streams.draw_grouped("meetings", "random", run) < p.cop.tie_formation)
+        u = draws.uniform("meetings.tie", week, pair(who[pairs], who[partner]))
+        form = cross & (u < p.cop.tie_formation)
         ties.add(pairs[form], partner[form], baseline, week)
         k = posts.knowledge[pairs]
         best = np.zeros((n_loc, k.shape[1]))

@@ -16,6 +16,8 @@ from copsim.model.domains import DOMAINS, SEVERITY_ENGAGEMENT_WEIGHT, SEVERITY_W
 if TYPE_CHECKING:
     from copsim.model.cop_model import CopModel
 
+_DOMAIN_SUB = np.arange(len(DOMAINS))
+"""A person's draws for each need domain (the ``sub`` of :meth:`copsim.model.draws.Draws.bits`)."""
 _OWN_DOMAIN = np.eye(len(DOMAINS) + 1, len(DOMAINS), dtype=bool)
 """Row d: True at domain d only; the last row (no key worker): all False."""
 
@@ -77,7 +79,10 @@ def supported(model: CopModel) -> np.ndarray:
 def step(model: CopModel) -> None:
     """Move every need one week on and update engagement."""
     p, people = model.p, model.people
-    noise = p.needs.noise * model.streams.draw("needs", "standard_normal", people.needs.shape)
+    n_dom = people.needs.shape[1]
+    age = (model.week - people.entered)[:, None]
+    z = model.draws.normal("needs.noise", age, people.identity[:, None], _DOMAIN_SUB[:n_dom])
+    noise = p.needs.noise * z
     people.needs = drift(
         people.needs,
         supported(model),

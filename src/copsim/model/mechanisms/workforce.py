@@ -26,6 +26,7 @@ import numpy as np
 
 from copsim.model import replicates
 from copsim.model.domains import SECTOR_TURNOVER
+from copsim.model.draws import BUILD_WEEK, ordered
 from copsim.model.site import NEVER, new_knowledge, resilience
 
 if TYPE_CHECKING:
@@ -178,7 +179,9 @@ def step(model: CopModel) -> None:
             p.cop.embeddedness,
         ),
     )
-    leavers = (on & (model.streams.draw("workforce", "random", len(posts)) < prob)).nonzero()[0]
+    # Keyed by the practitioner's weeks in post: their own clock, whenever they were hired.
+    u = model.draws.uniform("workforce.leave", posts.tenure, posts.identity)
+    leavers = (on & (u < prob)).nonzero()[0]
     if len(leavers):
         depart(model, leavers)
     hire(model)
@@ -190,24 +193,20 @@ def choose_moves(model: CopModel, leavers: np.ndarray) -> tuple[np.ndarray, np.n
     A share ``region.move_rate`` of leavers stays in the sector. Each weighs every other
     agency of the region by its funded vacancies times ``1 + region.tie_preference x``
     their cross-agency ties into it, and picks one in proportion; where more pick an
-    agency than it has vacancies, the first (in post order) take them and the rest leave
-    the sector, as do those with no vacancy anywhere.
+    agency than it has vacancies, those first in a keyed order take them and the rest
+    leave the sector, as do those with no vacancy anywhere. Every choice is a mover's own
+    keyed draw: the agency a keyed race over the weights.
 
     Returns:
         ``(from_posts, to_posts)`` of the practitioners who move.
     """
     p, posts, agencies = model.p, model.posts, model.agencies
-    streams, n_posts = model.streams, len(posts)
+    draws, week, n_posts = model.draws, model.week, len(posts)
     none = np.empty(0, dtype=np.int64)
-    # Leavers are in post order, so each replicate's are together, in its own order.
-    stay = leavers[
-        streams.draw_grouped("moves", "random", replicates.of(model, leavers, n_posts))
-        < p.region.move_rate
-    ]
-    replicate = replicates.of(model, stay, n_posts)
-    u = streams.draw_grouped("moves", "random", replicate)
+    stay = leavers[draws.uniform("moves.stay", week, posts.identity[leavers]) < p.region.move_rate]
     if len(stay) == 0:
         return none, none
+    replicate = replicates.of(model, stay, n_posts)
     # Agencies by their number in their own replicate (every replicate's agencies are its
     # own block): a mover weighs only the agencies of the run it belongs to.
     n_ag = len(agencies) // model.replicates
@@ -226,13 +225,14 @@ def choose_moves(model: CopModel, leavers: np.ndarray) -> tuple[np.ndarray, np.n
         1.0 + p.region.tie_preference * ties_into
     )
     weight[np.arange(len(stay)), posts.agency[stay] - offset] = 0.0
-    total = weight.sum(axis=1)
-    cum = np.cumsum(weight, axis=1)
-    target = offset + np.minimum((cum <= (u * total)[:, None]).sum(axis=1), n_ag - 1)
-    can = total > 0
-    stay, target = stay[can], target[can]
-    # The first movers into an agency take its vacancies, in post order.
-    order = np.argsort(target, kind="stable")
+    mover = posts.identity[stay]
+    agency_words = draws.all_identities("agency", n_ag)
+    candidates = agency_words[offset[:, None] + np.arange(n_ag)]
+    keys = draws.race("moves.agency", week, ordered(mover[:, None], candidates), weight)
+    can = np.isfinite(keys.min(axis=1))
+    stay, target, mover = stay[can], offset[can] + keys[can].argmin(axis=1), mover[can]
+    # Movers into an agency take its vacancies in a keyed order (each mover's own draw).
+    order = np.lexsort((draws.uniform("moves.priority", week, mover), target))
     stay, target = stay[order], target[order]
     rank = np.arange(len(target)) - np.searchsorted(target, target)
     fits = rank < open_posts[target]
@@ -258,6 +258,7 @@ def depart(model: CopModel, leavers: np.ndarray) -> None:
     else:
         exits = leavers
     posts.occupied[leavers] = False
+    posts.vacated[leavers] = model.week
     posts.member[leavers] = False
     posts.burnout[leavers] = 0.0
     model.ties.remove_posts(exits)
@@ -297,6 +298,7 @@ def arrive(model: CopModel, old: np.ndarray, new: np.ndarray) -> None:
     posts.burnout[new] = posts.burnout[old]
     posts.knowledge[new] = posts.knowledge[old]
     posts.resilience[new] = posts.resilience[old]
+    posts.identity[new] = posts.identity[old]  # the same practitioner, with their draws
     posts.starter[new] = False
     posts.origin[new] = posts.origin[old]
     posts.locality_starter[new] = posts.locality_starter[old] & same
@@ -309,13 +311,23 @@ def arrive(model: CopModel, old: np.ndarray, new: np.ndarray) -> None:
 def hire(model: CopModel) -> None:
     """Fill funded vacancies, each empty post with weekly chance ``1 / hiring_lag_weeks``."""
     p, posts, agencies = model.p, model.posts, model.agencies
-    u = model.streams.draw("hiring", "random", len(posts))
-    z = model.streams.draw("resilience", "standard_normal", len(posts))
-    # Each vacancy is filled this week with chance 1 / hiring_lag_weeks (a geometric wait).
+    draws, per_run = model.draws, len(posts) // model.replicates
+    # Each vacancy is filled this week with chance 1 / hiring_lag_weeks (a geometric wait),
+    # keyed by the post (the vacancy) and the week.
     vacant = agencies.vacant_posts(posts)
-    hired = vacant[u[vacant] < 1.0 / p.workforce.hiring_lag_weeks]
+    if len(vacant) == 0:
+        return
+    # Keyed by the post's next practitioner and the weeks since it was left empty.
+    following = draws.identities("practitioner", vacant, per_run, posts.hires[vacant] + 1)
+    u = draws.uniform("hiring.fill", model.week - posts.vacated[vacant], following)
+    hired = vacant[u < 1.0 / p.workforce.hiring_lag_weeks]
     if len(hired) == 0:
         return
+    # The post's next practitioner: their resilience is theirs whenever they are hired.
+    posts.hires[hired] += 1
+    words = posts.identity[hired] = draws.identities(
+        "practitioner", hired, per_run, posts.hires[hired]
+    )
     posts.occupied[hired] = True
     posts.tenure[hired] = 0
     posts.burnout[hired] = p.workforce.initial_burnout
@@ -328,6 +340,7 @@ def hire(model: CopModel) -> None:
     posts.member[hired] = False
     posts.missed[hired] = 0
     posts.last_attended[hired] = NEVER
-    posts.resilience[hired] = resilience(p.workforce.resilience_spread, z[hired])
+    z = draws.normal("hiring.resilience", BUILD_WEEK, words)  # whatever the week
+    posts.resilience[hired] = resilience(p.workforce.resilience_spread, z)
     model.totals.hires += replicates.count(model, hired, len(posts))
     model.practitioners.fill(hired)
