@@ -139,7 +139,7 @@ def reference_step(model):
             # The staff in post at the agency whose race key, keyed by the referral, is least.
             event = model.draws.bits("casework.partner", age[person], people.identity[person], d)
             staff = model.agencies.staff_of(posts, agency)
-            keys = model.draws.race("casework.partner", week, event ^ posts.identity[staff])
+            keys = model.draws.race("casework.partner", -(1 << 30), event ^ posts.identity[staff])
             partners.append(staff[keys.argmin()] if len(staff) else -1)
         partners = np.array(partners, dtype=np.int64)
         found = partners >= 0

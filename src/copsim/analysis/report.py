@@ -98,8 +98,9 @@ def write_comparison(
         f"{count_range(int(n.min()), int(n.max()), 'replicate')} each; "
         f"baseline: `{baseline}`.\n",
         "Differences are paired by seed: every configuration ran on the same seeds, and "
-        "each random process has its own stream, so a seed's difference reflects the "
-        "configurations, not the noise. Intervals are bootstrap 95% intervals of the mean "
+        "every random draw is keyed by the agent it is for (common random numbers by agent "
+        "slot), so a seed's difference reflects the configurations, not the noise. "
+        "Intervals are bootstrap 95% intervals of the mean "
         "paired difference; the unpaired interval on the same runs is shown for comparison. "
         "`effect_size` is the mean difference over the average standard deviation of the "
         "two configurations.\n",

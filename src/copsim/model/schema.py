@@ -174,7 +174,7 @@ PARAMS: tuple[Param, ...] = (
       description="Length of the run (weekly steps; 156 = three years)",
       source="Model brief: weekly steps over three years"),
     P("seed", 0, 0, 2**31 - 1, unit="", mutable=False,
-      description="Seed from which every random stream of the run is spawned"),
+      description="Seed of the run: every random draw is keyed by it (docs/ODD.md)"),
     P("burn_in_weeks", 260, 0, 1040, unit="weeks", mutable=False,
       description="Weeks run with no CoP before week 0, so that outputs start from the "
       "no-CoP steady state (week 0 is the end of burn-in)", source=SPINUP),

@@ -64,7 +64,7 @@ def step(model: CopModel) -> None:
     # Agencies are in locality order, so each locality's posts are one run of rows.
     bounds = np.searchsorted(model.posts.locality, np.arange(n_loc + 1)).tolist()
     if n_loc == model.replicates:
-        # Seeds side by side, a locality each: every broker draws from a stream of its own.
+        # Seeds side by side, a locality each: every broker's units at once.
         _outreach_each_run(model, units, ties, bounds)
         return
     for where in range(n_loc):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from copsim.model import replicates
+from copsim.model.draws import BUILD_WEEK
 from copsim.model.mechanisms import trust as trust_rules
 
 if TYPE_CHECKING:
@@ -139,9 +140,9 @@ def _other_domains(n_domains: int) -> np.ndarray:
 def race_in_post(model: CopModel, agencies: np.ndarray, event: np.ndarray) -> np.ndarray:
     """One practitioner in post at each given agency, by a keyed race (-1 where none).
 
-    Each candidate's key is keyed by the event (``event``, one word a pick) and the
-    candidate's identity, so who is picked does not depend on how the agency's posts are
-    numbered or who else is in post, only on who is in the race.
+    Each candidate's key is keyed by the event (``event``, one word a pick, which holds
+    its timing) and the candidate's identity, so who is picked does not depend on how the
+    agency's posts are numbered or who else is in post, only on who is in the race.
 
     Args:
         model: The model.
@@ -150,7 +151,8 @@ def race_in_post(model: CopModel, agencies: np.ndarray, event: np.ndarray) -> np
     """
     posts, n_posts = model.posts, model.agencies.n_posts
     block = model.agencies.first_post[agencies][:, None] + np.arange(n_posts)
-    keys = model.draws.race("casework.partner", model.week, event[:, None] ^ posts.identity[block])
+    words = event[:, None] ^ posts.identity[block]
+    keys = model.draws.race("casework.partner", BUILD_WEEK, words)
     keys[~posts.occupied[block]] = np.inf
     best = keys.argmin(axis=1)
     return np.where(np.isfinite(keys.min(axis=1)), block[np.arange(len(block)), best], -1)
