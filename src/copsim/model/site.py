@@ -175,8 +175,7 @@ class Posts:
     their draws, and goes with them when they move to another post of the region; it is
     that of (post, hire number) for the post they were first hired into (0 for the staff
     at the start). ``hires`` counts each post's holders, movers included, and ``stint``
-    is the word of (post, its holder's number): it keys a holder's time in that post
-    (``leave_clock``, the hazard they bear there before they leave).
+    is the word of (post, its holder's number): it keys a holder's time in that post.
     """
 
     agency: np.ndarray
@@ -199,7 +198,6 @@ class Posts:
     hires: np.ndarray = field(default=None)  # practitioners hired into each post so far
     identity: np.ndarray = field(default=None)  # the post's practitioner's identity word
     stint: np.ndarray = field(default=None)  # the word of (post, holder number)
-    leave_clock: np.ndarray = field(default=None)  # hazard left before they leave
     vacated: np.ndarray = field(default=None)  # the week the post was last left empty
 
     def __post_init__(self) -> None:
@@ -212,8 +210,6 @@ class Posts:
             self.identity = Draws(0).identities("practitioner", np.arange(n), n, self.hires)
         if self.stint is None:
             self.stint = self.identity.copy()
-        if self.leave_clock is None:
-            self.leave_clock = Draws(0).exponential("workforce.leave", BUILD_WEEK, self.stint)
         self.caseload = np.zeros(n, dtype=np.int64)
         self.pressure = np.zeros(n)
         self.failed_week = np.zeros(n)
@@ -263,7 +259,6 @@ class People:
     locality: np.ndarray = None  # each place's locality in the region
     referral: np.ndarray = None
     identity: np.ndarray = None
-    exit_clock: np.ndarray = None  # the hazard they bear before they leave
 
     def __len__(self) -> int:
         return len(self.engagement)
@@ -410,7 +405,6 @@ def build_posts(p: Parameters, agencies: Agencies, draws: Draws) -> Posts:
         hires=hires,
         identity=words,
         stint=words.copy(),
-        leave_clock=draws.exponential("workforce.leave", BUILD_WEEK, words),
     )
 
 
@@ -498,8 +492,6 @@ def entry_profile(
         "engagement": engagement,
         "home_agency": home_agencies(agencies, locality, draws, words),
         "proneness": crisis_proneness(p.needs.crisis_proneness_cv, u),
-        # The hazard they will bear before they leave (cohort.choose_exits).
-        "exit_clock": draws.exponential("cohort.exit", BUILD_WEEK, words),
     }
 
 

@@ -31,7 +31,6 @@ import numpy as np
 
 from copsim.model import replicates
 from copsim.model.domains import DOMAINS
-from copsim.model.draws import BUILD_WEEK
 from copsim.model.mechanisms.crises import MID_NEED, coverage
 from copsim.model.mechanisms.needs import severity, supported
 from copsim.model.site import NEVER, entry_profile
@@ -56,21 +55,17 @@ def exit_hazards(engagement: np.ndarray, cover: np.ndarray, offending: np.ndarra
 
 
 def choose_exits(
-    hazards: np.ndarray, clock: np.ndarray, race: Callable[[np.ndarray], np.ndarray]
+    hazards: np.ndarray, u: np.ndarray, race: Callable[[np.ndarray], np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Who leaves this week (indices) and by which route.
 
-    Each person's ``clock`` (changed in place) is the hazard left before they leave: a
-    standard exponential drawn at referral, less the week's total hazard ``H / 52`` each
-    week. They leave in the week it reaches 0, so the weekly chance is ``1 - exp(-H /
-    52)``, as a uniform below it would give; but a small change in the hazards moves an
-    exit by a little, where a uniform redrawn each week would move it by a year on average
-    (common random numbers). A leaver's route is a race among the routes weighted by their
-    hazards (chance in proportion to each).
+    A person leaves when their uniform ``u`` is below ``p = 1 - exp(-H / 52)``; a
+    leaver's route is a race among the routes weighted by their hazards (chance in
+    proportion to each).
 
     Args:
         hazards: Each person's yearly hazard of each route (:func:`exit_hazards`).
-        clock: Each person's hazard left before they leave.
+        u: Each person's uniform.
         race: Given the leavers, their standard exponentials, a column a route.
     """
     # Each row's total, adding the columns from the left: the additions numpy's
@@ -78,9 +73,11 @@ def choose_exits(
     total = hazards[:, 0].copy()
     for j in range(1, hazards.shape[1]):
         total += hazards[:, j]
-    total /= 52.0
-    clock -= total
-    leave = (clock <= 0.0).nonzero()[0]
+    prob = np.negative(total)
+    prob /= 52.0
+    np.exp(prob, out=prob)
+    np.subtract(1.0, prob, out=prob)
+    leave = (u < prob).nonzero()[0]
     if len(leave) == 0:
         return leave, leave
     with np.errstate(divide="ignore"):
@@ -136,11 +133,13 @@ def step(model: CopModel) -> None:
         return
     cover = coverage(people.needs, supported(model), p.needs.threshold)
     hazards = exit_hazards(people.engagement, cover, people.needs[:, OFFENDING], p)
-    draws, words, routes = model.draws, people.identity, np.arange(len(ROUTES))
+    # Each person's draws are keyed by their weeks since referral (their own clock).
+    draws, words, age = model.draws, people.identity, model.week - people.entered
+    routes = np.arange(len(ROUTES))
     leave, route = choose_exits(
         hazards,
-        people.exit_clock,
-        lambda who: draws.exponential("cohort.route", BUILD_WEEK, words[who, None], routes),
+        draws.uniform("cohort.exit", age, words),
+        lambda who: draws.exponential("cohort.route", age[who, None], words[who, None], routes),
     )
     if len(leave) == 0:
         return

@@ -179,14 +179,10 @@ def step(model: CopModel) -> None:
             p.cop.embeddedness,
         ),
     )
-    # Each practitioner's clock is the hazard they bear in this post before they leave
-    # (drawn when they took it): a weekly chance ``prob``, as a uniform below it would
-    # give, but a small change in the hazard moves a leaving date by a little, where a
-    # uniform redrawn each week would move it by years (common random numbers).
-    with np.errstate(divide="ignore"):
-        hazard = -np.log1p(-prob)
-    np.subtract(posts.leave_clock, hazard, out=posts.leave_clock, where=on)
-    leavers = (on & (posts.leave_clock <= 0.0)).nonzero()[0]
+    # Keyed by the holder's stint in the post and their weeks in it: their own clock,
+    # whenever they took the post.
+    u = model.draws.uniform("workforce.leave", posts.tenure, posts.stint)
+    leavers = (on & (u < prob)).nonzero()[0]
     if len(leavers):
         depart(model, leavers)
     hire(model)
@@ -304,13 +300,10 @@ def arrive(model: CopModel, old: np.ndarray, new: np.ndarray) -> None:
     posts.knowledge[new] = posts.knowledge[old]
     posts.resilience[new] = posts.resilience[old]
     posts.identity[new] = posts.identity[old]  # the same practitioner, with their draws
-    # ... in a new stint: the post's next holder (as a hire would be), with a new clock.
+    # ... in a new stint: the post's next holder (as a hire would be).
     per_run = len(posts) // model.replicates
     posts.hires[new] += 1
     posts.stint[new] = model.draws.identities("practitioner", new, per_run, posts.hires[new])
-    posts.leave_clock[new] = model.draws.exponential(
-        "workforce.leave", BUILD_WEEK, posts.stint[new]
-    )
     posts.starter[new] = False
     posts.origin[new] = posts.origin[old]
     posts.locality_starter[new] = posts.locality_starter[old] & same
@@ -353,7 +346,6 @@ def hire(model: CopModel) -> None:
     posts.missed[hired] = 0
     posts.last_attended[hired] = NEVER
     z = draws.normal("hiring.resilience", BUILD_WEEK, words)  # whatever the week
-    posts.leave_clock[hired] = draws.exponential("workforce.leave", BUILD_WEEK, words)
     posts.resilience[hired] = resilience(p.workforce.resilience_spread, z)
     model.totals.hires += replicates.count(model, hired, len(posts))
     model.practitioners.fill(hired)
