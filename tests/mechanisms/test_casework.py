@@ -94,12 +94,10 @@ def reference_step(model):
 
     p, people, posts, ties = model.p, model.people, model.posts, model.ties
     week = model.week
-    # Every person's four draws for every domain (keyed by their weeks since referral),
-    # read where needed.
+    # Every person's four draws for every domain, read where needed.
     cols, domains = people.identity[:, None], np.arange(people.needs.shape[1])
-    age = week - people.entered
     u_try, u_ok, u_excl, u_tie = (
-        model.draws.uniform(f"casework.{name}", age[:, None], cols, domains)
+        model.draws.uniform(f"casework.{name}", week, cols, domains)
         for name in ("attempt", "accept", "exclude", "tie")
     )
     kw = people.key_worker
@@ -137,7 +135,7 @@ def reference_step(model):
         partners = []
         for person, d, agency in zip(who[new], dom[new], target[new], strict=True):
             # The staff in post at the agency whose race key, keyed by the referral, is least.
-            event = model.draws.bits("casework.partner", age[person], people.identity[person], d)
+            event = model.draws.bits("casework.partner", week, people.identity[person], d)
             staff = model.agencies.staff_of(posts, agency)
             keys = model.draws.race("casework.partner", -(1 << 30), event ^ posts.identity[staff])
             partners.append(staff[keys.argmin()] if len(staff) else -1)

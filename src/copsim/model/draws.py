@@ -186,20 +186,14 @@ class Draws:
 
         Args:
             decision: One of :data:`DECISIONS`.
-            week: The week (:data:`BUILD_WEEK` to build a site), or an array of them
-                broadcasting with ``words`` (a person's weeks since referral: their own
-                clock, whatever the calendar).
+            week: The week (:data:`BUILD_WEEK` to build a site, or for draws that belong
+                to an agent whenever it makes them).
             words: Identity (or pair) words, any shape.
             sub: A small non-negative int (or array broadcasting with ``words``) telling
                 apart values one agent draws for one decision in one week (a need domain,
                 a crisis kind, a route).
         """
-        if np.ndim(week) == 0:
-            key = np.uint64(_mix_int(_decision(decision) ^ (int(week) * _GOLDEN)))
-        else:  # a week (or an age) of each element's own
-            with np.errstate(over="ignore"):
-                key = np.asarray(week).astype(np.uint64) * np.uint64(_GOLDEN)
-            key = mix(key ^ np.uint64(_decision(decision)))
+        key = np.uint64(_mix_int(_decision(decision) ^ (int(week) * _GOLDEN)))
         x = np.bitwise_xor(words, key, dtype=np.uint64)
         if not (isinstance(sub, int) and sub == 0):
             # Arithmetic mod 2^64 (numpy warns of the wrap only for scalars).
@@ -223,11 +217,7 @@ class Draws:
     def exponential(self, decision: str, week: int, words: np.ndarray, sub=0) -> np.ndarray:
         """Standard exponentials, one per word: ``-log(1 - u)`` of :meth:`uniform`.
 
-        As the threshold of an event's clock: the event happens in the week its hazard,
-        added up week by week, reaches the threshold (then a new one is drawn). Its
-        chance in a week with hazard ``h`` is ``1 - exp(-h)``, as a uniform below that
-        would give, but a small change in the hazard moves the event by a week or so
-        rather than adding or removing it, so runs that differ a little stay in step.
+        The keys of races (:meth:`race`; a route among a leaver's routes).
         """
         return -np.log1p(-self.uniform(decision, week, words, sub))
 

@@ -198,14 +198,11 @@ class Posts:
     hires: np.ndarray = field(default=None)  # practitioners hired into each post so far
     identity: np.ndarray = field(default=None)  # the post's practitioner's identity word
     stint: np.ndarray = field(default=None)  # the word of (post, holder number)
-    vacated: np.ndarray = field(default=None)  # the week the post was last left empty
 
     def __post_init__(self) -> None:
         n = len(self.agency)
         if self.hires is None:
             self.hires = np.zeros(n, dtype=np.int64)
-        if self.vacated is None:
-            self.vacated = np.full(n, NEVER, dtype=np.int64)
         if self.identity is None:
             self.identity = Draws(0).identities("practitioner", np.arange(n), n, self.hires)
         if self.stint is None:

@@ -178,13 +178,12 @@ def step(model: CopModel) -> None:
     who, dom = np.divmod(flat, n_dom)
     # Each need's draws are its person's, keyed by the domain: drawn only where read.
     draws, words = model.draws, people.identity[who]
-    age = week - people.entered[who]
-    tried = draws.uniform("casework.attempt", age, words, dom)
+    tried = draws.uniform("casework.attempt", week, words, dom)
     tried = tried < p.casework.attempt_rate * people.engagement[who]
-    flat, who, dom, words, age = flat[tried], who[tried], dom[tried], words[tried], age[tried]
+    flat, who, dom, words = flat[tried], who[tried], dom[tried], words[tried]
     if len(flat) == 0:
         return
-    u_ok = draws.uniform("casework.accept", age, words, dom)
+    u_ok = draws.uniform("casework.accept", week, words, dom)
     src = kw[who]
     target = people.home_agency.take(flat)
     tie_trust, edge = ties.best_into(src, target, posts.agency)
@@ -210,11 +209,11 @@ def step(model: CopModel) -> None:
     # A referral that worked without a tie may leave the two workers with one.
     new = ok & ~has_tie
     if new.any():
-        new[new] = draws.uniform("casework.tie", age[new], words[new], dom[new]) < (
+        new[new] = draws.uniform("casework.tie", week, words[new], dom[new]) < (
             p.casework.tie_from_referral
         )
     if new.any():
-        event = draws.bits("casework.partner", age[new], words[new], dom[new])
+        event = draws.bits("casework.partner", week, words[new], dom[new])
         partners = race_in_post(model, target[new], event)
         found = partners >= 0
         base = p.site.joint_working_history
@@ -224,7 +223,7 @@ def step(model: CopModel) -> None:
         fail = ~ok
         fw, f_flat = who[fail], flat[fail]
         severity_max = float(model.severity_max)
-        u_excl = draws.uniform("casework.exclude", age[fail], words[fail], dom[fail])
+        u_excl = draws.uniform("casework.exclude", week, words[fail], dom[fail])
         excl = u_excl < exclusion_probability(
             people.severity[fw], p.casework.exclusion_risk, severity_max
         )

@@ -133,13 +133,12 @@ def step(model: CopModel) -> None:
         return
     cover = coverage(people.needs, supported(model), p.needs.threshold)
     hazards = exit_hazards(people.engagement, cover, people.needs[:, OFFENDING], p)
-    # Each person's draws are keyed by their weeks since referral (their own clock).
-    draws, words, age = model.draws, people.identity, model.week - people.entered
+    draws, words, week = model.draws, people.identity, model.week
     routes = np.arange(len(ROUTES))
     leave, route = choose_exits(
         hazards,
-        draws.uniform("cohort.exit", age, words),
-        lambda who: draws.exponential("cohort.route", age[who, None], words[who, None], routes),
+        draws.uniform("cohort.exit", week, words),
+        lambda who: draws.exponential("cohort.route", week, words[who, None], routes),
     )
     if len(leave) == 0:
         return

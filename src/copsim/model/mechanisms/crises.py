@@ -113,8 +113,7 @@ def step(model: CopModel) -> None:
         model.replicates,
     )
     kinds = np.arange(prob.shape[1])
-    age = (model.week - people.entered)[:, None]
-    events = model.draws.uniform("crises", age, people.identity[:, None], kinds) < prob
+    events = model.draws.uniform("crises", model.week, people.identity[:, None], kinds) < prob
     # Counts and "any driver hit" by one exact float matrix product (boolean reductions
     # by row are slow in numpy); converted back to the integers and booleans they are.
     counts = events @ _TALLY

@@ -80,8 +80,7 @@ def step(model: CopModel) -> None:
     """Move every need one week on and update engagement."""
     p, people = model.p, model.people
     n_dom = people.needs.shape[1]
-    age = (model.week - people.entered)[:, None]
-    z = model.draws.normal("needs.noise", age, people.identity[:, None], _DOMAIN_SUB[:n_dom])
+    z = model.draws.normal("needs.noise", model.week, people.identity[:, None], _DOMAIN_SUB[:n_dom])
     noise = p.needs.noise * z
     people.needs = drift(
         people.needs,

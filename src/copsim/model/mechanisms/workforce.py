@@ -179,9 +179,8 @@ def step(model: CopModel) -> None:
             p.cop.embeddedness,
         ),
     )
-    # Keyed by the holder's stint in the post and their weeks in it: their own clock,
-    # whenever they took the post.
-    u = model.draws.uniform("workforce.leave", posts.tenure, posts.stint)
+    # Keyed by the holder's stint in the post (a mover's time in a new post is a new one).
+    u = model.draws.uniform("workforce.leave", model.week, posts.stint)
     leavers = (on & (u < prob)).nonzero()[0]
     if len(leavers):
         depart(model, leavers)
@@ -259,7 +258,6 @@ def depart(model: CopModel, leavers: np.ndarray) -> None:
     else:
         exits = leavers
     posts.occupied[leavers] = False
-    posts.vacated[leavers] = model.week
     posts.member[leavers] = False
     posts.burnout[leavers] = 0.0
     model.ties.remove_posts(exits)
@@ -322,9 +320,9 @@ def hire(model: CopModel) -> None:
     vacant = agencies.vacant_posts(posts)
     if len(vacant) == 0:
         return
-    # Keyed by the post's next practitioner and the weeks since it was left empty.
+    # Keyed by the post's next holder and the week.
     following = draws.identities("practitioner", vacant, per_run, posts.hires[vacant] + 1)
-    u = draws.uniform("hiring.fill", model.week - posts.vacated[vacant], following)
+    u = draws.uniform("hiring.fill", model.week, following)
     hired = vacant[u < 1.0 / p.workforce.hiring_lag_weeks]
     if len(hired) == 0:
         return
