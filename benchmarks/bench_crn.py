@@ -9,14 +9,18 @@ a. for five small parameter changes (two crisis, two programme, one workforce), 
 b. the replicates the CoP effect on turnover (``turnover_avoided``: the no-CoP twin's
    ``turnover_rate`` less the run's, paired by seed as every run computes it) needs for a
    95% interval of +/- 1 percentage point, ``n = ceil((1.96 SD / 0.01)^2)``;
-c. as Starsim's CRN paper: with ``site.people`` 300 vs 301, and with one agency's budget
-   raised by one post at week 0, the share of the other places whose crisis histories (each
-   week's crises of whoever holds the place) are identical over ``--history-weeks`` weeks,
-   beside the share identical by chance between runs of different seeds;
+c. as Starsim's CRN paper: with ``site.people`` 300 vs 301 (over the weeks after the site's
+   build, and after its burn-in) and with one agency's budget raised by one post at week 0,
+   the share of the other places whose crisis histories (each week's crises of whoever holds
+   the place) are identical over ``--history-weeks`` weeks, beside the share identical by
+   chance between runs of different seeds;
 d. the replicates a PSA draw needs, by the ANOVA method of O'Hagan, Stevenson and Madan
    (2007, Health Economics 16:1009): within-draw and between-draw variance of
    ``net_benefit_pv`` over a small PSA run here (the PSA's own draws and seeds, ``copsim
-   psa``'s points without its extras) or read from a PSA folder's ``psa.parquet``.
+   psa``'s points without its extras) or read from a PSA folder's ``psa.parquet``;
+e. how far one changed fate spreads: in a site without a CoP, one person made to leave at
+   week 10 and nothing else changed; the crises of the other places over the run (a floor
+   under the noise of any change that alters a fate, which keyed draws cannot remove).
 
 Runs of one configuration go through ``run_side_by_side`` (the results ``copsim.run`` gives
 each seed alone, bit for bit; the script checks one). It prints a markdown report and
@@ -59,6 +63,9 @@ OTHER_SEED = 500_000
 
 OUTPUTS = ("net_benefit_pv", "turnover_rate")
 """The outputs whose paired differences are measured."""
+
+CASCADE_SEEDS = 20
+"""Seeds (the first of ``--seeds``) of part e."""
 
 
 @dataclass(frozen=True)
@@ -320,6 +327,58 @@ def individual_level(seeds: Sequence[int], weeks: int) -> dict[str, Any]:
     return out
 
 
+CASCADE_PLACE = 17
+"""The place whose person is made to leave early in part e."""
+CASCADE_WEEK = 10
+"""The week they leave in part e."""
+
+
+def one_exit_spread(seeds: Sequence[int], weeks: int) -> dict[str, Any]:
+    """Part e: how far one person's early exit spreads, in a site without a CoP.
+
+    Each seed's site runs twice from the same burned-in state; in the second, the person
+    at place ``CASCADE_PLACE`` leaves at week ``CASCADE_WEEK`` (their next referral takes
+    the place) and nothing else is changed. The crises of that place and of every other
+    place over the run, and the other places whose crisis histories differ, measure how
+    much a single changed fate moves the rest of the site through what people share
+    (key workers' caseloads, agencies' capacity, the workforce): a floor under the
+    paired noise of any change that alters a fate, which keyed draws cannot remove.
+    """
+    from copsim.model.cop_model import CopModel
+    from copsim.model.mechanisms import cohort
+
+    values = {**_values(["scenario=no_cop"], None), "weeks": weeks}
+    place, others, differing = [], [], []
+    for seed in seeds:
+        histories = []
+        for early in (False, True):
+            model = CopModel({**values, "seed": seed}, agents=False)
+            people = model.people
+            total = np.zeros(len(people), dtype=np.int64)
+            before = people.crisis_count.copy()
+            for week in range(1, weeks + 1):
+                if early and week == CASCADE_WEEK:
+                    cohort.admit(model, np.array([CASCADE_PLACE]))
+                    before[CASCADE_PLACE] = 0
+                model.step()
+                new = people.entered == model.week
+                total += people.crisis_count - np.where(new, 0, before)
+                before = people.crisis_count.copy()
+            histories.append(total)
+        d = histories[1] - histories[0]
+        place.append(int(d[CASCADE_PLACE]))
+        others.append(int(d.sum() - d[CASCADE_PLACE]))
+        differing.append(int(np.count_nonzero(np.delete(d, CASCADE_PLACE))))
+    return {
+        "seeds": len(seeds),
+        "weeks": weeks,
+        "place_sd": float(np.std(place, ddof=1)),
+        "others_sd": float(np.std(others, ddof=1)),
+        "others_range": [min(others), max(others)],
+        "places_differing_mean": float(np.mean(differing)),
+    }
+
+
 def psa_values(draws: int, replicates: int, weeks: int | None) -> np.ndarray:
     """``net_benefit_pv`` of a small PSA run here, shape (draws, replicates).
 
@@ -417,6 +476,20 @@ def report(results: Mapping[str, Any]) -> str:
                 f"| {label} | {c['identical_crises']:.1%} | {c['identical_crises_min']:.1%} "
                 f"| {c['identical_crises_and_holders']:.1%} |"
             )
+    e = results.get("cascade")
+    if e:
+        lines += [
+            "",
+            "## e. How far one changed fate spreads (no CoP)",
+            "",
+            f"The person at place {CASCADE_PLACE} leaves at week {CASCADE_WEEK} and nothing "
+            f"else changes; over {e['weeks']} weeks and {e['seeds']} seeds the place's own "
+            f"crises change by SD {e['place_sd']:.1f}, the other places' by SD "
+            f"{e['others_sd']:.1f} crises ({e['others_range'][0]:+d} to "
+            f"{e['others_range'][1]:+d}), and {e['places_differing_mean']:.1f} other places "
+            "have a different crisis count on average: what people share (key workers, "
+            "agencies' capacity, the workforce) carries one change to the rest.",
+        ]
     d = results["psa"]
     needed = d["replicates_needed"]
     lines += [
@@ -480,6 +553,7 @@ def main() -> None:
     nudges, base = measure_nudges(seeds, args.weeks)
     b = cop_effect(base)
     individual = individual_level(seeds, args.history_weeks)
+    cascade = one_exit_spread(seeds[:CASCADE_SEEDS], args.weeks or _values([], None)["weeks"])
     if args.psa is not None:
         d = psa_replicates(psa_folder_values(args.psa), f"PSA folder {args.psa}")
     else:
@@ -496,6 +570,7 @@ def main() -> None:
         "nudges": nudges,
         "cop_effect": b,
         "individual": individual,
+        "cascade": cascade,
         "psa": d,
         "seconds": time.perf_counter() - start,
     }

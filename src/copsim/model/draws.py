@@ -99,12 +99,21 @@ def _mix_int(x: int) -> int:
 
 def mix(x: np.ndarray) -> np.ndarray:
     """The SplitMix64 finaliser of each element (uint64); a new array."""
-    x = np.array(x, dtype=np.uint64)
-    x ^= x >> _S30
+    return _mixed(np.array(x, dtype=np.uint64))
+
+
+def _mixed(x: np.ndarray) -> np.ndarray:
+    """:func:`mix` in place, on an array of its own (a 0-d one: a new uint64)."""
+    if x.ndim == 0:  # numpy warns of the wrap for scalars: Python ints instead
+        return np.uint64(_mix_int(int(x)))
+    t = np.right_shift(x, _S30)
+    x ^= t
     x *= _U1
-    x ^= x >> _S27
+    np.right_shift(x, _S27, out=t)
+    x ^= t
     x *= _U2
-    x ^= x >> _S31
+    np.right_shift(x, _S31, out=t)
+    x ^= t
     return x
 
 
@@ -123,6 +132,12 @@ def _decision(name: str) -> int:
     if name not in DECISIONS:
         raise KeyError(f"unknown random decision {name!r}; declare it in DECISIONS")
     return _mix_int(zlib.crc32(name.encode()) * _GOLDEN)
+
+
+@functools.lru_cache(maxsize=4096)
+def _key(decision: str, week: int) -> np.uint64:
+    """The key of a decision at a week."""
+    return np.uint64(_mix_int(_decision(decision) ^ (int(week) * _GOLDEN)))
 
 
 @functools.cache
@@ -178,8 +193,17 @@ class Draws:
         return mix(self._seed_keys[run] ^ mix(slot ^ np.uint64(_kind(kind))))
 
     def all_identities(self, kind: str, per_run: int) -> np.ndarray:
-        """:meth:`identities` of every element of a kind without numbers (agencies, localities)."""
-        return self.identities(kind, np.arange(per_run * self.replicates), per_run)
+        """:meth:`identities` of every element of a kind without numbers (agencies, localities).
+
+        Kept once computed (read-only).
+        """
+        cache = self.__dict__.setdefault("_all", {})
+        words = cache.get((kind, per_run))
+        if words is None:
+            words = self.identities(kind, np.arange(per_run * self.replicates), per_run)
+            words.flags.writeable = False
+            cache[kind, per_run] = words
+        return words
 
     def bits(self, decision: str, week: int, words: np.ndarray, sub: np.ndarray | int = 0):
         """The raw 64-bit values of ``decision`` at ``week`` for ``words`` (uint64).
@@ -193,17 +217,45 @@ class Draws:
                 apart values one agent draws for one decision in one week (a need domain,
                 a crisis kind, a route).
         """
-        key = np.uint64(_mix_int(_decision(decision) ^ (int(week) * _GOLDEN)))
-        x = np.bitwise_xor(words, key, dtype=np.uint64)
-        if not (isinstance(sub, int) and sub == 0):
-            # Arithmetic mod 2^64 (numpy warns of the wrap only for scalars).
-            with np.errstate(over="ignore"):
-                x = x + np.asarray(sub, dtype=np.uint64) * np.uint64(_GOLDEN)
-        return mix(x)
+        x = np.bitwise_xor(words, _key(decision, week), dtype=np.uint64)
+        if isinstance(sub, int):
+            if sub:
+                x = np.add(x, np.uint64(sub * _GOLDEN & _MASK), dtype=np.uint64)
+        elif np.ndim(sub) == 0 and np.ndim(x) == 0:  # numpy warns of a scalar's wrap
+            x = np.uint64((int(x) + int(sub) * _GOLDEN) & _MASK)
+        else:  # arithmetic mod 2^64
+            x = x + np.multiply(np.asarray(sub, dtype=np.uint64), np.uint64(_GOLDEN))
+        return _mixed(np.asarray(x))
 
     def uniform(self, decision: str, week: int, words: np.ndarray, sub=0) -> np.ndarray:
         """Uniforms in (0, 1), one per word (see :meth:`bits`); never 0 or 1."""
         h = self.bits(decision, week, words, sub)
+        h >>= _S11
+        u = h.astype(np.float64)
+        u += 0.5
+        u *= _UNIT
+        return u
+
+    def uniforms(
+        self,
+        columns: Sequence[tuple[str, int]],
+        week: int,
+        words: np.ndarray,
+        sub: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """:meth:`uniform` of several (decision, sub) pairs for the same words, in one pass.
+
+        Column j of the result (a last axis of ``len(columns)``) equals ``uniform(decision_j,
+        week, words, sub_j)``, bit for bit (``sub_j + sub`` with ``sub``, each word's own):
+        one call instead of one a decision.
+        """
+        key = np.array([_key(d, week) for d, _ in columns], dtype=np.uint64)
+        step = np.array([s * _GOLDEN & _MASK for _, s in columns], dtype=np.uint64)
+        x = np.bitwise_xor(np.asarray(words, dtype=np.uint64)[..., None], key)
+        x += step
+        if sub is not None:
+            x += (np.asarray(sub, dtype=np.uint64) * np.uint64(_GOLDEN))[..., None]
+        h = _mixed(x)
         h >>= _S11
         u = h.astype(np.float64)
         u += 0.5

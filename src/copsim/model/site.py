@@ -442,6 +442,19 @@ BETA_ORDER = (4, 7)
 """The level of an active need at entry is Beta(4, 4): the 4th smallest of 7 uniforms."""
 
 
+@functools.cache
+def _profile_columns(n_dom: int) -> tuple[tuple[str, int], ...]:
+    """The draws of a referral's profile, in :func:`entry_profile`'s order of columns."""
+    m = BETA_ORDER[1]
+    return (
+        *(("referral.active", d) for d in range(n_dom)),
+        *(("referral.level", j) for j in range(n_dom * m)),
+        *(("referral.quiet", d) for d in range(n_dom)),
+        ("referral.engagement", 0),
+        ("referral.proneness", 0),
+    )
+
+
 def entry_profile(
     p: Parameters,
     agencies: Agencies,
@@ -470,20 +483,18 @@ def entry_profile(
         prob = _domain_prob(p.needs.domains_per_person)
     else:
         weights = prob = agencies.need_share
-    column = words[:, None]
-    domains = np.arange(n_dom)
-    active = draws.uniform("referral.active", BUILD_WEEK, column, domains) < prob
+    k, m = BETA_ORDER
+    u = draws.uniforms(_profile_columns(n_dom), BUILD_WEEK, words)  # all at once
+    active = u[:, :n_dom] < prob
     none = ~active.any(axis=1)
     active[none, weights.argmax()] = True
-    k, m = BETA_ORDER
-    sub = np.arange(n_dom * m).reshape(1, n_dom, m)
-    beta = draws.uniform("referral.level", BUILD_WEEK, words[:, None, None], sub)
+    beta = u[:, n_dom : n_dom * (1 + m)].reshape(n, n_dom, m)
     beta = np.partition(beta, k - 1, axis=2)[:, :, k - 1]
     spread = 1.0 - p.needs.initial_level
     level = p.needs.initial_level + spread * (beta - 0.5)
-    quiet = p.needs.threshold * 0.8 * draws.uniform("referral.quiet", BUILD_WEEK, column, domains)
-    engagement = 0.3 + 0.5 * draws.uniform("referral.engagement", BUILD_WEEK, words)
-    u = draws.uniform("referral.proneness", BUILD_WEEK, words)
+    quiet = p.needs.threshold * 0.8 * u[:, n_dom * (1 + m) : n_dom * (2 + m)]
+    engagement = 0.3 + 0.5 * u[:, -2]
+    u = u[:, -1]
     return {
         "needs": np.where(active, level, quiet).clip(0.0, 1.0),
         "engagement": engagement,

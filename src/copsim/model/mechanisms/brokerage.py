@@ -148,7 +148,7 @@ def _unit_words(model: CopModel, decision: str, unit: int, where: np.ndarray) ->
     the programme's start, whatever the week it falls in.
     """
     per_run = len(model.broker.bank) // model.replicates
-    words = model.draws.identities("locality", np.asarray(where), per_run)
+    words = model.draws.all_identities("locality", per_run)[np.asarray(where)]
     return model.draws.bits(decision, BUILD_WEEK, words, unit)
 
 

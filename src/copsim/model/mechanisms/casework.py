@@ -137,6 +137,10 @@ def _other_domains(n_domains: int) -> np.ndarray:
     return table
 
 
+_AFTER_ATTEMPT = (("casework.accept", 0), ("casework.tie", 0), ("casework.exclude", 0))
+"""A referral's draws once attempted (:meth:`copsim.model.draws.Draws.uniforms` columns)."""
+
+
 def race_in_post(model: CopModel, agencies: np.ndarray, event: np.ndarray) -> np.ndarray:
     """One practitioner in post at each given agency, by a keyed race (-1 where none).
 
@@ -183,7 +187,8 @@ def step(model: CopModel) -> None:
     flat, who, dom, words = flat[tried], who[tried], dom[tried], words[tried]
     if len(flat) == 0:
         return
-    u_ok = draws.uniform("casework.accept", week, words, dom)
+    # The attempted referrals' other draws, in one pass (each read only where needed).
+    u_ok, u_tie, u_excl = draws.uniforms(_AFTER_ATTEMPT, week, words, dom).T
     src = kw[who]
     target = people.home_agency.take(flat)
     tie_trust, edge = ties.best_into(src, target, posts.agency)
@@ -209,9 +214,7 @@ def step(model: CopModel) -> None:
     # A referral that worked without a tie may leave the two workers with one.
     new = ok & ~has_tie
     if new.any():
-        new[new] = draws.uniform("casework.tie", week, words[new], dom[new]) < (
-            p.casework.tie_from_referral
-        )
+        new[new] = u_tie[new] < p.casework.tie_from_referral
     if new.any():
         event = draws.bits("casework.partner", week, words[new], dom[new])
         partners = race_in_post(model, target[new], event)
@@ -223,8 +226,7 @@ def step(model: CopModel) -> None:
         fail = ~ok
         fw, f_flat = who[fail], flat[fail]
         severity_max = float(model.severity_max)
-        u_excl = draws.uniform("casework.exclude", week, words[fail], dom[fail])
-        excl = u_excl < exclusion_probability(
+        excl = u_excl[fail] < exclusion_probability(
             people.severity[fw], p.casework.exclusion_risk, severity_max
         )
         people.excluded_until.put(f_flat[excl], week + p.casework.exclusion_weeks)
