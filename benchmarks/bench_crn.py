@@ -409,9 +409,46 @@ def psa_folder_values(folder: Path) -> np.ndarray:
     return wide.to_numpy(float)
 
 
+def anova_blocked(values: np.ndarray) -> dict[str, float]:
+    """Between-draw, seed and draw-by-seed variance, seeds as blocks (two-way ANOVA).
+
+    Every draw of a PSA runs the same seeds, which share their random numbers (common random
+    numbers), so a seed's effect is common to the draws: it shifts every draw's mean
+    alike and does not blur the differences between draws. What does is the draw-by-seed
+    residual: its mean square ``MSE`` is the Monte Carlo variance that matters when draws
+    are compared, and ``(MSB - MSE) / n`` the variance of the draws' true means. The
+    one-way split (:func:`anova_split`) counts the seed effect as noise.
+
+    Args:
+        values: Shape (draws, seeds), the same seeds in every row.
+
+    Returns:
+        ``residual``, ``seed`` (the variance of seeds' effects; may be negative),
+        ``between``, ``mse``, ``mss``, ``msb``.
+    """
+    y = np.asarray(values, float)
+    draws, n = y.shape
+    if draws < 2 or n < 2:
+        raise ValueError("the ANOVA split needs at least two draws of two replicates")
+    grand = y.mean()
+    rows, cols = y.mean(axis=1), y.mean(axis=0)
+    mse = float(((y - rows[:, None] - cols[None, :] + grand) ** 2).sum() / ((draws - 1) * (n - 1)))
+    msb = float(n * ((rows - grand) ** 2).sum() / (draws - 1))
+    mss = float(draws * ((cols - grand) ** 2).sum() / (n - 1))
+    return {
+        "residual": mse,
+        "seed": (mss - mse) / draws,
+        "between": (msb - mse) / n,
+        "mse": mse,
+        "mss": mss,
+        "msb": msb,
+    }
+
+
 def psa_replicates(values: np.ndarray, source: str) -> dict[str, Any]:
-    """Part d: the ANOVA split and the replicates a draw needs."""
+    """Part d: the ANOVA splits (one-way, and seeds as blocks) and the replicates a draw needs."""
     split = anova_split(values)
+    blocked = anova_blocked(values)
     return {
         "source": source,
         **split,
@@ -420,6 +457,11 @@ def psa_replicates(values: np.ndarray, source: str) -> dict[str, Any]:
         if split["between"] > 0
         else None,
         "replicates_needed": replicates_for_mc_share(split["within"], split["between"]),
+        "blocked": blocked,
+        "replicates_needed_blocked": replicates_for_mc_share(
+            blocked["residual"], blocked["between"]
+        ),
+        "values": np.asarray(values, float).tolist(),
     }
 
 
@@ -506,6 +548,17 @@ def report(results: Mapping[str, Any]) -> str:
         + (f"**{needed}**." if needed else "**none suffices** (between-draw variance <= 0)."),
         "",
     ]
+    if "blocked" in d:
+        k, needed_k = d["blocked"], d["replicates_needed_blocked"]
+        lines += [
+            "Seeds as blocks (every draw runs the same seeds, which share their random "
+            f"numbers): draw-by-seed residual variance {k['residual']:.4g} (SD "
+            f"{k['residual'] ** 0.5:,.0f} GBP), seeds' variance {k['seed']:.4g}, between-draw "
+            f"variance {k['between']:.4g}; replicates for the residual Monte Carlo variance "
+            f"<= {d['mc_share']:.0%} of the between-draw variance: "
+            + (f"**{needed_k}**." if needed_k else "**none suffices**."),
+            "",
+        ]
     return "\n".join(lines)
 
 

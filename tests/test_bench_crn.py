@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from benchmarks.bench_crn import (
+    anova_blocked,
     anova_split,
     identical_share,
     paired_spread,
@@ -67,6 +68,21 @@ def test_anova_recovers_the_variances_it_was_simulated_with():
     # MC error variance 36 / n at most 10% of 9: n >= 40.
     assert replicates_for_mc_share(36.0, 9.0) == 40
     assert replicates_for_mc_share(36.0, 9.0, share=0.5) == 8
+
+
+def test_blocked_anova_takes_the_seeds_shared_effect_out_of_the_noise():
+    rng = np.random.default_rng(8)
+    means = rng.normal(0.0, 3.0, size=(4000, 1))  # between variance 9
+    seeds = np.array([[-15.0, -5.0, 0.0, 5.0, 15.0]])  # the same five seeds in every draw
+    values = means + seeds + rng.normal(0.0, 2.0, size=(4000, 5))  # residual variance 4
+    blocked = anova_blocked(values)
+    assert blocked["residual"] == pytest.approx(4.0, rel=0.05)
+    assert blocked["between"] == pytest.approx(9.0, rel=0.1)
+    assert blocked["seed"] == pytest.approx(seeds.var(ddof=1), rel=0.05)
+    # The one-way split counts the seeds' shared effect as within-draw noise.
+    assert anova_split(values)["within"] > 20 * blocked["residual"]
+    with pytest.raises(ValueError):
+        anova_blocked(np.ones((1, 4)))
 
 
 def test_anova_needs_two_draws_of_two_replicates():
