@@ -76,7 +76,8 @@ DECISIONS: frozenset[str] = frozenset(
 """Every decision a run draws for; each names its own values (an unknown name is an error)."""
 
 KINDS = ("person", "post", "practitioner", "agency", "locality")
-"""Kinds of slot: a place's person, a post (the vacancy), its practitioner, ..."""
+"""Kinds of slot. A kind's position keys its words, so the order is fixed: ``post`` is
+unused (a vacancy is keyed by the post's next practitioner) but keeps the others' places."""
 
 BUILD_WEEK = -(1 << 30)
 """The week of the draws that build a site (before any week of burn-in)."""
@@ -115,6 +116,15 @@ def _mixed(x: np.ndarray) -> np.ndarray:
     np.right_shift(x, _S31, out=t)
     x ^= t
     return x
+
+
+def _unit(h: np.ndarray) -> np.ndarray:
+    """Uniforms in (0, 1) from 64-bit values (changed): ``((h >> 11) + 1/2) / 2^53``."""
+    h >>= _S11
+    # The sum is taken in float64 (an exact conversion, then one rounding), as a cast first.
+    u = np.add(h, 0.5, dtype=np.float64)
+    u *= _UNIT
+    return u
 
 
 def pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -188,9 +198,15 @@ class Draws:
                 post's hire number), 0 for kinds without one.
         """
         index = np.asarray(index, dtype=np.int64)
-        run, own = np.divmod(index, max(1, per_run))
-        slot = (own.astype(np.uint64) << np.uint64(24)) + np.asarray(number, dtype=np.uint64)
-        return mix(self._seed_keys[run] ^ mix(slot ^ np.uint64(_kind(kind))))
+        if self.replicates == 1:
+            own, seed_key = index, self._seed_keys[0]
+        else:
+            run, own = np.divmod(index, max(1, per_run))
+            seed_key = self._seed_keys[run]
+        slot = np.left_shift(own, 24, dtype=np.uint64, casting="unsafe")
+        slot = np.asarray(np.add(slot, np.asarray(number, dtype=np.uint64), dtype=np.uint64))
+        slot = _mixed(np.asarray(np.bitwise_xor(slot, np.uint64(_kind(kind)))))
+        return _mixed(np.asarray(np.bitwise_xor(seed_key, slot)))
 
     def all_identities(self, kind: str, per_run: int) -> np.ndarray:
         """:meth:`identities` of every element of a kind without numbers (agencies, localities).
@@ -230,11 +246,7 @@ class Draws:
     def uniform(self, decision: str, week: int, words: np.ndarray, sub=0) -> np.ndarray:
         """Uniforms in (0, 1), one per word (see :meth:`bits`); never 0 or 1."""
         h = self.bits(decision, week, words, sub)
-        h >>= _S11
-        u = h.astype(np.float64)
-        u += 0.5
-        u *= _UNIT
-        return u
+        return _unit(h)
 
     def uniforms(
         self,
@@ -256,11 +268,7 @@ class Draws:
         if sub is not None:
             x += (np.asarray(sub, dtype=np.uint64) * np.uint64(_GOLDEN))[..., None]
         h = _mixed(x)
-        h >>= _S11
-        u = h.astype(np.float64)
-        u += 0.5
-        u *= _UNIT
-        return u
+        return _unit(h)
 
     def normal(self, decision: str, week: int, words: np.ndarray, sub=0) -> np.ndarray:
         """Standard normals, one per word: the inverse normal CDF of :meth:`uniform`."""

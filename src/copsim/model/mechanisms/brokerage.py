@@ -55,6 +55,7 @@ def step(model: CopModel) -> None:
     # same units, some a week sooner.
     units = range(broker.units, broker.units + n)
     broker.units += n
+    broker.units_now, broker.unit_tables = units, {}
     # Every broker makes the same number of introductions (the same hours); the loop is
     # over localities' brokers, each acting on its own locality's posts and ties.
     if n_loc == 1:
@@ -145,20 +146,39 @@ def _unit_words(model: CopModel, decision: str, unit: int, where: np.ndarray) ->
     """The event words of outreach unit number ``unit`` in localities ``where``.
 
     A unit is keyed by its broker's locality (its number in its run) and its number from
-    the programme's start, whatever the week it falls in.
+    the programme's start, whatever the week it falls in. The words of every unit of the
+    week and every locality are drawn in one call, on first use (the same values).
     """
-    per_run = len(model.broker.bank) // model.replicates
-    words = model.draws.all_identities("locality", per_run)[np.asarray(where)]
-    return model.draws.bits(decision, BUILD_WEEK, words, unit)
+    broker = model.broker
+    units = getattr(broker, "units_now", range(0))
+    if unit not in units:  # outreach outside a week's step (tests)
+        units = range(unit, unit + 1)
+        broker.units_now, broker.unit_tables = units, {}
+    table = broker.unit_tables.get(decision)
+    if table is None:
+        per_run = len(broker.bank) // model.replicates
+        words = model.draws.all_identities("locality", per_run)
+        numbers = np.arange(units.start, units.stop)[:, None]
+        if decision.endswith("/u"):  # the uniforms of a decision's words
+            base = decision[:-2]
+            table = model.draws.uniform(base, BUILD_WEEK, _unit_table(model, base))
+        else:
+            table = model.draws.bits(decision, BUILD_WEEK, words[None, :], numbers)
+        broker.unit_tables[decision] = table
+    return table[unit - units.start, np.asarray(where)]
+
+
+def _unit_table(model: CopModel, decision: str) -> np.ndarray:
+    """Every unit's and locality's event words of ``decision`` this week (see _unit_words)."""
+    _unit_words(model, decision, model.broker.units_now.start, [0])
+    return model.broker.unit_tables[decision]
 
 
 def _reviews(model: CopModel, where: list[int], unit: int, outside: Mapping[int, float]) -> list:
     """The localities of ``where`` whose unit ``unit`` tries a review: chance 1 - outside share."""
     if not where:
         return []
-    u = model.draws.uniform(
-        "brokerage.mode", BUILD_WEEK, _unit_words(model, "brokerage.mode", unit, where)
-    )
+    u = _unit_words(model, "brokerage.mode/u", unit, where)
     return [w for w, x in zip(where, u.tolist(), strict=True) if x >= outside[w]]
 
 
