@@ -115,6 +115,11 @@ def test_a_folder_holding_the_users_files_is_refused_before_any_work(tmp_path, a
     assert time.monotonic() - start < 60  # refused at once, not after the work
 
 
+def _default_sigint() -> None:
+    """In the child before exec: SIGINT does what it does in a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt_when_running(
     args: list[str], cwd: Path, folder: Path
 ) -> subprocess.CompletedProcess:
@@ -124,6 +129,9 @@ def _interrupt_when_running(
         [sys.executable, "-m", "copsim", *args],
         cwd=cwd,
         env=env,
+        # A shell's background job ignores SIGINT, and so would copsim, launched from one
+        # (`bash .ci/run &`): the run would not be interrupted. The user's terminal does not.
+        preexec_fn=_default_sigint,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

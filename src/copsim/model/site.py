@@ -195,7 +195,7 @@ class Posts:
     locality: np.ndarray = field(default=None)  # the locality of each post's agency
     origin: np.ndarray = field(default=None)  # locality in post at week 0 (-1: none)
     locality_starter: np.ndarray = field(default=None)  # ... and in this locality since
-    hires: np.ndarray = field(default=None)  # practitioners hired into each post so far
+    hires: np.ndarray = field(default=None)  # holders of each post so far (movers too)
     identity: np.ndarray = field(default=None)  # the post's practitioner's identity word
     stint: np.ndarray = field(default=None)  # the word of (post, holder number)
 

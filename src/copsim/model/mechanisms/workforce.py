@@ -316,11 +316,10 @@ def hire(model: CopModel) -> None:
     p, posts, agencies = model.p, model.posts, model.agencies
     draws, per_run = model.draws, len(posts) // model.replicates
     # Each vacancy is filled this week with chance 1 / hiring_lag_weeks (a geometric wait),
-    # keyed by the post (the vacancy) and the week.
+    # keyed by the post's next holder and the week.
     vacant = agencies.vacant_posts(posts)
     if len(vacant) == 0:
         return
-    # Keyed by the post's next holder and the week.
     following = draws.identities("practitioner", vacant, per_run, posts.hires[vacant] + 1)
     u = draws.uniform("hiring.fill", model.week, following)
     hired = vacant[u < 1.0 / p.workforce.hiring_lag_weeks]
