@@ -119,7 +119,10 @@ def _mixed(x: np.ndarray) -> np.ndarray:
 
 
 def _unit(h: np.ndarray) -> np.ndarray:
-    """Uniforms in (0, 1) from 64-bit values (changed): ``((h >> 11) + 1/2) / 2^53``."""
+    """Uniforms in (0, 1) from 64-bit values ``h`` (shifted in place).
+
+    ``((h >> 11) + 1/2) / 2^53``.
+    """
     h >>= _S11
     # The sum is taken in float64 (an exact conversion, then one rounding), as a cast first.
     u = np.add(h, 0.5, dtype=np.float64)
@@ -170,11 +173,6 @@ class Draws:
         self._seed_keys = np.array(
             [_mix_int(_mix_int(s + 1) ^ _GOLDEN) for s in self.seeds], dtype=np.uint64
         )
-
-    @property
-    def seed(self) -> int:
-        """The seed of a run alone (the first replicate's)."""
-        return self.seeds[0]
 
     @classmethod
     def stack(cls, each: Iterable[Draws]) -> Draws:
@@ -309,6 +307,14 @@ class Draws:
             return key
         with np.errstate(divide="ignore"):
             return key / np.asarray(weights, dtype=float)
+
+
+def winner(keys: np.ndarray, axis: int = -1) -> np.ndarray:
+    """The index of the smallest race key along ``axis`` (-1 where none is finite).
+
+    No finite key: every candidate had weight 0, and nobody is chosen.
+    """
+    return np.where(np.isfinite(keys.min(axis=axis)), keys.argmin(axis=axis), -1)
 
 
 def winners(keys: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 from scipy import special
 
 from copsim.model.domains import DOMAIN_WEIGHTS, DOMAINS
-from copsim.model.draws import BUILD_WEEK, Draws
+from copsim.model.draws import BUILD_WEEK, Draws, winner
 from copsim.model.parameters import Parameters
 from copsim.model.ties import TieTable
 
@@ -433,9 +433,9 @@ def home_agencies(
     weight = np.where(candidates >= 0, agencies.home_weight[candidates], 0)
     sub = np.arange(len(DOMAINS) * width).reshape(len(DOMAINS), width)
     keys = draws.race("referral.home", BUILD_WEEK, words[:, None, None], weight, sub)
-    k = keys.argmin(axis=2)
+    k = winner(keys)
     chosen = np.take_along_axis(candidates, k[..., None], axis=2)[..., 0]
-    return np.where(np.isfinite(keys.min(axis=2)), chosen, -1)
+    return np.where(k >= 0, chosen, -1)
 
 
 BETA_ORDER = (4, 7)

@@ -53,9 +53,8 @@ def step(model: CopModel) -> None:
     # Units are numbered from the programme's start (every broker makes the same number), and
     # each unit's draws are keyed by its number: a broker with a little more time makes the
     # same units, some a week sooner.
-    units = range(broker.units, broker.units + n)
+    units = Units(model, range(broker.units, broker.units + n))
     broker.units += n
-    broker.units_now, broker.unit_tables = units, {}
     # Every broker makes the same number of introductions (the same hours); the loop is
     # over localities' brokers, each acting on its own locality's posts and ties.
     if n_loc == 1:
@@ -96,7 +95,7 @@ def _locality_posts(model: CopModel, where: int) -> slice:
 
 def introduce(
     model: CopModel,
-    units: range | int,
+    units: Units | int,
     where: int = 0,
     ties: np.ndarray | None = None,
     mine: slice | None = None,
@@ -112,8 +111,7 @@ def introduce(
 
     Args:
         model: The model.
-        units: The units of outreach, by number from the programme's start (an int
-            ``n``: units 0 .. n - 1).
+        units: The units of outreach (:class:`Units`; an int ``n``: units 0 .. n - 1).
         where: The locality.
         ties: The rows of the tie table with their first post in the locality, if
             known (every row otherwise).
@@ -127,9 +125,11 @@ def introduce(
     in_post = posts.occupied[mine].nonzero()[0] + mine.start
     if len(in_post) < 2:
         return
-    for unit in range(units) if isinstance(units, int) else units:
+    if isinstance(units, int):
+        units = Units(model, range(units))
+    for unit in units:
         outside = in_post[~posts.member[in_post]]
-        if _reviews(model, [where], unit, {where: len(outside) / len(in_post)}) and strengthen(
+        if _reviews(unit, [where], {where: len(outside) / len(in_post)}) and strengthen(
             model, unit, where, ties
         ):
             continue
@@ -142,44 +142,40 @@ def introduce(
             ties = np.append(ties, before)
 
 
-def _unit_words(model: CopModel, decision: str, unit: int, where: np.ndarray) -> np.ndarray:
-    """The event words of outreach unit number ``unit`` in localities ``where``.
+class Units:
+    """A week's units of outreach, numbered from the programme's start, with their draws.
 
-    A unit is keyed by its broker's locality (its number in its run) and its number from
-    the programme's start, whatever the week it falls in. The words of every unit of the
-    week and every locality are drawn in one call, on first use (the same values).
+    A unit is keyed by its broker's locality (its number in its run) and its number, whatever
+    the week it falls in. Iterating gives each unit's draws: for every decision, one value a
+    locality (the chance of a review, then the event words of the review, the recruit and
+    their partner); each decision's values for every unit and locality come from one call.
+
+    Args:
+        model: The model.
+        numbers: The units' numbers.
     """
-    broker = model.broker
-    units = getattr(broker, "units_now", range(0))
-    if unit not in units:  # outreach outside a week's step (tests)
-        units = range(unit, unit + 1)
-        broker.units_now, broker.unit_tables = units, {}
-    table = broker.unit_tables.get(decision)
-    if table is None:
-        per_run = len(broker.bank) // model.replicates
-        words = model.draws.all_identities("locality", per_run)
-        numbers = np.arange(units.start, units.stop)[:, None]
-        if decision.endswith("/u"):  # the uniforms of a decision's words
-            base = decision[:-2]
-            table = model.draws.uniform(base, BUILD_WEEK, _unit_table(model, base))
-        else:
-            table = model.draws.bits(decision, BUILD_WEEK, words[None, :], numbers)
-        broker.unit_tables[decision] = table
-    return table[unit - units.start, np.asarray(where)]
+
+    EVENTS = ("brokerage.review", "brokerage.recruit", "brokerage.partner")
+
+    def __init__(self, model: CopModel, numbers: range):
+        self.numbers = numbers
+        per_run = len(model.broker.bank) // model.replicates
+        words = model.draws.all_identities("locality", per_run)[None, :]
+        rows = np.arange(numbers.start, numbers.stop)[:, None]
+        draws = model.draws
+        mode = draws.bits("brokerage.mode", BUILD_WEEK, words, rows)
+        self.table = {"brokerage.mode": draws.uniform("brokerage.mode", BUILD_WEEK, mode)}
+        self.table.update({d: draws.bits(d, BUILD_WEEK, words, rows) for d in self.EVENTS})
+
+    def __iter__(self):
+        for row in range(len(self.numbers)):
+            yield {decision: values[row] for decision, values in self.table.items()}
 
 
-def _unit_table(model: CopModel, decision: str) -> np.ndarray:
-    """Every unit's and locality's event words of ``decision`` this week (see _unit_words)."""
-    _unit_words(model, decision, model.broker.units_now.start, [0])
-    return model.broker.unit_tables[decision]
-
-
-def _reviews(model: CopModel, where: list[int], unit: int, outside: Mapping[int, float]) -> list:
-    """The localities of ``where`` whose unit ``unit`` tries a review: chance 1 - outside share."""
-    if not where:
-        return []
-    u = _unit_words(model, "brokerage.mode/u", unit, where)
-    return [w for w, x in zip(where, u.tolist(), strict=True) if x >= outside[w]]
+def _reviews(unit: Mapping[str, np.ndarray], where: list[int], outside: Mapping[int, float]):
+    """The localities of ``where`` whose ``unit`` tries a review: chance 1 - outside share."""
+    u = unit["brokerage.mode"][where].tolist()
+    return [w for w, x in zip(where, u, strict=True) if x >= outside[w]]
 
 
 def _race(model: CopModel, decision: str, event: int, candidates: np.ndarray, weights=None) -> int:
@@ -189,7 +185,10 @@ def _race(model: CopModel, decision: str, event: int, candidates: np.ndarray, we
 
 
 def strengthen(
-    model: CopModel, unit: int = 0, where: int = 0, ties: np.ndarray | None = None
+    model: CopModel,
+    unit: Mapping[str, np.ndarray] | None = None,
+    where: int = 0,
+    ties: np.ndarray | None = None,
 ) -> bool:
     """Broker a joint case review between a member and their tied members elsewhere.
 
@@ -199,12 +198,14 @@ def strengthen(
     """
     if ties is None:
         ties = (model.posts.locality[model.ties.view()[0]] == where).nonzero()[0]
+    if unit is None:  # unit 0's draws
+        unit = next(iter(Units(model, range(1))))
     return where in _review_each(model, [where], unit, {where: ties})
 
 
 def _recruit(
     model: CopModel,
-    unit: int,
+    unit: Mapping[str, np.ndarray],
     where: int,
     in_post: np.ndarray,
     outside: np.ndarray,
@@ -217,8 +218,7 @@ def _recruit(
     """
     posts = model.posts
     pool = outside if len(outside) else in_post
-    event = _unit_words(model, "brokerage.recruit", unit, [where])[0]
-    x = _race(model, "brokerage.recruit", event, pool)
+    x = _race(model, "brokerage.recruit", unit["brokerage.recruit"][where], pool)
     others = in_post[posts.agency[in_post] != posts.agency[x]]
     if len(others) == 0:
         return None
@@ -228,8 +228,7 @@ def _recruit(
         minlength=len(model.agencies),
     )
     w = 1.0 / (1.0 + members[posts.agency[others]])
-    event = _unit_words(model, "brokerage.partner", unit, [where])[0]
-    y = _race(model, "brokerage.partner", event, others, w)
+    y = _race(model, "brokerage.partner", unit["brokerage.partner"][where], others, w)
     posts.member[[x, y]] = True
     posts.missed[[x, y]] = 0
     model.broker.introductions[where] += 1
@@ -237,7 +236,7 @@ def _recruit(
 
 
 def _outreach_each_run(
-    model: CopModel, units: range, ties: list[np.ndarray], bounds: list[int]
+    model: CopModel, units: Units, ties: list[np.ndarray], bounds: list[int]
 ) -> None:
     """:func:`introduce` in every locality, when each locality is a run of its own.
 
@@ -260,7 +259,7 @@ def _outreach_each_run(
         # member, and a recruit only its own locality's, so each is as at the unit's start).
         n_out = np.bincount(on_locality[~posts.member[on]], minlength=n_loc).tolist()
         share = {where: n_out[where] / len(in_post[where]) for where in staffed}
-        reviewed = _review_each(model, _reviews(model, staffed, unit, share), unit, ties)
+        reviewed = _review_each(model, _reviews(unit, staffed, share), unit, ties)
         recruited: list[tuple[int, int, int]] = []
         for where in staffed:
             if where in reviewed:
@@ -284,12 +283,12 @@ def _outreach_each_run(
 def _review_each(
     model: CopModel,
     localities: list[int],
-    unit: int,
+    unit: Mapping[str, np.ndarray],
     ties: Sequence[np.ndarray] | Mapping[int, np.ndarray],
 ) -> set[int]:
     """:func:`strengthen` in each of ``localities`` at once; returns those that found one.
 
-    ``unit``: the unit of outreach of this week; ``ties[where]``: each locality's rows of
+    ``unit``: a unit's draws (:class:`Units`); ``ties[where]``: each locality's rows of
     the tie table (those whose first post is there). The member reviewed is a keyed race
     among the locality's tied members.
     """
@@ -313,7 +312,7 @@ def _review_each(
     found = np.unique(owner[cand])
     runs = np.searchsorted(posts.locality[tied], np.stack([found, found + 1])).T.tolist()
     chosen = np.full(len(model.broker.bank), -1)
-    events = _unit_words(model, "brokerage.review", unit, found).tolist()
+    events = unit["brokerage.review"][found].tolist()
     for where, (lo, hi), event in zip(found.tolist(), runs, events, strict=True):
         chosen[where] = _race(model, "brokerage.review", event, tied[lo:hi])
     x = chosen[owner[cand]]

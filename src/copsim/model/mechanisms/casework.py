@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from copsim.model import replicates
-from copsim.model.draws import BUILD_WEEK
+from copsim.model.draws import BUILD_WEEK, winner
 from copsim.model.mechanisms import trust as trust_rules
 
 if TYPE_CHECKING:
@@ -158,8 +158,8 @@ def race_in_post(model: CopModel, agencies: np.ndarray, event: np.ndarray) -> np
     words = event[:, None] ^ posts.identity[block]
     keys = model.draws.race("casework.partner", BUILD_WEEK, words)
     keys[~posts.occupied[block]] = np.inf
-    best = keys.argmin(axis=1)
-    return np.where(np.isfinite(keys.min(axis=1)), block[np.arange(len(block)), best], -1)
+    best = winner(keys)
+    return np.where(best >= 0, block[np.arange(len(block)), best], -1)
 
 
 def step(model: CopModel) -> None:

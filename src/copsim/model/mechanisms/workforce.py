@@ -26,7 +26,7 @@ import numpy as np
 
 from copsim.model import replicates
 from copsim.model.domains import SECTOR_TURNOVER
-from copsim.model.draws import BUILD_WEEK, ordered
+from copsim.model.draws import BUILD_WEEK, ordered, winner
 from copsim.model.site import NEVER, new_knowledge, resilience
 
 if TYPE_CHECKING:
@@ -229,8 +229,9 @@ def choose_moves(model: CopModel, leavers: np.ndarray) -> tuple[np.ndarray, np.n
     agency_words = draws.all_identities("agency", n_ag)
     candidates = agency_words[offset[:, None] + np.arange(n_ag)]
     keys = draws.race("moves.agency", week, ordered(mover[:, None], candidates), weight)
-    can = np.isfinite(keys.min(axis=1))
-    stay, target, mover = stay[can], offset[can] + keys[can].argmin(axis=1), mover[can]
+    choice = winner(keys)
+    can = choice >= 0
+    stay, target, mover = stay[can], offset[can] + choice[can], mover[can]
     # Movers into an agency take its vacancies in a keyed order (each mover's own draw).
     order = np.lexsort((draws.uniform("moves.priority", week, mover), target))
     stay, target = stay[order], target[order]
