@@ -72,3 +72,17 @@ def test_outcome_states():
         PersonState.RECOVERED,
         PersonState.CRISIS,
     ]
+
+
+@pytest.mark.parametrize("insight", [0.0, 1.0])
+def test_misdirected_funding_is_what_a_noisy_view_gets_wrong(insight):
+    m = CopModel({"nurture.commissioner_engagement": 1.0, "weeks": 30})
+    while m.week < 12:
+        m.step()
+    m.commissioner.insight = insight / (1.0 - m.p.commissioner.insight_decay)  # after fading
+    m.step()  # week 13: a review
+    assert m.commissioner.funding_moved > 0
+    if insight == 1.0:  # the true gaps seen: nothing misdirected
+        assert m.commissioner.funding_misdirected == pytest.approx(0.0, abs=1e-12)
+    else:
+        assert m.commissioner.funding_misdirected > 0.01

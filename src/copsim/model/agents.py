@@ -254,6 +254,11 @@ class Brokers:
         """Whether the set-up phase is still running."""
         return self.model.week <= self.model.p.brokerage.setup_weeks
 
+    @property
+    def funded(self) -> bool:
+        """Whether the programme still pays the broker (and backfill) this week."""
+        return self.model.week <= self.model.p.brokerage.funded_weeks
+
 
 class Broker(Brokers, mesa.Agent):
     """:class:`Brokers` as a Mesa agent of a ``CopModel``."""
@@ -271,6 +276,8 @@ class Commissioner(mesa.Agent):
     Attributes:
         insight: What the commissioner knows of front-line reality, in [0, 1].
         funding_moved: Budget moved between agencies so far (in typical-agency budgets).
+        funding_misdirected: Budget that went elsewhere than the true gaps would have sent
+            it, summed over reviews (in typical-agency budgets).
     """
 
     model: CopModel
@@ -279,6 +286,7 @@ class Commissioner(mesa.Agent):
         super().__init__(model)
         self.insight = 0.0
         self.funding_moved = 0.0
+        self.funding_misdirected = 0.0
 
     @property
     def engagement(self) -> float:

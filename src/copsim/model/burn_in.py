@@ -129,7 +129,9 @@ class BurnIn:
         self.locality_totals = LocalityTally(n_loc)
         self.agency_totals = AgencyTally(len(self.agencies))
         self.broker = SimpleNamespace(bank=np.zeros(n_loc), intro_credit=0.0, in_setup=False)
-        self.commissioner = SimpleNamespace(insight=0.0, funding_moved=0.0, engagement=0.0)
+        self.commissioner = SimpleNamespace(
+            insight=0.0, funding_moved=0.0, funding_misdirected=0.0, engagement=0.0
+        )
 
         funding.step(self)
         casework.allocate_key_workers(self)
@@ -163,7 +165,10 @@ class BurnIn:
         batch.agency_totals = AgencyTally(len(batch.agencies))
         batch.broker = SimpleNamespace(bank=np.zeros(n_loc), intro_credit=0.0, in_setup=False)
         batch.commissioner = SimpleNamespace(
-            insight=np.zeros(count), funding_moved=np.zeros(count), engagement=0.0
+            insight=np.zeros(count),
+            funding_moved=np.zeros(count),
+            funding_misdirected=np.zeros(count),
+            engagement=0.0,
         )
         return batch
 

@@ -60,6 +60,8 @@ DECISIONS: frozenset[str] = frozenset(
         "brokerage.review",
         "brokerage.recruit",
         "brokerage.partner",
+        "cop.convenor",
+        "cop.convenor_choice",
         "meetings.attend",
         "meetings.invite",
         "meetings.partner",

@@ -48,6 +48,17 @@ MITCHELL = (
 )
 SPINUP = "burn-in practice of ABMs (Covasim, Starsim); length measured, docs/calibration.md"
 ASSUMPTION = "assumption"
+MCN_FUNDING = (
+    "Managed clinical networks in Scotland (33 networks, CMAJ 191(47):E1299, table of "
+    "characteristics): start-up funding 'generally time limited (first 2 years)'; "
+    "range 52-156 weeks an assumption"
+)
+BURNOUT_REVIEWS = (
+    "assumption (range 1-8 weeks), informed by Awa et al. 2010, Patient Educ Couns 78:184 "
+    "(person-directed burnout interventions help 'in the short term'; 'effects diminished "
+    "in the course of time') and Dawson et al. 2021, BMC Health Serv Res 21:392 (monthly "
+    "Schwartz Rounds: distress lower among regular attenders)"
+)
 GREEN_BOOK = "HM Treasury Green Book (2022): discount at 3.5% a year, state a perspective"
 PSSRU = (
     "PSSRU Unit Costs of Health and Social Care 2023 (Jones et al. 2024): cost per working "
@@ -322,6 +333,10 @@ PARAMS: tuple[Param, ...] = (
       description="Broker hours to introduce two practitioners from different agencies"),
     P("brokerage.meeting_interval", 4, 1, 52, unit="weeks",
       description="Weeks between CoP meetings ('regular' in the programme: monthly)"),
+    P("brokerage.funded_weeks", 104, 0, 1040, unit="weeks",
+      description="Weeks from the start that the programme funds the broker and backfill; "
+      "after them the broker leaves and only an established CoP goes on meeting",
+      source=MCN_FUNDING),
     P("brokerage.hourly_cost", 35.0, 0.0, 500.0, unit="GBP/hour",
       description="Programme cost of an hour of brokerage, with on-costs"),
     # --- the community of practice --------------------------------------------------------
@@ -354,6 +369,19 @@ PARAMS: tuple[Param, ...] = (
     P("cop.peer_support", 0.5, 0.0, 2.0, unit="share",
       description="Rise in burnout recovery in the weeks after attending a meeting "
       "(kept small: demand dominates, see the brief's caution)"),
+    P("cop.peer_support_weeks", 2, 1, 26, unit="weeks",
+      description="Weeks that peer support lasts after a meeting attended (the meeting's "
+      "week included); below the meeting interval, regular attenders have it part-time",
+      source=BURNOUT_REVIEWS),
+    P("cop.convenor_rate", 0.2, 0.0, 1.0, unit="probability",
+      description="Chance at each due meeting that a member of a CoP without a convenor "
+      "steps up to convene it, times their managers' support; a CoP is established only "
+      "with a convenor, and after funding only an established CoP meets",
+      source="assumption (range 0.05-0.5); the role from Wenger, McDermott and Snyder "
+      "2002 (Cultivating Communities of Practice: how the coordinator's role is carried out "
+      "is among the key causes of a CoP's failure, as summarised at "
+      "socialinsilico.wordpress.com/tag/why-communities-fail) and Wilson-Mah and Walinga "
+      "2017 (convening interdisciplinary CoPs)"),
     P("cop.stress_buffering", 0.5, 0.0, 5.0, unit="1/demand",
       description="Extra peer-support relief per unit of demand above 1: support helps "
       "more under pressure; 0 turns the channel off", source=COHEN_WILLS),

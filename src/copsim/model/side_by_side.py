@@ -81,6 +81,7 @@ class SideBySide:
         self.commissioner = SimpleNamespace(
             insight=np.zeros(count),
             funding_moved=np.zeros(count),
+            funding_misdirected=np.zeros(count),
             engagement=self.p.nurture.commissioner_engagement,
         )
         self.totals = Tally.replicates(count)
@@ -177,6 +178,7 @@ class SideBySide:
                     commissioner=SimpleNamespace(
                         insight=float(self.commissioner.insight[r]),
                         funding_moved=float(self.commissioner.funding_moved[r]),
+                        funding_misdirected=float(self.commissioner.funding_misdirected[r]),
                         engagement=self.commissioner.engagement,
                     ),
                     locality_totals=locality_totals,

@@ -181,6 +181,9 @@ UNCERTAINTY: dict[str, Distribution] = {
         0.1, 0.9, "no direct evidence; kept small (social support had a minor effect in "
         "Homer 1985)", "CoP effects"),
     "nurture.manager_effect": uniform(0.05, 0.5, _WEAK, "CoP effects"),
+    "cop.convenor_rate": uniform(
+        0.05, 0.5, "assumption: no study measures how often a member takes on convening",
+        "CoP effects"),
     "trust.gain": triangular(0.05, 0.15, 0.3, _WEAK, "CoP effects"),
     "brokerage.hourly_cost": triangular(
         25.0, 35.0, 50.0, "assumption: a facilitator's pay with on-costs", "programme costs"),

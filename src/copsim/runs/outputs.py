@@ -614,9 +614,20 @@ SUMMARY: tuple[Output, ...] = (
     Output("weeks_established", "weeks", "summary",
            "Weeks the CoP was established (summed over localities in a region)"),
     Output("cop_meetings", "meetings", "summary", "CoP meetings held (in every locality)"),
+    Output("cop_last_meeting_week", "week", "summary",
+           "Last week a CoP meeting was held (null if none)"),
+    Output("weeks_met_after_funding", "weeks", "summary",
+           "Weeks from the end of brokerage.funded_weeks to the CoP's last meeting (0 if it "
+           "held none after; at most the run's unfunded weeks; summed over localities)"),
+    Output("cop_outlived_funding", "localities", "summary",
+           "Localities whose CoP is still established at the end of a run that went on past "
+           "its funding (0 if funding covers the whole run)"),
     Output("referral_success", "share", "summary", "Share of referrals accepted"),
     Output("exclusions", "people", "summary", "Failed referrals that excluded the person"),
     Output("funding_moved", "budgets", "summary", "Agency budget moved by commissioning"),
+    Output("funding_misdirected", "budgets", "summary",
+           "Budget that commissioning sent elsewhere than the same moves on the true unmet "
+           "need would have (the cost of a noisy view; summed over reviews)"),
     Output("programme_cost", "GBP", "summary", "Cost of brokerage and backfill"),
     Output("crisis_cost", "GBP", "summary", "Cost of crisis events"),
     Output("turnover_cost", "GBP", "summary", "Cost of replacing leavers"),
@@ -756,6 +767,7 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
     in_region = int(((posts.origin >= 0) & posts.occupied).sum())
     followed, maintained, recovered, sev_change = cohort.follow_up(model)
     t, lt = model.totals, model.locality_totals
+    cop, funded_weeks = model.cop, model.p.brokerage.funded_weeks
     means = _means(model.totals.leavers, model.p.weeks, weekly)
     staff = max(weekly["staff_in_post"].iloc[1:].mean(), 1e-9)
     out = {
@@ -790,9 +802,13 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
         "cop_established_week": model.cop.first_week,
         "weeks_established": int(model.cop.weeks_established.sum()),
         "cop_meetings": t.meetings,
+        "cop_last_meeting_week": int(cop.last_meeting.max()) if cop.meetings.any() else None,
+        "weeks_met_after_funding": int(cop.weeks_after_funding(funded_weeks).sum()),
+        "cop_outlived_funding": int(cop.outlived_funding(funded_weeks, model.p.weeks).sum()),
         "referral_success": t.referrals_accepted / t.referrals if t.referrals else 0.0,
         "exclusions": t.exclusions,
         "funding_moved": model.commissioner.funding_moved,
+        "funding_misdirected": model.commissioner.funding_misdirected,
         "programme_cost": model.ledger.programme_cost,
         "crisis_cost": model.ledger.crisis_cost,
         "turnover_cost": model.ledger.turnover_cost,
@@ -906,6 +922,10 @@ LOCALITY_SUMMARY: tuple[Output, ...] = (
            "First week its CoP was established (null if never)"),
     Output("weeks_established", "weeks", "summary", "Weeks its CoP was established"),
     Output("cop_meetings", "meetings", "summary", "Its CoP's meetings"),
+    Output("weeks_met_after_funding", "weeks", "summary",
+           "Weeks from the end of funding to its CoP's last meeting (0 if none after)"),
+    Output("cop_outlived_funding", "0/1", "summary",
+           "Whether its CoP is still established at the end of a run past its funding"),
 )
 # fmt: on
 
@@ -1013,6 +1033,8 @@ def locality_summaries(
     leavers = np.bincount(agency_locality, by_agency.leavers, n_loc).astype(np.int64)
     to_region = np.bincount(agency_locality, by_agency.leavers_to_region, n_loc).astype(np.int64)
     cop = model.cop
+    after = cop.weeks_after_funding(model.p.brokerage.funded_weeks)
+    outlived = cop.outlived_funding(model.p.brokerage.funded_weeks, model.p.weeks)
     out = []
     for where in range(n_loc):
         from_sector = int(leavers[where] - to_region[where])
@@ -1042,6 +1064,8 @@ def locality_summaries(
             "cop_established_week": first if first >= 0 else None,
             "weeks_established": int(cop.weeks_established[where]),
             "cop_meetings": int(cop.meetings[where]),
+            "weeks_met_after_funding": int(after[where]),
+            "cop_outlived_funding": int(outlived[where]),
         }
         out.append(row)
     return out

@@ -6,6 +6,10 @@ and brokering joint conversations that strengthen weak ties. After it, the hours
 meeting needs (``hours_per_meeting / meeting_interval`` a week) are set aside towards the
 next meeting and the rest still go to outreach. With no broker hours
 there are no introductions and no meetings, so no community of practice.
+
+The programme pays the broker for ``brokerage.funded_weeks`` weeks; after them the broker
+leaves (no hours, no cost) and the CoP goes on only as far as its members carry it
+(:mod:`copsim.model.mechanisms.cop`).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ def step(model: CopModel) -> None:
     """
     p, broker = model.p, model.broker
     hours = p.brokerage.hours_per_week
-    if hours <= 0:
+    if hours <= 0 or not broker.funded:
         return
     n_loc = len(broker.bank)
     per_run = n_loc // model.replicates  # each run's brokers (replicates.py)

@@ -9,6 +9,8 @@ each meeting in proportion to the commissioner's engagement
 ``m = move_share x engagement`` of the budget then moves towards the perceived gaps:
 funding follows what the commissioner perceives, and only insight makes that the truth.
 Moves keep the total budget, and so the funded posts (:mod:`copsim.model.mechanisms.funding`).
+What the decision gets wrong is measured: the budget that went elsewhere than the same move
+on the true gaps would have sent it (``funding_misdirected``).
 """
 
 from __future__ import annotations
@@ -75,9 +77,14 @@ def step(model: CopModel) -> None:
         size, before = agencies.size[s], agencies.budget_share[s].copy()
         share = reallocate(before, seen, moved, size)
         shift = float(np.abs((share - before) * size).sum() / 2.0 / size.mean())
+        # The same move on the true gaps: what perfect insight would have decided.
+        wrong = reallocate(before, gaps[s], moved, size) - share
+        missed = float(np.abs(wrong * size).sum() / 2.0 / size.mean())
         if model.replicates == 1:
             agencies.budget_share = share
             c.funding_moved += shift
+            c.funding_misdirected += missed
         else:
             agencies.budget_share[s] = share
             c.funding_moved[r] += shift
+            c.funding_misdirected[r] += missed

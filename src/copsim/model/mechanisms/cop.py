@@ -1,15 +1,23 @@
-"""The community of practice: meetings, attendance, learning, and whether it is established.
+"""The community of practice: meetings, attendance, learning, convenor, establishment.
 
-Meetings fall every ``brokerage.meeting_interval`` weeks after set-up. A meeting is held if
-the broker has set aside the hours it needs, or, once the CoP is established, by its
-members without them (it has become self-sustaining). Members attend with a probability
-that protected time shields from caseload pressure and that grows with the trust they
-hold across agencies. Co-attendance builds trust and new ties, attendees learn from the
-best-informed in the room, and bring tied colleagues in.
+Meetings fall every ``brokerage.meeting_interval`` weeks after set-up. While the programme
+funds the broker (``brokerage.funded_weeks``), a meeting is held if the broker has set aside
+the hours it needs, or if the CoP is established (its members hold it). After funding,
+only an established CoP meets. A due meeting that is not held is missed by every member,
+so a CoP that stops meeting loses its members (``cop.lapse_meetings``), and with them the
+managers' backing and the embeddedness that membership brings. Members attend with a
+probability that protected time shields from caseload pressure and that grows with the
+trust they hold across agencies. Co-attendance builds trust and new ties, attendees learn
+from the best-informed in the room, and bring tied colleagues in.
 
-"Established" is a measured state, never a timer: a run of ``cop.establish_meetings``
-consecutive meetings each with enough attendees, from enough agencies, whose mutual ties
-hold enough trust; the same number of consecutive failing meetings ends it.
+"Established" is a measured state, never a timer: the CoP *qualifies* after a run of
+``cop.establish_meetings`` consecutive meetings each with enough attendees, from enough
+agencies, whose mutual ties hold enough trust (the same number of consecutive failing
+meetings ends it), and it is *established* while it qualifies and has a **convenor**: a
+member who has stepped up to organise it. At each due meeting of a CoP without one, a
+member steps up with chance ``cop.convenor_rate`` times their managers' support (a keyed
+race among members, weighted by it); a convenor who leaves post or lapses leaves the CoP
+without one until another steps up.
 """
 
 from __future__ import annotations
@@ -36,6 +44,10 @@ class CopState:
     def __init__(self, localities: int = 1):
         n = localities
         self.established = np.zeros(n, dtype=bool)
+        self.qualified = np.zeros(n, dtype=bool)
+        self.convenor = np.full(n, -1, dtype=np.int64)  # post; -1: none
+        self.convenor_stint = np.zeros(n, dtype=np.uint64)  # their stint in it
+        self.last_meeting = np.full(n, -1, dtype=np.int64)  # -1: none yet
         self.first_established = np.full(n, -1, dtype=np.int64)  # -1: never
         self.weeks_established = np.zeros(n, dtype=np.int64)
         self.streak = np.zeros(n, dtype=np.int64)
@@ -55,6 +67,14 @@ class CopState:
         """The first week any locality's CoP was established (None if never)."""
         seen = self.first_established[self.first_established >= 0]
         return int(seen.min()) if len(seen) else None
+
+    def weeks_after_funding(self, funded_weeks: int) -> np.ndarray:
+        """Weeks from the end of funding to each locality's last meeting (0 if none after)."""
+        return np.maximum(0, self.last_meeting - funded_weeks)
+
+    def outlived_funding(self, funded_weeks: int, weeks: int) -> np.ndarray:
+        """Localities whose CoP is established at the end of a run that outlasted funding."""
+        return self.established & (funded_weeks < weeks)
 
     @property
     def total_meetings(self) -> int:
@@ -99,17 +119,86 @@ def meeting_due(week: int, setup_weeks: int, interval: int) -> bool:
 
 
 def step(model: CopModel) -> None:
-    """Hold this week's meeting in each locality where one is due and can be held."""
+    """Keep the convenor; in a meeting week, hold each locality's meeting that can be held."""
     p, broker, cop = model.p, model.broker, model.cop
+    _lose_convenors(model)
     cop.weeks_established += cop.established
     if not meeting_due(model.week, p.brokerage.setup_weeks, p.brokerage.meeting_interval):
         return
-    need = p.brokerage.hours_per_meeting
-    paid = broker.bank >= need - 1e-9
-    broker.bank = np.where(paid, broker.bank - need, np.where(cop.established, 0.0, broker.bank))
+    _step_up(model)
+    if broker.funded and p.brokerage.hours_per_week > 0:
+        need = p.brokerage.hours_per_meeting
+        paid = broker.bank >= need - 1e-9
+        broker.bank = np.where(
+            paid, broker.bank - need, np.where(cop.established, 0.0, broker.bank)
+        )
+    else:
+        paid = np.zeros_like(cop.established)
     held = paid | cop.established
+    if not held.all():
+        _miss(model, ~held)
     if held.any():
         hold_meeting(model, held)
+        _settle(model)
+
+
+def _settle(model: CopModel) -> None:
+    """Established: qualified, with a convenor (and the week it first was)."""
+    cop = model.cop
+    cop.established = cop.qualified & (cop.convenor >= 0)
+    cop.first_established = np.where(
+        cop.established & (cop.first_established < 0), model.week, cop.first_established
+    )
+
+
+def _lose_convenors(model: CopModel) -> None:
+    """A convenor who has left their post (or moved from it) or lapsed is no longer one."""
+    cop, posts = model.cop, model.posts
+    has = cop.convenor >= 0
+    if not has.any():
+        return
+    post = np.where(has, cop.convenor, 0)
+    kept = (
+        has & posts.occupied[post] & posts.member[post] & (posts.stint[post] == cop.convenor_stint)
+    )
+    if (kept != has).any():
+        cop.convenor = np.where(kept, cop.convenor, -1)
+        _settle(model)
+
+
+def _step_up(model: CopModel) -> None:
+    """In each locality without a convenor, a member may step up (module docstring)."""
+    p, cop, posts = model.p, model.cop, model.posts
+    n_loc = len(cop.convenor)
+    members = (posts.member & posts.occupied).nonzero()[0]
+    loc = posts.locality[members]
+    need = (cop.convenor < 0) & (np.bincount(loc, minlength=n_loc) > 0)
+    if not need.any() or p.cop.convenor_rate <= 0:
+        return
+    backing = model.agencies.manager_support[posts.agency[members]]
+    mean = np.bincount(loc, backing, n_loc) / np.maximum(1, np.bincount(loc, minlength=n_loc))
+    words = model.draws.all_identities("locality", n_loc // model.replicates)
+    u = model.draws.uniform("cop.convenor", model.week, words)
+    steps = need & (u < p.cop.convenor_rate * mean)
+    if not steps.any():
+        return
+    cand = steps[loc].nonzero()[0]
+    keys = model.draws.race(
+        "cop.convenor_choice", model.week, posts.identity[members[cand]], backing[cand]
+    )
+    won = winners(keys, loc[cand], n_loc)
+    chosen = np.flatnonzero(won >= 0)
+    cop.convenor[chosen] = members[cand[won[chosen]]]
+    cop.convenor_stint[chosen] = posts.stint[cop.convenor[chosen]]
+    _settle(model)
+
+
+def _miss(model: CopModel, unheld: np.ndarray) -> None:
+    """Members in localities whose due meeting is not held miss it (and may lapse)."""
+    posts = model.posts
+    missing = (posts.member & posts.occupied & unheld[posts.locality]).nonzero()[0]
+    posts.missed[missing] += 1
+    posts.member[missing[posts.missed[missing] >= model.p.cop.lapse_meetings]] = False
 
 
 def _meet(model: CopModel, attendees: np.ndarray, room: np.ndarray, n_rooms: int) -> np.ndarray:
@@ -143,6 +232,7 @@ def hold_meeting(model: CopModel, held: np.ndarray) -> None:
     week, n_posts = model.week, len(posts)
     baseline = p.site.joint_working_history
     cop.meetings += held
+    cop.last_meeting = np.where(held, week, cop.last_meeting)
     model.totals.meetings += replicates.block_total(model, held)
     loc = posts.locality
 
@@ -161,9 +251,11 @@ def hold_meeting(model: CopModel, held: np.ndarray) -> None:
     posts.missed[att] = 0
     posts.missed[absent] += 1
     posts.member[absent[posts.missed[absent] >= p.cop.lapse_meetings]] = False
+    # The programme backfills protected time while it is funded; after it, managers still
+    # protect the time, and it is practitioners' time (valued by the appraisal).
     model.ledger.charge_attendance(
         replicates.count(model, att, n_posts) * p.cop.meeting_hours,
-        p.nurture.protected_time,
+        p.nurture.protected_time if model.broker.funded else 0.0,
         p.funding.backfill_hourly_cost,
     )
 
@@ -216,12 +308,9 @@ def hold_meeting(model: CopModel, held: np.ndarray) -> None:
     ok = qualifies(attendance, agencies_present, room_trust, p)
     cop.streak = np.where(held, np.where(ok, cop.streak + 1, 0), cop.streak)
     cop.failing = np.where(held, np.where(ok, 0, cop.failing + 1), cop.failing)
-    start_ = held & ~cop.established & (cop.streak >= p.cop.establish_meetings)
-    end_ = held & cop.established & (cop.failing >= p.cop.establish_meetings)
-    cop.established = (cop.established | start_) & ~end_
-    cop.first_established = np.where(
-        start_ & (cop.first_established < 0), week, cop.first_established
-    )
+    start_ = held & ~cop.qualified & (cop.streak >= p.cop.establish_meetings)
+    end_ = held & cop.qualified & (cop.failing >= p.cop.establish_meetings)
+    cop.qualified = (cop.qualified | start_) & ~end_
 
     # What each room surfaces reaches commissioning as far as the commissioner engages.
     c = model.commissioner

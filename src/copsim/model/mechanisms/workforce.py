@@ -3,8 +3,9 @@
 Burnout (Homer 1985) fills with demand ``D`` (caseload pressure, failed referrals, clients'
 crises) and drains with recovery ``r x R x S``: ``R`` the practitioner's resilience and
 ``S = 1 + m_eff x M_a + peer x A x (1 + buffering x max(0, D - 1))`` the support of their
-agency's managers ``M_a`` and, for ``A`` = 1 in the weeks after attending a CoP meeting,
-of peers, which helps more under pressure (stress buffering, Cohen and Wills 1985).
+agency's managers ``M_a`` and, for ``A`` = 1 in the ``cop.peer_support_weeks`` weeks from a
+CoP meeting attended, of peers, which helps more under pressure (stress buffering, Cohen
+and Wills 1985).
 Support is kept small: demand dominates, as the brief cautions. In an agency with a CoP
 member in post, ``M_a`` is its base raised ``nurture.manager_support`` of the way to 1.
 
@@ -123,6 +124,11 @@ def weekly_leaving_probability(
     return np.minimum(1.0, base * multiplier * embedded)
 
 
+def peer_supported(model: CopModel) -> np.ndarray:
+    """Posts whose holder attended a meeting in the last ``cop.peer_support_weeks`` weeks."""
+    return model.week - model.posts.last_attended < model.p.cop.peer_support_weeks
+
+
 def refresh_manager_support(model: CopModel) -> None:
     """Each agency's manager support this week: its base, raised where it takes part."""
     agencies, posts = model.agencies, model.posts
@@ -141,11 +147,10 @@ def step(model: CopModel) -> None:
         + p.workforce.failed_referral_weight * posts.failed_week
         + p.workforce.crisis_weight * posts.crises_week
     )
-    recent = model.week - posts.last_attended <= p.brokerage.meeting_interval
     refresh_manager_support(model)
     s = support(
         model.agencies.manager_support[posts.agency],
-        recent,
+        peer_supported(model),
         demand,
         p.nurture.manager_effect,
         p.cop.peer_support,
