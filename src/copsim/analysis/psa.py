@@ -140,7 +140,7 @@ def shared_points(base_overrides: Sequence[str] = ()) -> int:
 
 
 def runs_needed(draws: int, replicates: int, base_overrides: Sequence[str] = ()) -> int:
-    """Distinct model runs of ``copsim psa draws=N replicates=R``: (N + 45) x R by default.
+    """Distinct model runs of ``copsim psa draws=N replicates=R``: (N + 47) x R by default.
 
     Each draw and each extra point (:func:`extra_points`) runs over ``replicates`` seeds;
     a grid point equal to the base case shares its runs. Every run also needs its no-CoP
