@@ -142,7 +142,8 @@ def reference_step(model):
         partners = np.array(partners, dtype=np.int64)
         found = partners >= 0
         base = p.site.joint_working_history
-        ties.add(src[new][found], partners[found], trust_rules.gain(base, p.trust.gain), week)
+        start = trust_rules.gain(base, p.trust.gain)
+        ties.add(src[new][found], partners[found], start, week, base)
     fail = ~ok
     if fail.any():
         fw, fd = who[fail], dom[fail]
@@ -181,6 +182,7 @@ def test_casework_step_equals_the_reference_week_after_week():
             assert np.array_equal(fast.posts.failed_week, slow.posts.failed_week)
             for x, y in zip(fast.ties.view(), slow.ties.view(), strict=True):
                 assert np.array_equal(x, y)
+            assert np.array_equal(fast.ties.baselines(), slow.ties.baselines())
 
 
 def test_post_domain_is_the_domain_of_each_posts_agency():

@@ -43,3 +43,30 @@ def test_unused_ties_decay_and_are_forgotten():
     trust.step(m)
     assert len(m.ties) == n_before - n_before // 2
     assert np.all(m.ties.view()[2] < 0.9)
+
+
+def test_unused_ties_drift_back_to_their_own_baselines():
+    m = CopModel({"site.joint_working_history": 0.2, "weeks": 10}, agents=False)
+    ties = m.ties
+    first = len(ties)
+    free = np.flatnonzero(m.posts.occupied)
+    a, b = free[:2], free[-2:]  # different agencies: the site's first and last
+    ties.add(a, b, 0.9, m.week, np.array([0.7, 0.5]))
+    ties.keep(np.arange(len(ties)) >= first - 3)  # removing rows keeps each its baseline
+    assert ties.baselines()[-2:].tolist() == [0.7, 0.5]
+    for _ in range(700):
+        m.steps += 1
+        ties.view()[3][:] = m.week - 1  # idle, but never forgotten
+        trust.step(m)
+    _, _, tr, _ = ties.view()
+    assert np.allclose(tr[-2:], [0.7, 0.5], atol=1e-3)
+    assert np.allclose(tr[:-2], 0.2, atol=1e-3)  # ties of the site: its history
+
+
+def test_a_tie_formed_at_a_meeting_starts_at_the_trust_in_the_room():
+    m = CopModel({"site.joint_working_history": 0.2, "brokerage.hours_per_week": 12.0})
+    while m.cop.meetings[0] < 6:
+        m.step()
+    base = m.ties.baselines()
+    made_at_meetings = base[(base != 0.2)]
+    assert len(made_at_meetings) > 0 and (made_at_meetings > 0.2).all()

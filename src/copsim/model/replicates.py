@@ -212,12 +212,14 @@ def each_ties(ties: TieTable, count: int, posts: int) -> list[TieTable]:
     order = np.argsort(run, kind="stable")
     bounds = np.searchsorted(run[order], np.arange(1, count))
     shift = run * posts
-    columns = [split(x[order], bounds) for x in (a - shift, b - shift, trust, used)]
+    base = ties.baselines()
+    columns = [split(x[order], bounds) for x in (a - shift, b - shift, trust, base, used)]
     out = []
-    for a_r, b_r, trust_r, used_r in zip(*columns, strict=True):
+    for a_r, b_r, trust_r, base_r, used_r in zip(*columns, strict=True):
         table = TieTable(max(1, len(a_r)))
         k = table.n = len(a_r)
         table.a[:k], table.b[:k], table.trust[:k], table.last_used[:k] = a_r, b_r, trust_r, used_r
+        table.baseline[:k] = base_r
         out.append(table)
     return out
 
@@ -267,6 +269,7 @@ def stack(states: list[Any]) -> Any:
         sl = slice(ties.n, ties.n + len(a))
         ties.a[sl], ties.b[sl] = a + shift, b + shift
         ties.trust[sl], ties.last_used[sl] = trust, used
+        ties.baseline[sl] = s.ties.baselines()
         ties.n += len(a)
     draws = Draws.stack(s.draws for s in states)
     return type(first)(agencies, posts, people, ties, draws, first.area)

@@ -2,7 +2,9 @@
 
 Ties within an agency are many and implicit (colleagues share a team); only cross-agency
 ties are stored. Each tie joins two posts (practitioner slots) and carries a trust in
-[0, 1] and the week it was last used. Every operation is linear in the number of ties,
+[0, 1], the baseline its trust drifts back to when unused (the trust the two expect of
+each other: the area's history for most ties, the room's trust for a tie formed at a CoP
+meeting), and the week it was last used. Every operation is linear in the number of ties,
 which is itself bounded by a few per practitioner, so a week costs O(agents).
 """
 
@@ -27,13 +29,17 @@ class TieTable:
         a: First post of each tie.
         b: Second post of each tie.
         trust: Trust of each tie, in [0, 1].
+        baseline: Trust each tie drifts back to when unused, in [0, 1].
         last_used: Week in which each tie was last used.
     """
+
+    COLUMNS = ("a", "b", "trust", "baseline", "last_used")
 
     def __init__(self, capacity: int = 64):
         self.a = np.zeros(capacity, dtype=np.int64)
         self.b = np.zeros(capacity, dtype=np.int64)
         self.trust = np.zeros(capacity)
+        self.baseline = np.zeros(capacity)
         self.last_used = np.zeros(capacity, dtype=np.int64)
         self.n = 0
 
@@ -45,8 +51,22 @@ class TieTable:
         n = self.n
         return self.a[:n], self.b[:n], self.trust[:n], self.last_used[:n]
 
-    def add(self, a: np.ndarray, b: np.ndarray, trust: np.ndarray | float, week: int) -> None:
-        """Add ties between posts ``a[i]`` and ``b[i]``, skipping pairs already tied."""
+    def baselines(self) -> np.ndarray:
+        """The baseline of each live tie (a view: writes go through)."""
+        return self.baseline[: self.n]
+
+    def add(
+        self,
+        a: np.ndarray,
+        b: np.ndarray,
+        trust: np.ndarray | float,
+        week: int,
+        baseline: np.ndarray | float | None = None,
+    ) -> None:
+        """Add ties between posts ``a[i]`` and ``b[i]``, skipping pairs already tied.
+
+        ``baseline``: the trust each drifts back to when unused (default: its ``trust``).
+        """
         a = np.atleast_1d(np.asarray(a, dtype=np.int64))
         b = np.atleast_1d(np.asarray(b, dtype=np.int64))
         if len(a) == 0:
@@ -54,6 +74,7 @@ class TieTable:
         trust = np.asarray(trust, dtype=float)
         # One trust for all: a full array (as broadcast_to gives, more cheaply).
         trust = np.full(a.shape, trust) if trust.ndim == 0 else np.broadcast_to(trust, a.shape)
+        base = trust if baseline is None else np.broadcast_to(np.asarray(baseline, float), a.shape)
         keep = (a != b) & ~self.has(a, b)
         if len(a) > 1:
             # Also drop duplicates inside the batch itself (first one wins).
@@ -62,17 +83,18 @@ class TieTable:
             unique = np.zeros(a.shape, dtype=bool)
             unique[first] = True
             keep &= unique
-        a, b, trust = a[keep], b[keep], trust[keep]
+        a, b, trust, base = a[keep], b[keep], trust[keep], base[keep]
         need = self.n + len(a)
         if need > len(self.a):
             size = max(need, 2 * len(self.a))
-            for name in ("a", "b", "trust", "last_used"):
+            for name in self.COLUMNS:
                 old = getattr(self, name)
                 new = np.zeros(size, dtype=old.dtype)
                 new[: self.n] = old[: self.n]
                 setattr(self, name, new)
         sl = slice(self.n, need)
         self.a[sl], self.b[sl], self.trust[sl], self.last_used[sl] = a, b, trust, week
+        self.baseline[sl] = base
         self.n = need
 
     def has(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -95,7 +117,8 @@ class TieTable:
         k = len(idx)
         if k == self.n:  # every tie kept: nothing to move
             return
-        for arr in (self.a, self.b, self.trust, self.last_used):
+        for name in self.COLUMNS:
+            arr = getattr(self, name)
             arr[:k] = arr[idx]
         self.n = k
 

@@ -141,7 +141,9 @@ def introduce(
         if pair is None:
             continue
         before = len(model.ties)
-        model.ties.add(np.array(pair[:1]), np.array(pair[1:]), trust0, model.week)
+        model.ties.add(
+            np.array(pair[:1]), np.array(pair[1:]), trust0, model.week, p.site.joint_working_history
+        )
         if ties is not None and len(model.ties) > before:
             ties = np.append(ties, before)
 
@@ -279,7 +281,7 @@ def _outreach_each_run(
             locality, x, y = np.array(recruited).T
             new = ~table.has(x, y)
             first = len(table)
-            table.add(x, y, trust0, model.week)
+            table.add(x, y, trust0, model.week, p.site.joint_working_history)
             for where, row in zip(locality[new].tolist(), range(first, len(table)), strict=True):
                 ties[where] = np.append(ties[where], row)
 

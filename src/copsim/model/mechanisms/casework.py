@@ -220,7 +220,8 @@ def step(model: CopModel) -> None:
         partners = race_in_post(model, target[new], event)
         found = partners >= 0
         base = p.site.joint_working_history
-        ties.add(src[new][found], partners[found], trust_rules.gain(base, p.trust.gain), week)
+        start = trust_rules.gain(base, p.trust.gain)
+        ties.add(src[new][found], partners[found], start, week, base)
 
     if n_ok < len(ok):
         fail = ~ok

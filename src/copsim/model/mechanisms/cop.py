@@ -269,6 +269,9 @@ def hold_meeting(model: CopModel, held: np.ndarray) -> None:
     for where in np.flatnonzero(held):  # a few localities, in meeting weeks only
         mine = both & (loc[a] == where) if n_loc > 1 else both
         room_trust[where] = float(tr[mine].mean()) if mine.any() else 0.0
+    # The trust a tie formed here starts at, and drifts back to: the room's own (the CoP's
+    # culture of joint working), or the area's history in a room with no ties yet.
+    culture = np.where(room_trust > 0, room_trust, baseline)
     tr[both] = trust_rules.gain(tr[both], p.trust.meeting_gain * p.trust.gain)
     used[both] = week
 
@@ -293,7 +296,8 @@ def hold_meeting(model: CopModel, held: np.ndarray) -> None:
         cross = posts.agency[pairs] != posts.agency[partner]
         u = draws.uniform("meetings.tie", week, pair(who[pairs], who[partner]))
         form = cross & (u < p.cop.tie_formation)
-        ties.add(pairs[form], partner[form], baseline, week)
+        start = culture[room[form]]
+        ties.add(pairs[form], partner[form], start, week, start)
         k = posts.knowledge[pairs]
         best = np.zeros((n_loc, k.shape[1]))
         np.maximum.at(best, room, k)

@@ -26,7 +26,7 @@ def loss(trust: np.ndarray | float, rate: float, times: np.ndarray | int = 1):
     return trust * (1.0 - rate) ** times
 
 
-def decay(trust: np.ndarray | float, baseline: float, rate: float):
+def decay(trust: np.ndarray | float, baseline: np.ndarray | float, rate: float):
     """Trust of an unused tie after one week: ``t + rate (baseline - t)``."""
     return trust + rate * (baseline - trust)
 
@@ -47,11 +47,11 @@ def record_joint_work(model: CopModel, edges: np.ndarray, success: np.ndarray) -
 
 
 def step(model: CopModel) -> None:
-    """Unused ties decay towards the baseline; ties unused for too long are lost."""
+    """Unused ties decay towards their baselines; ties unused for too long are lost."""
     p, ties = model.p, model.ties
     if len(ties) == 0:
         return
     _, _, tr, used = ties.view()
     idle = used < model.week
-    tr[idle] = decay(tr[idle], p.site.joint_working_history, p.trust.decay)
+    tr[idle] = decay(tr[idle], ties.baselines()[idle], p.trust.decay)
     ties.keep(model.week - used < p.trust.forget_weeks)
