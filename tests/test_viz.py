@@ -11,7 +11,7 @@ import pytest
 
 from copsim.config import group_options
 from copsim.model.schema import SCHEMA
-from copsim.viz import charts, controls, network
+from copsim.viz import app, charts, controls, network
 from copsim.viz.presets import MAX_PEOPLE, MAX_PRACTITIONERS, MAX_WEEKS, enforce_caps, preset_values
 from copsim.viz.session import DemoModel
 from copsim.viz.shocks import SHOCKS
@@ -226,6 +226,16 @@ def test_line_chart_draws_lines_and_markers():
     assert re.findall(r'data-marker="(\d)"', svg) == ["1", "2"]
     assert 'data-week="3"' in svg and svg.count(">in post<") == 1
     assert charts.compact(25300) == "25.3k" and charts.compact(-2e6) == "-2M"
+
+
+def test_weeks_without_the_broker_are_shaded():
+    lines = [charts.Line("in post", [60, 59, 58, 60], "#111")]
+    svg = charts.line_chart("staff", "Staff", lines, 156, funding_end=104)
+    (shade,) = re.findall(r'<g class="copsim-unfunded" data-week="(\d+)"><rect x="([\d.]+)"', svg)
+    assert shade[0] == "104" and float(shade[1]) == pytest.approx(44 + 286 * 104 / 156, abs=0.1)
+    assert "copsim-unfunded" not in charts.line_chart("staff", "Staff", lines, 104, funding_end=104)
+    demo = DemoModel(seed=2)
+    assert 'class="copsim-unfunded" data-week="104"' in app.charts_html(demo)
 
 
 def test_network_shows_staff_vacancies_and_leavers():

@@ -96,6 +96,8 @@ def series(run: Run, name: str) -> list[float]:
 def charts_html(demo: DemoModel) -> str:
     """All live charts as one block of HTML (one widget update per step, not eight)."""
     markers = [(m.number, m.week) for m in demo.markers()]
+    # The first run's funding: the one a trainer compares the other against.
+    funded = demo.runs[0].model.p.brokerage.funded_weeks if demo.runs else None
     svgs = []
     for spec in CHARTS:
         lines = [
@@ -104,9 +106,17 @@ def charts_html(demo: DemoModel) -> str:
             for name, label, colour in spec.series
         ]
         svgs.append(
-            f'<div class="copsim-chart-cell">'
-            f"{line_chart(spec.key, spec.title, lines, demo.weeks, markers, y_max=spec.y_max)}"
-            "</div>"
+            '<div class="copsim-chart-cell">'
+            + line_chart(
+                spec.key,
+                spec.title,
+                lines,
+                demo.weeks,
+                markers,
+                funding_end=funded,
+                y_max=spec.y_max,
+            )
+            + "</div>"
         )
     return (
         '<div class="copsim-charts" style="display:grid;'

@@ -18,6 +18,8 @@ from html import escape
 GRID = "#e3e3e3"
 AXIS_TEXT = "#555"
 MARKER = "#6b6b6b"
+UNFUNDED = "#000000"
+"""Shading of the weeks after the programme's funding of the broker ends."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ def line_chart(
     weeks: int,
     markers: Sequence[tuple[int, int]] = (),
     *,
+    funding_end: int | None = None,
     y_max: float | None = None,
     width: int = 340,
     height: int = 200,
@@ -92,6 +95,8 @@ def line_chart(
         lines: The series; the legend shows each distinct (label, colour) once.
         weeks: Length of the week axis (the run's length, so it does not rescale).
         markers: Policy events as (number, week).
+        funding_end: The last week the programme funds the broker; the weeks after it
+            are shaded (None, or a week at or past the end: nothing shaded).
         y_max: Fixed top of the value axis (e.g. 1 for shares); else from the data.
         width: Width in pixels.
         height: Height in pixels.
@@ -158,6 +163,15 @@ def line_chart(
     if lo < 0 < hi:
         out.append(
             f'<line x1="{left}" x2="{left + pw}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#999"/>'
+        )
+    if funding_end is not None and funding_end < weeks:
+        fx = x(funding_end)
+        out.append(
+            f'<g class="copsim-unfunded" data-week="{funding_end}">'
+            f'<rect x="{fx:.1f}" y="{top}" width="{left + pw - fx:.1f}" height="{ph}" '
+            f'fill="{UNFUNDED}" fill-opacity="0.05"/>'
+            f'<text x="{left + pw - 3}" y="{top + 10}" font-size="8" text-anchor="end" '
+            f'fill="{AXIS_TEXT}">no broker</text></g>'
         )
     at_week: dict[int, int] = {}
     for number, week in markers:
