@@ -92,3 +92,18 @@ def test_establishment_at_a_good_site_is_likely_but_not_clockwork():
     ]
     assert sum(w is not None for w in weeks) >= 4
     assert len(set(weeks)) > 1
+
+
+def test_the_printed_summary_says_what_outlived_the_funding():
+    import json
+
+    from copsim.runs.outputs import summary_text
+    from tests.update_baseline import BASELINE
+
+    base = json.loads(BASELINE.read_text())["default/seed=0"]
+    lasting = summary_text({**base, "cop_outlived_funding": 1, "weeks_met_after_funding": 49})
+    assert "still established after its funding ended" in lasting
+    faded = summary_text({**base, "cop_outlived_funding": 0, "weeks_met_after_funding": 12})
+    assert "met for 12 weeks after its funding ended" in faded
+    never = summary_text({**base, "cop_outlived_funding": 0, "weeks_met_after_funding": 0})
+    assert "after its funding ended" not in never

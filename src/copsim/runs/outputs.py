@@ -841,6 +841,10 @@ def summary_text(s: dict[str, Any]) -> str:
         if s["cop_established_week"] is not None
         else "CoP never established"
     )
+    if s.get("cop_outlived_funding"):
+        est += "; still established after its funding ended"
+    elif s.get("weeks_met_after_funding"):
+        est += f"; met for {count(s['weeks_met_after_funding'], 'week')} after its funding ended"
     roi = "n/a" if s["roi"] is None else f"{s['roi']:.2f}"
     moves = (
         [
