@@ -1,10 +1,14 @@
 """The programme as it was run: funded weeks, the convenor, and a CoP left to stand alone."""
 
+import json
+
 import numpy as np
 import pytest
 
 from copsim.model.cop_model import CopModel
 from copsim.model.mechanisms import cop, workforce
+from copsim.runs.outputs import summary_text
+from tests.update_baseline import BASELINE
 
 GOOD = {"site.joint_working_history": 0.8, "brokerage.hours_per_week": 5.0}
 
@@ -95,11 +99,6 @@ def test_establishment_at_a_good_site_is_likely_but_not_clockwork():
 
 
 def test_the_printed_summary_says_what_outlived_the_funding():
-    import json
-
-    from copsim.runs.outputs import summary_text
-    from tests.update_baseline import BASELINE
-
     base = json.loads(BASELINE.read_text())["default/seed=0"]
     lasting = summary_text({**base, "cop_outlived_funding": 1, "weeks_met_after_funding": 49})
     assert "still established after its funding ended" in lasting
