@@ -17,7 +17,9 @@ meetings ends it), and it is *established* while it qualifies and has a **conven
 member who has stepped up to organise it. At each due meeting of a CoP without one, a
 member steps up with chance ``cop.convenor_rate`` times their managers' support (a keyed
 race among members, weighted by it); a convenor who leaves post or lapses leaves the CoP
-without one until another steps up.
+without one until another steps up. Stepping up is tried at every due meeting, held or not:
+a CoP whose meetings qualify but that has no convenor when funding ends can still be
+established at one of its next due meetings, before its members lapse.
 """
 
 from __future__ import annotations
