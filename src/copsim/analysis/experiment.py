@@ -393,8 +393,8 @@ def write(
             for value, part in _slices(runs, z[0] if z else None):
                 fig = heatmap(part, output, x, y)
                 if z:  # one heatmap for each value of the third key
-                    fig.axes[0].set_title(f"{output.replace('_', ' ')}, {z[0]}={value}")
-                suffix = f"_{_slug(z[0].split('.')[-1])}_{_slug(str(value))}" if z else ""
+                    fig.axes[0].set_title(f"{output.replace('_', ' ')}, {z[0]}={value:g}")
+                suffix = f"_{_slug(z[0].split('.')[-1])}_{_slug(f'{value:g}')}" if z else ""
                 path = folder / f"heatmap_{_slug(output)}{suffix}.png"
                 atomic_write(path, lambda p, f=fig: save(f, str(p)))
     checks = check(experiment, runs)
