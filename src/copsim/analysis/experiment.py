@@ -466,7 +466,9 @@ def run_experiment(
     experiment = Experiment.load(name)
     folder = folder or Path("results") / "experiments" / experiment.name
     runs = experiment.run(replicates, workers)
-    over = experiment.run(replicates, workers, overturned=True) if experiment.overturned_by else None
+    over = (
+        experiment.run(replicates, workers, overturned=True) if experiment.overturned_by else None
+    )
     checks = write(experiment, runs, folder, over)
     return runs, checks, folder
 
