@@ -3,8 +3,11 @@
 Runs the default CoP (scenario ``cop``) against its no-CoP twin (same site and seed) with
 every heterogeneity at its default, then with each switched to homogeneous or each channel
 to zero on its own, then with all of them off, and prints a markdown table of the CoP's
-effect on turnover, leavers and net benefit (mean and 95% t interval over the seeds). The
-table in docs/results.md is its output.
+effect on turnover, leavers and net benefit (discounted, with practitioners' time and
+set-up: ``net_benefit_pv``; mean and 95% t interval over the seeds). With every channel
+that has a strength off, what is left is joined-up work (fewer failed referrals and crises
+lower demand), which has no strength of its own (docs/ODD.md). The table in
+docs/results.md is its output.
 
     python experiments/channels.py [--seeds 8]
 """
@@ -26,6 +29,7 @@ SWITCHES: dict[str, dict[str, float]] = {
     "resilience equal": {"workforce.resilience_spread": 0.0},
     "sector rates equal": {"workforce.sector_differences": 0.0},
     "crisis proneness equal": {"needs.crisis_proneness_cv": 0.0},
+    "no peer support": {"cop.peer_support": 0.0},
     "no stress buffering": {"cop.stress_buffering": 0.0},
     "no embeddedness (ties)": {"workforce.embeddedness_ties": 0.0},
     "no embeddedness (CoP)": {"cop.embeddedness": 0.0},
@@ -48,7 +52,7 @@ def main() -> None:
     seeds = parser.parse_args().seeds
     print(
         "| configuration | no-CoP turnover | turnover avoided (points) | leavers avoided "
-        "| net benefit (GBP) |"
+        "| net benefit, discounted, full cost (GBP) |"
     )
     print("|---|---|---|---|---|")
     for label, extra in SWITCHES.items():
@@ -61,7 +65,7 @@ def main() -> None:
             f"| {label} | {100 * base:.1f}% "
             f"| {interval([100 * r['turnover_avoided'] for r in rows], '.2f')} "
             f"| {interval([r['leavers_avoided'] for r in rows], '.1f')} "
-            f"| {interval([r['net_benefit'] for r in rows], ',.0f')} |",
+            f"| {interval([r['net_benefit_pv'] for r in rows], ',.0f')} |",
             flush=True,
         )
 

@@ -253,7 +253,13 @@ def sensitivity_command(args: list[str]) -> None:
 
 def experiment_command(args: list[str]) -> None:
     """``copsim experiment``: run the programme's lessons, or a user's own experiment file."""
-    from copsim.analysis.experiment import Experiment, available, run_experiment
+    from copsim.analysis.experiment import (
+        Experiment,
+        available,
+        falsified,
+        overturned_checks,
+        run_experiment,
+    )
 
     names = available()
     parser = ArgumentParser(
@@ -296,15 +302,26 @@ def experiment_command(args: list[str]) -> None:
         with folders[name].writing() as out:
             _, checks, folder = run_experiment(name, out, opts.replicates, opts.workers)
         print(f"copsim: {name} written to {near(folder)}")
-        for row in checks.itertuples(index=False):
-            verdict = "holds" if row.holds else "DOES NOT HOLD"
-            print(
-                f"  {verdict}: {row.config}: {row.output} - {row.against} "
-                f"{row.sign} ({row.mean:.4g}, 95% interval {row.low:.4g} to {row.high:.4g})"
-            )
-        falsified_if = Experiment.load(name).falsified_if
-        if falsified_if:
-            print(f"  falsified if: {falsified_if}")
+        _print_checks(checks)
+        experiment = Experiment.load(name)
+        if experiment.falsified_if:
+            print(f"  falsified if: {experiment.falsified_if}")
+        over = overturned_checks(folder)
+        if experiment.overturned_by and over is not None:
+            met = "MET" if falsified(experiment, over) else "not met"
+            print(f"  Under the overturning setting {' '.join(experiment.overturned_by)}:")
+            _print_checks(over, indent="    ")
+            print(f"    falsified if: {met} there")
+
+
+def _print_checks(checks, indent: str = "  ") -> None:
+    """One line per expectation: whether it holds, its mean and 95% interval."""
+    for row in checks.itertuples(index=False):
+        verdict = "holds" if row.holds else "DOES NOT HOLD"
+        print(
+            f"{indent}{verdict}: {row.config}: {row.output} - {row.against} "
+            f"{row.sign} ({row.mean:.4g}, 95% interval {row.low:.4g} to {row.high:.4g})"
+        )
 
 
 def calibrate_command(args: list[str]) -> None:

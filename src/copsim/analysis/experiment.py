@@ -8,6 +8,15 @@ tables and figures under ``results/experiments/<name>/`` and says, for each expe
 whether its 95% interval lies on the predicted side of zero. The expectations are checked,
 never used: the model does not know them (docs/ODD.md).
 
+A lesson that no setting could overturn is an assumption, not a finding. An experiment may
+therefore name, under ``overturned_by``, a plausible ``setting`` (overrides inside the
+schema's ranges) under which its ``falsified_if`` would be met, with a ``note`` saying why,
+and optionally ``expectations`` (numbers, from 1, of the expectations whose failure is what
+``falsified_if`` describes; all of them by default). Running the experiment then also runs
+every configuration with the setting added, over the same seeds, checks the same
+expectations there and reports, under "Under the overturning setting", whether
+``falsified_if`` is met (one of those expectations does not hold).
+
 Derived outputs, beyond the run summary's keys, can be named in ``outputs`` and
 ``expect``:
 
@@ -52,8 +61,10 @@ KEYS = (
     "heatmaps",
     "expect",
     "falsified_if",
+    "overturned_by",
     "limits",
 )
+OVERTURNED_KEYS = ("setting", "note", "expectations")
 
 
 def experiments_dir() -> Path:
@@ -104,6 +115,9 @@ class Experiment:
     limits: str = ""
     falsified_if: str = ""
     grid: dict[str, list[Any]] = field(default_factory=dict)
+    overturned_by: list[str] = field(default_factory=list)
+    overturned_note: str = ""
+    overturned_expectations: list[int] = field(default_factory=list)
 
     @classmethod
     def load(cls, name_or_path: str | Path) -> Experiment:
@@ -179,6 +193,7 @@ class Experiment:
                 raise ConfigError(f"{path.name}: expect", e.config, "one of the configurations")
             if e.sign not in ("+", "-"):
                 raise ConfigError(f"{path.name}: expect sign", e.sign, "+ or -")
+        overturned, note, numbers = _overturned_by(path, raw.get("overturned_by"), len(expect))
         return cls(
             name=path.stem,
             title=str(raw.get("title", path.stem)),
@@ -194,15 +209,30 @@ class Experiment:
             limits=str(raw.get("limits", "")).strip(),
             falsified_if=str(raw.get("falsified_if", "")).strip(),
             grid=grid,
+            overturned_by=overturned,
+            overturned_note=note,
+            overturned_expectations=numbers,
         )
 
-    def run(self, replicates: int | None = None, workers: int | None = None) -> Runs:
-        """Run every configuration over the same seeds and add the derived outputs."""
+    @property
+    def overturned_configurations(self) -> dict[str, list[str]]:
+        """Every configuration with the overturning setting added (same labels)."""
+        return {k: [*v, *self.overturned_by] for k, v in self.configurations.items()}
+
+    def run(
+        self, replicates: int | None = None, workers: int | None = None, overturned: bool = False
+    ) -> Runs:
+        """Run every configuration over the same seeds and add the derived outputs.
+
+        With ``overturned``, run them with the overturning setting added (same seeds).
+        """
+        if overturned and not self.overturned_by:
+            raise ConfigError(f"{self.name}: overturned_by", None, "a setting to run")
         runs = run_configurations(
-            self.configurations,
+            self.overturned_configurations if overturned else self.configurations,
             replicates or self.replicates,
             workers=workers,
-            progress=f"experiment {self.name}",
+            progress=f"experiment {self.name}" + (" (overturning setting)" if overturned else ""),
         )
         wanted = {*self.outputs, *self.heatmaps}
         wanted |= {e.output for e in self.expect}
@@ -288,6 +318,39 @@ def check(experiment: Experiment, runs: Runs) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def falsified(experiment: Experiment, checks: pd.DataFrame) -> bool:
+    """Whether ``falsified_if`` is met: an expectation it names does not hold."""
+    numbers = experiment.overturned_expectations or range(1, len(checks) + 1)
+    return any(not checks["holds"].iloc[i - 1] for i in numbers)
+
+
+def _overturned_by(path: Path, raw: Any, n_expect: int) -> tuple[list[str], str, list[int]]:
+    """Read ``overturned_by``: its setting (overrides), note and expectation numbers."""
+    if raw is None:
+        return [], "", []
+    if not isinstance(raw, dict) or "setting" not in raw:
+        raise ConfigError(
+            f"{path.name}: overturned_by", raw, "a mapping with a setting (a list of overrides)"
+        )
+    extra = set(raw) - set(OVERTURNED_KEYS)
+    if extra:
+        key = sorted(extra)[0]
+        raise ConfigError(f"{path.name}: overturned_by", key, "keys " + ", ".join(OVERTURNED_KEYS))
+    setting = override_list(raw["setting"], f"{path.name}: overturned_by.setting")
+    if not setting:
+        raise ConfigError(f"{path.name}: overturned_by.setting", raw["setting"], "an override")
+    numbers = raw.get("expectations") or []
+    if not isinstance(numbers, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) and 1 <= i <= n_expect for i in numbers
+    ):
+        raise ConfigError(
+            f"{path.name}: overturned_by.expectations",
+            numbers,
+            f"numbers of expectations, from 1 to {n_expect}",
+        )
+    return setting, str(raw.get("note", "")).strip(), numbers
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
@@ -305,8 +368,15 @@ def _constant(text: str) -> float:
         ) from None
 
 
-def write(experiment: Experiment, runs: Runs, folder: Path) -> pd.DataFrame:
-    """Write the experiment's tables, figures and report; return the expectation checks."""
+def write(
+    experiment: Experiment, runs: Runs, folder: Path, overturned: Runs | None = None
+) -> pd.DataFrame:
+    """Write the experiment's tables, figures and report; return the expectation checks.
+
+    With ``overturned`` (the runs under the overturning setting), also write their tables
+    under ``overturned/``, their checks in ``expectations_overturned.csv``, and the section
+    "Under the overturning setting" of the README.
+    """
     from copsim.analysis.figures import heatmap
     from copsim.analysis.report import _markdown, write_comparison
     from copsim.files import atomic_write
@@ -317,13 +387,23 @@ def write(experiment: Experiment, runs: Runs, folder: Path) -> pd.DataFrame:
     if experiment.weekly:
         kwargs["weekly_outputs"] = experiment.weekly
     write_comparison(runs, folder, experiment.baseline, **kwargs)
-    if experiment.grid and len(experiment.grid) == 2:
-        x, y = list(experiment.grid)
+    if experiment.grid and len(experiment.grid) in (2, 3):
+        x, y, *z = list(experiment.grid)
         for output in experiment.heatmaps:
-            fig = heatmap(runs, output, x, y)
-            atomic_write(folder / f"heatmap_{_slug(output)}.png", lambda p, f=fig: save(f, str(p)))
+            for value, part in _slices(runs, z[0] if z else None):
+                fig = heatmap(part, output, x, y)
+                if z:  # one heatmap for each value of the third key
+                    fig.axes[0].set_title(f"{output.replace('_', ' ')}, {z[0]}={value:g}")
+                suffix = f"_{_slug(z[0].split('.')[-1])}_{_slug(f'{value:g}')}" if z else ""
+                path = folder / f"heatmap_{_slug(output)}{suffix}.png"
+                atomic_write(path, lambda p, f=fig: save(f, str(p)))
     checks = check(experiment, runs)
     atomic_write(folder / "expectations.csv", lambda p: checks.to_csv(p, index=False))
+    over = None
+    if overturned is not None:
+        write_comparison(overturned, folder / "overturned", experiment.baseline, **kwargs)
+        over = check(experiment, overturned)
+        atomic_write(folder / "expectations_overturned.csv", lambda p: over.to_csv(p, index=False))
     lines = [f"# {experiment.title}\n"]
     if experiment.pattern:
         lines.append(f"Pattern {experiment.pattern} of the model brief.\n")
@@ -333,11 +413,32 @@ def write(experiment: Experiment, runs: Runs, folder: Path) -> pd.DataFrame:
         lines += ["## What would falsify it\n", experiment.falsified_if + "\n"]
     if len(checks):
         lines += ["## Expectations (95% intervals)\n", _markdown(checks)]
+    if over is not None:
+        met = "met" if falsified(experiment, over) else "not met"
+        lines += [
+            "## Under the overturning setting\n",
+            f"Every configuration again, with {' '.join(experiment.overturned_by)} (same seeds). "
+            + (experiment.overturned_note + " " if experiment.overturned_note else "")
+            + f"What would falsify the lesson is **{met}** here.\n",
+            _markdown(over),
+        ]
     if experiment.limits:
         lines += ["## Limits\n", experiment.limits + "\n"]
     lines.append("See [report.md](report.md) for every table and figure.\n")
     atomic_write(folder / "README.md", lambda p: p.write_text("\n".join(lines)))
     return checks
+
+
+def _slices(runs: Runs, key: str | None) -> list[tuple[Any, Runs]]:
+    """The runs whole (no key), or split by each value of one swept key."""
+    if key is None:
+        return [(None, runs)]
+    parts = []
+    for value, configs in runs.factors.groupby(key).groups.items():
+        keep = runs.summary["config"].isin(list(configs))
+        summary = runs.summary[keep].reset_index(drop=True)
+        parts.append((value, Runs(summary=summary, factors=runs.factors.loc[list(configs)])))
+    return parts
 
 
 def _replicates(path: Path, value: Any) -> int:
@@ -357,9 +458,22 @@ def run_experiment(
     replicates: int | None = None,
     workers: int | None = None,
 ) -> tuple[Runs, pd.DataFrame, Path]:
-    """Load, run and write one experiment; return its runs, checks and folder."""
+    """Load, run and write one experiment; return its runs, checks and folder.
+
+    An experiment with ``overturned_by`` is run a second time under that setting; its checks
+    are then in ``expectations_overturned.csv`` (:func:`overturned_checks` reads them).
+    """
     experiment = Experiment.load(name)
     folder = folder or Path("results") / "experiments" / experiment.name
     runs = experiment.run(replicates, workers)
-    checks = write(experiment, runs, folder)
+    over = (
+        experiment.run(replicates, workers, overturned=True) if experiment.overturned_by else None
+    )
+    checks = write(experiment, runs, folder, over)
     return runs, checks, folder
+
+
+def overturned_checks(folder: Path) -> pd.DataFrame | None:
+    """The checks under the overturning setting an experiment run wrote, if any."""
+    path = folder / "expectations_overturned.csv"
+    return pd.read_csv(path) if path.exists() else None
