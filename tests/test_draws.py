@@ -143,3 +143,32 @@ def test_other_people_keep_their_crisis_histories_when_the_site_changes():
         # Runs that share no draw match only where neither had a crisis.
         other, _ = crisis_histories({}, seed + 1000, 52)
         assert identical_share(base, other) < 0.5
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**40),
+    slots=st.lists(st.integers(0, 2**20), min_size=1, max_size=8),
+    numbers=st.integers(0, 2**16),
+    week=st.integers(-(2**30), 2**20),
+    sub=st.integers(0, 50),
+)
+def test_compiled_hash_is_the_splitmix_formula(seed, slots, numbers, week, sub):
+    """The compiled kernels give what the formulas give in plain Python integers."""
+    from copsim.model.draws import _GOLDEN, _MASK, _key, _kind, _mix_int
+
+    d = Draws(seed)
+    seed_key = _mix_int(_mix_int(seed + 1) ^ _GOLDEN)
+    words = d.identities("person", np.array(slots), 1 << 21, numbers)
+    expect = [_mix_int(seed_key ^ _mix_int(((s << 24) + numbers) ^ _kind("person"))) for s in slots]
+    assert words.tolist() == expect
+    key = int(_key("crises", week))
+    bits = [_mix_int(((w ^ key) + sub * _GOLDEN) & _MASK) for w in expect]
+    assert d.bits("crises", week, words, sub).tolist() == bits
+    assert d.bits("crises", week, words, np.full(len(words), sub)).tolist() == bits
+    units = [((h >> 11) + 0.5) * 2.0**-53 for h in bits]
+    assert d.uniform("crises", week, words, sub).tolist() == units
+    both = d.uniforms([("crises", sub), ("needs.noise", 0)], week, words)
+    assert both[:, 0].tolist() == units
+    assert d.uniform("crises", week, words[0], sub) == units[0]  # a 0-d word: a scalar
+    assert mix(np.array(expect, dtype=np.uint64)).tolist() == [_mix_int(w) for w in expect]
