@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from copsim.config import compose, values_from_config
-from copsim.model import burn_in
+from copsim.model import burn_in, records
 from copsim.model.cop_model import WEEK
 from copsim.model.parameters import Parameters
 from copsim.model.side_by_side import SideBySide
@@ -65,7 +65,7 @@ def main() -> None:
     ).run_to_end()
     run_week = week("CoP run")
     model = SideBySide(
-        values, seeds, run_week, recorder("CoP run", outputs.weekly_columns), states
+        values, seeds, run_week, recorder("CoP run", records.weekly_columns), states
     ).run_to_end()
     total = (time.process_time() - started) * 1000 / len(seeds)
     model.weekly_tables()

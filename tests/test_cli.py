@@ -10,8 +10,9 @@ import yaml
 from PIL import Image
 
 from copsim.model.cop_model import CopModel
+from copsim.model.records import WEEKLY
 from copsim.runs.folder import RUN_FILES
-from copsim.runs.outputs import SUMMARY, WEEKLY
+from copsim.runs.outputs import SUMMARY
 from tests.conftest import run_cli
 
 

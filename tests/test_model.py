@@ -3,14 +3,8 @@ import pandas as pd
 
 from copsim.model.agents import Agency, Broker, Commissioner, Person, PersonState, Practitioner
 from copsim.model.cop_model import WEEK, CopModel
-from copsim.runs.outputs import (
-    ARRAY_COLUMNS,
-    TWIN_COLUMNS,
-    WEEKLY,
-    twin_outcome,
-    weekly_columns,
-    weekly_row,
-)
+from copsim.model.records import ARRAY_COLUMNS, WEEKLY, weekly_columns, weekly_row
+from copsim.runs.outputs import TWIN_COLUMNS, twin_outcome
 
 
 def test_constructible_with_no_arguments_and_defaults():

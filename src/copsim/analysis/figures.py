@@ -17,7 +17,8 @@ from matplotlib.ticker import MaxNLocator
 
 from copsim.analysis.replicates import Runs
 from copsim.errors import UsageError
-from copsim.runs.outputs import SUMMARY, WEEKLY
+from copsim.model.records import WEEKLY
+from copsim.runs.outputs import SUMMARY
 from copsim.runs.plotting import OneFormat, mark_events, series_style
 
 LABEL_CHARS = 28

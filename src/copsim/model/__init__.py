@@ -8,6 +8,7 @@
 - :mod:`~copsim.model.agents`: the Mesa agents, views onto rows of those arrays.
 - :mod:`~copsim.model.mechanisms`: one module per mechanism, each with its equations.
 - :mod:`~copsim.model.events`: the policy timeline.
+- :mod:`~copsim.model.records`: what a run records each week (the weekly outputs).
 - :mod:`~copsim.model.cop_model`: :class:`CopModel` and the order of a week.
 """
 

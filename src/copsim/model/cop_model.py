@@ -30,9 +30,9 @@ from copsim.model.mechanisms import (
 from copsim.model.mechanisms.cop import CopState
 from copsim.model.mechanisms.economics import Ledger
 from copsim.model.parameters import Parameters
+from copsim.model.records import WEEKLY, WeeklyCollector, record_localities
 from copsim.model.schema import SCHEMA, ConfigError
 from copsim.model.tally import AgencyTally, LocalityTally, Tally
-from copsim.runs.outputs import WEEKLY, WeeklyCollector, record_localities
 
 WEEK: tuple[tuple[str, Callable[[CopModel], None]], ...] = (
     ("policy events", apply_due),

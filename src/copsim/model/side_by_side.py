@@ -25,6 +25,7 @@ from copsim.model.events import PolicyEvent, by_week, parse_events
 from copsim.model.mechanisms.cop import CopState
 from copsim.model.mechanisms.economics import Ledger
 from copsim.model.parameters import Parameters
+from copsim.model.records import record_localities
 from copsim.model.tally import AgencyTally, LocalityTally, Tally
 
 
@@ -123,8 +124,6 @@ class SideBySide:
         self._record()
         self.agency_totals.staff_weeks += self.agencies.in_post(self.posts)
         if self.n_localities > self.replicates:  # each run a region: record_localities
-            from copsim.runs.outputs import record_localities  # noqa: PLC0415 (outputs reads models)
-
             for alone in self.each_alone():
                 record_localities(alone)
 

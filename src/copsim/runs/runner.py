@@ -15,6 +15,7 @@ from copsim.model import burn_in
 from copsim.model.burn_in import INERT_GROUPS, NO_BROKER_INERT, NO_COP
 from copsim.model.cop_model import WEEK, CopModel
 from copsim.model.parameters import Parameters
+from copsim.model.records import weekly_columns
 from copsim.model.schema import SCHEMA, ConfigError
 from copsim.model.side_by_side import SideBySide
 from copsim.runs import heap
@@ -27,7 +28,6 @@ from copsim.runs.outputs import (
     twin_columns,
     twin_outcome,
     twin_outcomes,
-    weekly_columns,
 )
 
 __all__ = ["NO_COP", "TWIN_INERT", "RunResult", "run", "run_values", "twin_inert", "twin_values"]
