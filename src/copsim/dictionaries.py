@@ -26,7 +26,7 @@ def _cell(text: object) -> str:
 def parameters_markdown() -> str:
     """The parameter dictionary as Markdown."""
     lines = [
-        HEADER.format(src="schema.py"),
+        HEADER.format(src="model/schema.py"),
         "# Parameter dictionary\n\n",
         "Every copsim parameter, as declared in `src/copsim/model/schema.py`. Names are the public "
         "interface: use them in overrides (`copsim run brokerage.hours_per_week=10`), sweep "
