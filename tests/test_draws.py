@@ -153,8 +153,8 @@ def test_other_people_keep_their_crisis_histories_when_the_site_changes():
     week=st.integers(-(2**30), 2**20),
     sub=st.integers(0, 50),
 )
-def test_compiled_hash_is_the_splitmix_formula(seed, slots, numbers, week, sub):
-    """The compiled kernels give what the formulas give in plain Python integers."""
+def test_values_are_the_splitmix_formula(seed, slots, numbers, week, sub):
+    """Identities, bits and uniforms are the formulas of the module docstring, in Python ints."""
     from copsim.model.draws import _GOLDEN, _MASK, _key, _kind, _mix_int
 
     d = Draws(seed)

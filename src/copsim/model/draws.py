@@ -20,10 +20,6 @@ person, or changing one practitioner's fate, leaves every other agent's draws al
 side by side need nothing of their own: each element's identity word holds its own
 replicate's seed, so one call serves every replicate with exactly the values each reads
 run alone. There is no generator state, so a burned-in state carries no streams.
-
-The hash runs in compiled kernels (numba, ``cache=True``): one pass a call instead of about
-a dozen numpy operations, with the same integer arithmetic, so the same values bit for bit
-(``tests/test_draws.py`` checks them against the formulas in plain Python integers).
 """
 
 from __future__ import annotations
@@ -32,7 +28,6 @@ import functools
 import zlib
 from collections.abc import Iterable, Sequence
 
-import numba
 import numpy as np
 from scipy import special
 
@@ -93,9 +88,8 @@ _MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
 _C1, _C2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 _U1, _U2 = np.uint64(_C1), np.uint64(_C2)
-_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_S30, _S27, _S31, _S11 = (np.uint64(k) for k in (30, 27, 31, 11))
 _UNIT = 2.0**-53
-_NO_STEP = np.zeros(1, dtype=np.uint64)
 
 
 def _mix_int(x: int) -> int:
@@ -106,82 +100,36 @@ def _mix_int(x: int) -> int:
     return x ^ (x >> 31)
 
 
-@numba.njit(cache=True, inline="always")
-def _splitmix(x: np.uint64) -> np.uint64:
-    x ^= x >> _S30
-    x *= _U1
-    x ^= x >> _S27
-    x *= _U2
-    return x ^ (x >> _S31)
-
-
-# One signature a kernel, arrays read-only (a writable array converts): compiled once into
-# the cache, whichever arrays a caller passes.
-_U64 = numba.types.Array(numba.uint64, 1, "C", readonly=True)
-_I64 = numba.types.Array(numba.int64, 1, "C", readonly=True)
-
-
-@numba.njit([numba.uint64[::1](_U64)], cache=True)
-def _mix_each(x: np.ndarray) -> np.ndarray:
-    out = np.empty_like(x)
-    for i in range(x.size):
-        out[i] = _splitmix(x[i])
-    return out
-
-
-@numba.njit([numba.uint64[:, ::1](_U64, _U64, _U64, _U64)], cache=True)
-def _hash_each(words: np.ndarray, keys: np.ndarray, steps: np.ndarray, subs: np.ndarray):
-    """Raw values: word i and column j give ``mix((w_i ^ key_j) + step_j + sub_i)``."""
-    n, k = words.size, keys.size
-    out = np.empty((n, k), dtype=np.uint64)
-    one_sub = subs.size == 1
-    for i in range(n):
-        s = subs[0] if one_sub else subs[i]
-        for j in range(k):
-            out[i, j] = _splitmix((words[i] ^ keys[j]) + steps[j] + s)
-    return out
-
-
-@numba.njit([numba.float64[:, ::1](_U64, _U64, _U64, _U64)], cache=True)
-def _uniform_each(words: np.ndarray, keys: np.ndarray, steps: np.ndarray, subs: np.ndarray):
-    """Uniforms of :func:`_hash_each`'s values: ``((h >> 11) + 1/2) / 2^53``."""
-    n, k = words.size, keys.size
-    out = np.empty((n, k), dtype=np.float64)
-    one_sub = subs.size == 1
-    for i in range(n):
-        s = subs[0] if one_sub else subs[i]
-        for j in range(k):
-            h = _splitmix((words[i] ^ keys[j]) + steps[j] + s)
-            # The sum in float64 (an exact conversion, then one rounding), then exact scaling.
-            out[i, j] = (np.float64(h >> _S11) + 0.5) * _UNIT
-    return out
-
-
-@numba.njit([numba.uint64[::1](_U64, _I64, _I64, _U64, numba.uint64)], cache=True)
-def _identity_each(seed_keys, run, own, number, kind):
-    """``mix(seed_key[run] ^ mix(((own << 24) + number) ^ kind))`` of each element."""
-    out = np.empty(own.size, dtype=np.uint64)
-    one_run, one_number = run.size == 1, number.size == 1
-    for i in range(own.size):
-        slot = (np.uint64(own[i]) << np.uint64(24)) + number[0 if one_number else i]
-        out[i] = _splitmix(seed_keys[run[0 if one_run else i]] ^ _splitmix(slot ^ kind))
-    return out
-
-
-def _words(x: np.ndarray | int) -> np.ndarray:
-    """``x`` as a flat uint64 array (values mod 2^64)."""
-    return np.ascontiguousarray(np.asarray(x).astype(np.uint64, copy=False).ravel())
-
-
-def _shaped(values: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """``values`` in ``shape``; a 0-d result as a numpy scalar, as numpy's ufuncs give it."""
-    return values.reshape(shape) if shape else values.reshape(())[()]
-
-
 def mix(x: np.ndarray) -> np.ndarray:
     """The SplitMix64 finaliser of each element (uint64); a new array."""
-    x = np.asarray(x)
-    return _shaped(_mix_each(_words(x)), x.shape)
+    return _mixed(np.array(x, dtype=np.uint64))
+
+
+def _mixed(x: np.ndarray) -> np.ndarray:
+    """:func:`mix` in place, on an array of its own (a 0-d one: a new uint64)."""
+    if x.ndim == 0:  # numpy warns of the wrap for scalars: Python ints instead
+        return np.uint64(_mix_int(int(x)))
+    t = np.right_shift(x, _S30)
+    x ^= t
+    x *= _U1
+    np.right_shift(x, _S27, out=t)
+    x ^= t
+    x *= _U2
+    np.right_shift(x, _S31, out=t)
+    x ^= t
+    return x
+
+
+def _unit(h: np.ndarray) -> np.ndarray:
+    """Uniforms in (0, 1) from 64-bit values ``h`` (shifted in place).
+
+    ``((h >> 11) + 1/2) / 2^53``.
+    """
+    h >>= _S11
+    # The sum is taken in float64 (an exact conversion, then one rounding), as a cast first.
+    u = np.add(h, 0.5, dtype=np.float64)
+    u *= _UNIT
+    return u
 
 
 def pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -250,16 +198,15 @@ class Draws:
                 post's hire number), 0 for kinds without one.
         """
         index = np.asarray(index, dtype=np.int64)
-        number = np.asarray(number)
-        shape = np.broadcast_shapes(index.shape, number.shape)
-        index = np.broadcast_to(index, shape).ravel()
         if self.replicates == 1:
-            run, own = np.zeros(1, dtype=np.int64), index
+            own, seed_key = index, self._seed_keys[0]
         else:
             run, own = np.divmod(index, max(1, per_run))
-        kind_key = np.uint64(_kind(kind))
-        words = _identity_each(self._seed_keys, run, own, _words(number), kind_key)
-        return _shaped(words, shape)
+            seed_key = self._seed_keys[run]
+        slot = np.left_shift(own, 24, dtype=np.uint64, casting="unsafe")
+        slot = np.asarray(np.add(slot, np.asarray(number, dtype=np.uint64), dtype=np.uint64))
+        slot = _mixed(np.asarray(np.bitwise_xor(slot, np.uint64(_kind(kind)))))
+        return _mixed(np.asarray(np.bitwise_xor(seed_key, slot)))
 
     def all_identities(self, kind: str, per_run: int) -> np.ndarray:
         """:meth:`identities` of every element of a kind without numbers (agencies, localities).
@@ -286,24 +233,20 @@ class Draws:
                 apart values one agent draws for one decision in one week (a need domain,
                 a crisis kind, a route).
         """
-        return self._values(_hash_each, decision, week, words, sub)
+        x = np.bitwise_xor(words, _key(decision, week), dtype=np.uint64)
+        if isinstance(sub, int):
+            if sub:
+                x = np.add(x, np.uint64(sub * _GOLDEN & _MASK), dtype=np.uint64)
+        elif np.ndim(sub) == 0 and np.ndim(x) == 0:  # numpy warns of a scalar's wrap
+            x = np.uint64((int(x) + int(sub) * _GOLDEN) & _MASK)
+        else:  # arithmetic mod 2^64
+            x = x + np.multiply(np.asarray(sub, dtype=np.uint64), np.uint64(_GOLDEN))
+        return _mixed(np.asarray(x))
 
     def uniform(self, decision: str, week: int, words: np.ndarray, sub=0) -> np.ndarray:
         """Uniforms in (0, 1), one per word (see :meth:`bits`); never 0 or 1."""
-        return self._values(_uniform_each, decision, week, words, sub)
-
-    @staticmethod
-    def _values(kernel, decision: str, week: int, words: np.ndarray, sub) -> np.ndarray:
-        """``kernel``'s values of one decision for ``words`` and ``sub`` broadcast together."""
-        words = np.asarray(words)
-        if isinstance(sub, int):  # a Python int may exceed uint64 before the product
-            shape, subs = words.shape, np.array([sub * _GOLDEN & _MASK], dtype=np.uint64)
-        else:
-            shape = np.broadcast_shapes(words.shape, np.shape(sub))
-            subs = _words(np.broadcast_to(sub, shape)) * np.uint64(_GOLDEN)
-        keys = np.array([_key(decision, week)], dtype=np.uint64)
-        flat = _words(np.broadcast_to(words, shape))
-        return _shaped(kernel(flat, keys, _NO_STEP, subs), shape)
+        h = self.bits(decision, week, words, sub)
+        return _unit(h)
 
     def uniforms(
         self,
@@ -318,12 +261,14 @@ class Draws:
         week, words, sub_j)``, bit for bit (``sub_j + sub`` with ``sub``, each word's own):
         one call instead of one a decision.
         """
-        keys = np.array([_key(d, week) for d, _ in columns], dtype=np.uint64)
-        steps = np.array([s * _GOLDEN & _MASK for _, s in columns], dtype=np.uint64)
-        words = np.asarray(words)
-        subs = _NO_STEP if sub is None else _words(np.broadcast_to(sub, words.shape))
-        values = _uniform_each(_words(words), keys, steps, subs * np.uint64(_GOLDEN))
-        return values.reshape(*words.shape, len(columns))
+        key = np.array([_key(d, week) for d, _ in columns], dtype=np.uint64)
+        step = np.array([s * _GOLDEN & _MASK for _, s in columns], dtype=np.uint64)
+        x = np.bitwise_xor(np.asarray(words, dtype=np.uint64)[..., None], key)
+        x += step
+        if sub is not None:
+            x += (np.asarray(sub, dtype=np.uint64) * np.uint64(_GOLDEN))[..., None]
+        h = _mixed(x)
+        return _unit(h)
 
     def normal(self, decision: str, week: int, words: np.ndarray, sub=0) -> np.ndarray:
         """Standard normals, one per word: the inverse normal CDF of :meth:`uniform`."""
