@@ -183,7 +183,7 @@ def demo_command(args: list[str]) -> None:
 
 
 def docs_command(args: list[str]) -> None:
-    """``copsim docs``: regenerate (or with --check, verify) the dictionaries."""
+    """``copsim docs``: regenerate (or with --check, verify) the dictionaries and register."""
     parser = ArgumentParser(prog="copsim docs")
     parser.add_argument("--check", action="store_true", help="fail if a file is stale")
     parser.add_argument("--out", help="folder to write into (default: the repository's docs/)")

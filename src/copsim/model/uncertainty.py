@@ -427,17 +427,17 @@ EVIDENCE: dict[str, Evidence] = {
         "Carlo 0.62-0.72); hazard reduction 1 - exp(-beta x delta), delta the gain in "
         "embeddedness from membership in SD, elicited (no study measures it); the "
         "default 0.10 is delta about 0.18 SD. Beta(2.5, 22)", "low",
-        held="entangled with the calibration (with both embeddedness strengths at zero the "
-        "CoP avoids 1.35 turnover points, not 5.72); drawing it alone would shift the "
-        "no-CoP site off its targets; " + _HM),
+        held="entangled with the calibration (issue 27, 16 paired seeds: the CoP avoids "
+        "5.72 turnover points, 1.35 with both embeddedness strengths at zero); drawing it "
+        "alone would shift the no-CoP site off its targets; " + _HM),
     "workforce.embeddedness_ties": Evidence(
         "as cop.embeddedness (Rubenstein et al. 2018)",
         "embeddedness and actual voluntary turnover rho -.26",
         "0.6 per SD, a third carried by links (one of three facets), one SD of links "
         "elicited as 3-6 cross-agency ties: 0.03-0.07 per tie; lognormal median 0.035, "
         "95% 0.01-0.12", "low",
-        held="acts without a CoP, so it is entangled with the calibration (off: no-CoP "
-        "turnover 32.1%); " + _HM),
+        held="acts without a CoP, so it is entangled with the calibration (issue 27: "
+        "off, no-CoP turnover is 32.1%); " + _HM),
     "cop.stress_buffering": Evidence(
         "Cohen and Wills 1985, Psychol Bull 98:310 (narrative review, abstract)",
         "none pooled: buffering where support is need-matched",
