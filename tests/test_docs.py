@@ -7,7 +7,9 @@ from pathlib import Path
 
 from copsim.dictionaries import write_dictionaries
 from copsim.model.cop_model import WEEK
+from copsim.model.prices import UNIT_COSTS
 from copsim.model.schema import PARAMS
+from copsim.model.uncertainty import CALIBRATION_PRIORS, UNCERTAINTY
 
 REPO = Path(__file__).resolve().parents[1]
 MECHANISMS = sorted(
@@ -17,6 +19,21 @@ MECHANISMS = sorted(
 
 def test_generated_dictionaries_are_current():
     assert write_dictionaries(REPO / "docs", check=True) == [], "run `copsim docs`"
+
+
+def test_evidence_register_is_generated_and_in_the_site(tmp_path):
+    written = {p.name for p in write_dictionaries(tmp_path)}
+    assert "evidence.md" in written
+    text = (tmp_path / "evidence.md").read_text()
+    for name in [*UNCERTAINTY, *CALIBRATION_PRIORS]:
+        assert f"| `{name}` |" in text, name
+    costs = text.split("## Unit costs")[1].splitlines()
+    for name, cost in UNIT_COSTS.items():
+        row = next(line for line in costs if line.startswith(f"| `{name}` | "))
+        assert f"| {cost.price_year} |" in row, name
+    assert "evidence.md" in (REPO / "mkdocs.yml").read_text()
+    for page in ("economics.md", "calibration.md"):
+        assert "(evidence.md)" in (REPO / "docs" / page).read_text(), page
 
 
 def test_odd_has_every_section_step_and_mechanism():

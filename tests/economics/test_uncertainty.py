@@ -1,12 +1,29 @@
-"""Parameter distributions attach to the schema by name and stay inside its ranges."""
+"""Parameter distributions attach to the schema by name and stay inside its ranges; every
+prior has its evidence, and every retention strength a prior."""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pytest
 
+from copsim.analysis.psa import uncertain
 from copsim.model.schema import SCHEMA
-from copsim.model.uncertainty import GROUPS, UNCERTAINTY, Distribution, beta, gamma
+from copsim.model.uncertainty import (
+    CALIBRATION_PRIORS,
+    EVIDENCE,
+    GRADES,
+    GROUPS,
+    RETENTION_STRENGTHS,
+    UNCERTAINTY,
+    Distribution,
+    beta,
+    gamma,
+    halfnormal,
+)
+
+PRIORS = {**UNCERTAINTY, **CALIBRATION_PRIORS}
 
 REQUIRED = {
     "needs.support_protection",
@@ -21,10 +38,10 @@ REQUIRED = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(UNCERTAINTY))
+@pytest.mark.parametrize("name", sorted(PRIORS))
 def test_distribution_names_a_parameter_and_stays_in_its_range(name):
     assert name in SCHEMA, f"{name} is not a parameter"
-    param, dist = SCHEMA[name], UNCERTAINTY[name]
+    param, dist = SCHEMA[name], PRIORS[name]
     lo, hi = dist.support()
     assert param.low <= lo and hi <= param.high, f"{name}: {dist.describe()} leaves its range"
     draws = dist.ppf(np.linspace(0.001, 0.999, 50))
@@ -49,3 +66,42 @@ def test_families_have_the_declared_moments():
     b = beta(3.0, 6.0, "x", GROUPS[0], 0.0, 0.9)
     assert b.mean() == pytest.approx(0.3, rel=1e-3)
     assert b.support() == (0.0, 0.9)
+    h = halfnormal(0.5, "x", GROUPS[0], (0.0, 5.0))
+    assert h.mean() == pytest.approx(0.5 * np.sqrt(2 / np.pi), rel=1e-3)
+    assert h.describe() == "halfnormal(scale 0.5, truncated to 0-5)"
+
+
+def test_the_psa_draws_only_its_own_distributions():
+    # The calibration's priors must not move a published number: the PSA reads UNCERTAINTY.
+    assert not set(UNCERTAINTY) & set(CALIBRATION_PRIORS)
+    assert list(uncertain([])) == list(UNCERTAINTY)
+
+
+@pytest.mark.parametrize("name", sorted(PRIORS))
+def test_every_prior_has_its_evidence(name):
+    ev = EVIDENCE[name]
+    assert ev.study.strip() and ev.effect.strip() and ev.conversion.strip(), name
+    assert ev.grade in GRADES, f"{name}: grade {ev.grade!r} not in {GRADES}"
+    # A held prior says why the PSA holds it; a drawn one has nothing to explain.
+    assert bool(ev.held.strip()) == (name in CALIBRATION_PRIORS), name
+
+
+def test_evidence_is_kept_for_priors_only():
+    assert set(EVIDENCE) == set(PRIORS)
+
+
+def test_only_unit_costs_name_a_current_source():
+    for name, ev in EVIDENCE.items():
+        if ev.current:
+            assert SCHEMA[name].unit.startswith("GBP"), name
+
+
+def test_every_retention_strength_has_a_prior():
+    # Strengths acting on leaving or burnout, found by name so that a new one is caught; a
+    # site's own manager support (and its spread) describes the site, not a strength.
+    strength = re.compile(r"embeddedness|buffering|peer_support|manager_(effect|support)$")
+    found = {n for n, p in SCHEMA.items() if p.group != "site" and strength.search(n)}
+    assert found <= set(RETENTION_STRENGTHS), found - set(RETENTION_STRENGTHS)
+    assert {"cop.embeddedness", "workforce.embeddedness_ties"} <= found
+    for name in RETENTION_STRENGTHS:
+        assert name in SCHEMA and name in PRIORS, f"{name} has no prior"
