@@ -98,8 +98,9 @@ def test_only_unit_costs_name_a_current_source():
 
 def test_every_retention_strength_has_a_prior():
     # Strengths acting on leaving or burnout, found by name so that a new one is caught; a
-    # site's own manager support (and its spread) describes the site, not a strength.
-    strength = re.compile(r"embeddedness|buffering|peer_support|manager_(effect|support)$")
+    # site's own manager support (and its spread) describes the site, and the nurture
+    # levers (manager support, protected time) are the programme's choices, not strengths.
+    strength = re.compile(r"embeddedness|buffering|peer_support|manager_effect$")
     found = {n for n, p in SCHEMA.items() if p.group != "site" and strength.search(n)}
     assert found <= set(RETENTION_STRENGTHS), found - set(RETENTION_STRENGTHS)
     assert {"cop.embeddedness", "workforce.embeddedness_ties"} <= found

@@ -238,7 +238,6 @@ CALIBRATION_PRIORS: dict[str, Distribution] = {
         1.0, 3.0, 12.0, "effects of person-directed support are short-lived (Awa et al. "
         "2010, CHI 2025); range 1-12 weeks, most likely 3 (a draw is rounded)",
         "CoP effects"),
-    "nurture.manager_support": uniform(0.1, 0.9, _ELICITED, "CoP effects"),
     "workforce.hiring_lag_weeks": triangular(
         10.0, 19.0, 25.0, "vacancies 6-11% at turnover 23-31% (Skills for Care) imply a "
         "10-25 week lag in steady state; mode the calibrated 19", "workforce"),
@@ -268,12 +267,13 @@ RETENTION_STRENGTHS: tuple[str, ...] = (
     "cop.peer_support_weeks",
     "cop.stress_buffering",
     "nurture.manager_effect",
-    "nurture.manager_support",
 )
 """Strengths of the channels through which support and embeddedness act on leaving or
 burnout (docs/ODD.md, workforce): every one has a prior in :data:`UNCERTAINTY` or
 :data:`CALIBRATION_PRIORS`. ``site.manager_support`` describes a site (set from its own
-data), not a strength, and so is not among them."""
+data), not a strength, and so is not among them; nor are ``nurture.manager_support`` and
+``nurture.protected_time``, the programme's levers (what a plan chooses, not an uncertain
+input)."""
 
 GRADES: tuple[str, ...] = ("high", "moderate", "low", "elicited")
 """Evidence grades, strongest first (docs/evidence.md says how they are assigned)."""
@@ -454,11 +454,6 @@ EVIDENCE: dict[str, Evidence] = {
         "12, which puts more mass at 2 weeks or less)", "elicited",
         held="a whole number the PSA's continuous draws do not fit; varied in the "
         "calibration with the other retention channels; " + _HM),
-    "nurture.manager_support": Evidence(
-        _NONE + " (Halter et al. 2017: leadership for group cohesion among the few "
-        "interventions that reduce nurse turnover; no effect size)",
-        "none", "uniform 0.1-0.9 (a judgement)", "elicited",
-        held="a retention channel (it raises manager support in CoP agencies); " + _HM),
     "workforce.hiring_lag_weeks": Evidence(
         "Skills for Care 2021/22-2024/25 (vacancies 10.5% to 7.0%, turnover 29-31% to "
         "23.1%)",
