@@ -17,7 +17,8 @@ from copsim.errors import CopsimError
 from copsim.model.uncertainty import UNCERTAINTY
 from tests.conftest import run_cli, start_cli
 
-TINY = ["weeks=30", "site.practitioners_per_agency=4", "site.people=60"]
+# A short burn-in: a PSA's files and resuming need no stationary site (20 s a test saved).
+TINY = ["weeks=30", "burn_in_weeks=26", "site.practitioners_per_agency=4", "site.people=60"]
 
 
 def test_latin_hypercube_is_seeded_and_inside_the_distributions():
@@ -118,7 +119,8 @@ def test_psa_killed_then_rerun_redoes_no_finished_run(tmp_path):
 @pytest.mark.slow
 def test_psa_runs_on_another_hydra_launcher(tmp_path):
     out = tmp_path / "psa"
-    args = ["psa", "draws=2", "replicates=1", "weeks=20", "site.people=40", "--out", str(out)]
+    args = ["psa", "draws=2", "replicates=1", "weeks=20", "burn_in_weeks=26", "site.people=40"]
+    args += ["--out", str(out)]
     done = run_cli(*args, "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     jobs = [json.loads(p.read_text()) for p in (out / "sweep" / "jobs").glob("*.json")]

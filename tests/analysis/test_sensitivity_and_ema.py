@@ -10,6 +10,9 @@ from copsim.model.schema import ConfigError
 # Each runs many models (compare, sensitivity, calibration): the full tier, `make test`.
 pytestmark = pytest.mark.slow
 
+# The methods' plumbing needs no stationary site: a year of burn-in, not five.
+SHORT_BURN_IN = ["burn_in_weeks=52"]
+
 
 def test_sobol_indices_for_every_varied_parameter():
     factors = factors_from(
@@ -17,7 +20,13 @@ def test_sobol_indices_for_every_varied_parameter():
     )
     assert factors[0].low == 0.6 and factors[1].high == 1.0  # narrowed, and from the schema
     result = analyse(
-        factors, "burnout_mean", "sobol", samples=8, replicates=2, overrides=["weeks=30"], workers=2
+        factors,
+        "burnout_mean",
+        "sobol",
+        samples=8,
+        replicates=2,
+        overrides=["weeks=30", *SHORT_BURN_IN],
+        workers=2,
     )
     assert result.indices["parameter"].tolist() == ["funding.agency_budget", "trust.decay"]
     assert result.indices[["S1", "ST", "S1_conf", "ST_conf"]].notna().all().all()
@@ -37,7 +46,7 @@ def test_ema_adapter_with_the_workbench_evaluator_and_prim():
         levers={"brokerage.hours_per_week": (0.0, 12.0)},
         outcomes=["established_within_year", "turnover_rate"],
         replications=2,
-        overrides=["weeks=60"],
+        overrides=["weeks=60", *SHORT_BURN_IN],
     )
     assert [u.name for u in model.uncertainties] == [identifier("site.joint_working_history")]
     with SequentialEvaluator(model) as evaluator:
@@ -71,7 +80,11 @@ def test_sobol_indices_of_the_cops_effects_over_the_distributions():
 
     names = ["needs.support_protection", "economics.setup_cost"]
     results = analyse_effects(
-        samples=8, replicates=2, overrides=["weeks=60", "site.people=80"], names=names, workers=1
+        samples=8,
+        replicates=2,
+        overrides=["weeks=60", "site.people=80", *SHORT_BURN_IN],
+        names=names,
+        workers=1,
     )
     assert [r.output for r in results] == list(EFFECTS)
     by_effect = {r.output: r for r in results}
