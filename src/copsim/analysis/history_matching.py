@@ -443,7 +443,10 @@ def default_report(waves: Sequence[Mapping[str, Emulator]], dists) -> dict:
 
 
 def pairs_plot(path: Path, values: pd.DataFrame, dists, title: str) -> None:
-    """A pairs plot of non-implausible points (scatter below, histograms on the diagonal)."""
+    """A pairs plot of non-implausible points (scatter below, histograms on the diagonal).
+
+    Each axis spans its prior's 0.1% to 99.9% quantiles.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -455,13 +458,13 @@ def pairs_plot(path: Path, values: pd.DataFrame, dists, title: str) -> None:
     for i, yi in enumerate(names):
         for j, xj in enumerate(names):
             ax = axes[i, j]
-            lo, hi = dists[xj].support()
+            lo, hi = _limits(dists[xj])
             if i == j:
                 ax.hist(values[xj], bins=15, range=(lo, hi), color="0.4")
             elif i > j:
                 ax.scatter(values[xj], values[yi], s=2, color="C0", alpha=0.5)
                 ax.set_xlim(lo, hi)
-                ax.set_ylim(*dists[yi].support())
+                ax.set_ylim(*_limits(dists[yi]))
             else:
                 ax.axis("off")
             ax.tick_params(labelsize=5)
@@ -473,6 +476,11 @@ def pairs_plot(path: Path, values: pd.DataFrame, dists, title: str) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def _limits(d: Distribution) -> tuple[float, float]:
+    """An axis's range: the prior's 0.1% to 99.9% quantiles (not a long tail's support)."""
+    return float(d.ppf(0.001)), float(d.ppf(0.999))
 
 
 def write_wave(
