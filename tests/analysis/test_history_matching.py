@@ -85,6 +85,11 @@ def test_the_second_wave_lies_inside_the_first_waves_space(toy_emulator):
     assert 0.1 < hm.non_implausible(waves, screen, TOY).mean() < 0.9
 
 
+def test_no_design_follows_a_wave_that_rules_out_everything(toy_emulator):
+    far = (hm.Target("a", 4.9, 5.1, "out of reach", True, 0.01),)
+    assert len(hm.next_design([{"a": toy_emulator}], 2, 10, seed=7, targets=far, tries=2)) == 0
+
+
 def test_results_table_has_each_targets_moments():
     dists = hm.priors()
     u = hm.hypercube(len(dists), 2, seed=4)

@@ -296,10 +296,8 @@ def next_design(
 
     Rejection: hypercubes of :data:`SCREEN` points are screened through the waves'
     emulators until ``n`` survive (or ``tries`` hypercubes have been screened); ``n`` of the
-    survivors are taken at random. Without waves it is a hypercube of ``n`` points.
-
-    Raises:
-        UsageError: If no point survives (the space ruled out entirely).
+    survivors are taken at random (none if none survive: the whole space is ruled out).
+    Without waves it is a hypercube of ``n`` points.
     """
     if not waves:
         return hypercube(d, n, seed)
@@ -310,8 +308,6 @@ def next_design(
         if sum(len(x) for x in kept) >= n:
             break
     pool = np.concatenate(kept)
-    if not len(pool):
-        raise UsageError("history matching: every input was ruled out (no wave can follow)")
     rng = np.random.default_rng(seed)
     return pool[rng.choice(len(pool), size=min(n, len(pool)), replace=False)]
 
@@ -528,9 +524,11 @@ def run(
     fitted, summary = [], []
     screen = hypercube(len(dists), SCREEN, HM_SEED - 1)
     for k in range(1, waves + 1):
+        u = next_design(fitted, len(dists), points, HM_SEED + k)
+        if not len(u):  # every input ruled out: no wave can follow
+            break
         wave = folder / f"wave-{k}"
         wave.mkdir(parents=True, exist_ok=True)
-        u = next_design(fitted, len(dists), points, HM_SEED + k)
         runs = run_wave(wave, wave_points(u, dists), replicates, base, hydra_overrides)
         table = results_table(runs, u, dists)
         fitted.append(fit_wave(table, dists, HM_SEED + k))
@@ -563,6 +561,11 @@ def run(
         "base_overrides": base,
         "targets": [asdict(t) | {"z": t.z, "obs_var": t.obs_var} for t in TARGETS],
         "waves": summary,
+        "stopped": (
+            f"after wave {len(summary)} of {waves}: every input ruled out"
+            if len(summary) < waves
+            else None
+        ),
         "default": default_report(fitted, dists),
         "posterior": "none drawn yet: the PSA does not use this (issue 27's next steps)",
     }
@@ -654,6 +657,8 @@ def write_summary_line(result: Mapping[str, Any]) -> str:
         f"non-implausible {w['fraction']:.1%} of the prior space"
         for w in result["waves"]
     ]
+    if result["stopped"]:
+        lines.append(f"  stopped {result['stopped']}")
     verdict = "non-implausible" if result["default"]["non_implausible"] else "ruled out"
     lines.append(f"  the default parameter set is {verdict}")
     return "\n".join(lines)
