@@ -361,8 +361,7 @@ def _history_matching(args: list[str]) -> None:
     parser.add_argument("--out", help="output folder (default: results/calibration/<time>)")
     opts = parser.parse_intermixed_args(args)
     counts, model, hydra = hm.split_args(opts.items)
-    claimed = _out_folder("calibration", opts.out)
-    hm.check(claimed.folder, counts["replicates"], ["scenario=no_cop", *model], hydra)
+    claimed = _out_folder("calibration", opts.out)  # hm.run checks the rest before writing
     result = hm.run(
         claimed.folder, counts["waves"], counts["points"], counts["replicates"], model, hydra
     )
