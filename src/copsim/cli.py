@@ -33,6 +33,8 @@ USAGE = """usage: copsim run [--traceback] [HYDRA_OVERRIDE ...]
        copsim psa draws=N [replicates=R] [OVERRIDES ...] [--out DIR]   (docs/economics.md)
        copsim experiment [all | NAME ...] [--replicates N]   (the programme's lessons)
        copsim calibrate [hydra.sweeper.n_trials=N] [replicates=N]   (docs/calibration.md)
+       copsim calibrate waves=N points=M [replicates=R] [OVERRIDES ...] [--out DIR]
+                                                (history matching, docs/calibration.md)
        copsim demo [--port N] [--host HOST] [--no-open]
        copsim docs [--check]
        copsim --version

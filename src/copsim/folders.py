@@ -30,6 +30,7 @@ MARK = ".copsim"
 SIGNS: dict[str, tuple[str, ...]] = {
     "sweep": ("multirun.yaml", "runs", "failures", "jobs", "sweep.json"),
     "psa": ("points.json",),
+    "calibration": ("waves.json",),
     "experiment": ("expectations.csv",),
     "compare": ("runs.parquet",),
     "sensitivity": ("indices.csv", "indices_net_benefit_pv.csv"),
@@ -40,6 +41,7 @@ SIGNS: dict[str, tuple[str, ...]] = {
 REUSED: dict[str, str] = {
     "sweep": "a sweep folder of copsim's, to resume",
     "psa": "a PSA folder of copsim's, to resume",
+    "calibration": "a history-matching folder of copsim's, to resume",
     "compare": "an earlier comparison's folder, to replace",
     "sensitivity": "an earlier sensitivity analysis's folder, to replace",
     "experiment": "an earlier run of the same experiment, to replace",

@@ -325,7 +325,14 @@ def _print_checks(checks, indent: str = "  ") -> None:
 
 
 def calibrate_command(args: list[str]) -> None:
-    """``copsim calibrate``: fit the no-CoP site to reference figures with Optuna."""
+    """``copsim calibrate``: fit the no-CoP site to reference figures.
+
+    With ``waves=N`` it runs history matching (:mod:`copsim.analysis.history_matching`);
+    without, Optuna's search of two inputs (:mod:`copsim.analysis.calibration`).
+    """
+    if any(a.startswith("waves=") for a in args):
+        _history_matching(args)
+        return
     from omegaconf import OmegaConf
 
     from copsim.analysis.calibration import trial
@@ -337,6 +344,29 @@ def calibrate_command(args: list[str]) -> None:
     if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
         raise ConfigError("hydra.sweeper.n_trials", trials, "a whole number from 1 up")
     run_hydra("calibration", trial, command.args)
+
+
+def _history_matching(args: list[str]) -> None:
+    """``copsim calibrate waves=N points=M [replicates=R] [OVERRIDES] [--out DIR]``."""
+    from copsim.analysis import history_matching as hm
+
+    parser = ArgumentParser(
+        prog="copsim calibrate",
+        description="History matching of the no-CoP site: waves=N waves of points=M "
+        "parameter sets, each over replicates=R seeds (default 2), through the sweep "
+        "machinery (resumable: rerun with the same --out). Other NAME=VALUE items set the "
+        "site (a varied input set here is held); hydra.* items choose the launcher.",
+    )
+    parser.add_argument("items", nargs="*", help="waves=N points=M replicates=R [overrides]")
+    parser.add_argument("--out", help="output folder (default: results/calibration/<time>)")
+    opts = parser.parse_intermixed_args(args)
+    counts, model, hydra = hm.split_args(opts.items)
+    claimed = _out_folder("calibration", opts.out)  # hm.run checks the rest before writing
+    result = hm.run(
+        claimed.folder, counts["waves"], counts["points"], counts["replicates"], model, hydra
+    )
+    print(f"copsim: history matching written to {near(claimed.folder)}")
+    print(hm.write_summary_line(result))
 
 
 def psa_command(args: list[str]) -> None:

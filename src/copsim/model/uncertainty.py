@@ -74,6 +74,14 @@ class Distribution:
         f_lo, f_hi = self._frozen.cdf(self.bounds)
         return np.clip(self._frozen.ppf(f_lo + u * (f_hi - f_lo)), *self.bounds)
 
+    def cdf(self, x: np.ndarray | float) -> np.ndarray:
+        """Probabilities: the inverse of :meth:`ppf`, mapping values to (0, 1)."""
+        x = np.asarray(x, dtype=float)
+        if self.bounds is None:
+            return self._frozen.cdf(x)
+        f_lo, f_hi = self._frozen.cdf(self.bounds)
+        return np.clip((self._frozen.cdf(x) - f_lo) / (f_hi - f_lo), 0.0, 1.0)
+
     def mean(self) -> float:
         """Mean of the (truncated) distribution, by quadrature on the quantile function."""
         u = (np.arange(4000) + 0.5) / 4000

@@ -52,6 +52,15 @@ SUMMARY: tuple[Output, ...] = (
            "at the end (in any of its agencies)"),
     Output("vacancy_rate", "share", "summary", "Mean share of funded posts vacant"),
     Output("burnout_mean", "0-1", "summary", "Mean burnout over the run"),
+    Output("share_at_risk_of_burnout_mean", "share", "summary",
+           "Mean over weeks 1 to the end of the weekly share_at_risk_of_burnout (staff in "
+           "post with burnout above 0.5)"),
+    Output("drug_alcohol_turnover_rate", "share/year", "summary",
+           "Agency turnover of the drugs and alcohol (substance_use) agencies: their "
+           "leavers a year over their mean staff in post (null without such agencies)"),
+    Output("drug_alcohol_under_a_year", "share", "summary",
+           "Share of the staff in post at drugs and alcohol agencies at the end who have "
+           "been in post under 52 weeks (null without such staff)"),
     Output("crises_per_person_year", "events", "summary",
            "Crisis events per person-year followed (places are always full)"),
     Output("share_in_crisis", "share", "summary", "Share of people in crisis at the end"),
@@ -256,6 +265,8 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
         "region_retention": in_region / max(model.initial_staff, 1),
         "vacancy_rate": float(np.mean(weekly["vacancies"].to_numpy(float)[1:] / funded)),
         "burnout_mean": means["burnout_mean"],
+        "share_at_risk_of_burnout_mean": float(weekly["share_at_risk_of_burnout"].iloc[1:].mean()),
+        **_drug_alcohol(model),
         "crises_per_person_year": t.crisis_events / people / years,
         "share_in_crisis": last["people_in_crisis"] / people,
         "share_unstable": last["people_unstable"] / people,
@@ -297,6 +308,21 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
     run_accounts = appraisal.accounts(weekly, model.p.as_dict())
     out.update(appraisal.appraise(run_accounts, twin.accounts, model.p.as_dict()))
     return {k: _plain(v) for k, v in out.items()}
+
+
+def _drug_alcohol(model: CopModel) -> dict[str, float | None]:
+    """Turnover and the share under a year in post of the drugs and alcohol agencies."""
+    agencies, posts, t = model.agencies, model.posts, model.agency_totals
+    ours = agencies.domain == DOMAINS.index("substance_use")
+    staff = float(t.staff_weeks[ours].sum()) / max(model.p.weeks, 1)
+    leavers = float(t.leavers[ours].sum())
+    in_post = posts.occupied & ours[posts.agency]
+    return {
+        "drug_alcohol_turnover_rate": leavers / staff / (model.p.weeks / 52.0) if staff else None,
+        "drug_alcohol_under_a_year": float((posts.tenure[in_post] < 52).mean())
+        if in_post.any()
+        else None,
+    }
 
 
 def _plain(v: Any) -> Any:
