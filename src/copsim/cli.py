@@ -26,6 +26,7 @@ from copsim.errors import (
 from copsim.files import check_writable
 
 USAGE = """usage: copsim run [--traceback] [HYDRA_OVERRIDE ...]
+       copsim run posterior=NAME draw=K [HYDRA_OVERRIDE ...]   (a calibrated parameter set)
        copsim run -m [HYDRA_OVERRIDE ...] [replicates=N]     (a sweep, see README "Sweeps")
        copsim collect SWEEP_DIR
        copsim compare [SWEEP_DIR | OVERRIDES ...] [replicates=N] [--baseline CONFIG]
@@ -92,6 +93,8 @@ results/sweeps/<time>-<suffix>/ (README "Sweeps").
 
   KEY=VALUE           a parameter (docs/parameters.md), events=[...], site=NAME,
                       scenario=NAME, replicates=N (with -m), or hydra.* settings
+  posterior=NAME draw=K
+                      set K of a shipped calibrated posterior (docs/calibration.md)
   -m, --multirun      sweep over comma lists (a=1,2,3)
   --config-dir DIR    your own site/ and scenario/ YAML files (site=NAME picks one)
   --config-name NAME  your own primary config (in --config-dir)
@@ -111,7 +114,9 @@ def run_command(args: list[str]) -> None:
     if "--traceback" in args:
         os.environ["HYDRA_FULL_ERROR"] = "1"
         args = [a for a in args if a != "--traceback"]
-    command = check_command("copsim run", "config", args)
+    from copsim.posterior import expand
+
+    command = check_command("copsim run", "config", expand(args))
     try:
         run_hydra("config", _hydra_task, command.args)
     except BaseException as err:

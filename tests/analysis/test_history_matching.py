@@ -107,6 +107,36 @@ def test_results_table_has_each_targets_moments():
     assert table["seeds"].tolist() == [2, 2]
 
 
+def test_resampling_draws_near_the_target_and_inside_the_space(toy_emulator):
+    waves = [{"a": toy_emulator}]
+    candidates = hm.hypercube(2, 4000, seed=8)
+    u, ess = hm.resample(waves, candidates, 300, seed=9, targets=TOY)
+    assert len(u) == 300 and hm.non_implausible(waves, u, TOY).all()
+    # The likelihood pulls u0 towards the toy's 0.5 more tightly than the cut-off alone.
+    inside = candidates[hm.non_implausible(waves, candidates, TOY)]
+    assert abs(u[:, 0].mean() - 0.5) < 0.02
+    assert u[:, 0].std() < inside[:, 0].std()
+    # u1 does not act on the toy: it keeps its prior spread.
+    assert 0.2 < u[:, 1].std() < 0.35
+    assert 1 < ess <= len(inside)
+    far = (hm.Target("a", 4.9, 5.1, "out of reach", True, 0.01),)
+    assert len(hm.resample(waves, candidates, 10, seed=9, targets=far)[0]) == 0
+
+
+def test_posterior_sets_vary_every_strength_and_validate():
+    from copsim.model.schema import SCHEMA
+    from copsim.model.uncertainty import RETENTION_STRENGTHS
+
+    dists = hm.priors()
+    table = hm.posterior_table(hm.hypercube(len(dists), 50, seed=10), dists, seed=11)
+    assert len(table) == 50 and table["set"].tolist() == list(range(50))
+    assert set(hm.INPUTS) | set(RETENTION_STRENGTHS) <= set(table.columns)
+    for name in set(table.columns) - {"set"}:
+        assert table[name].nunique() > 1, name
+        if SCHEMA[name].kind is int:
+            assert table[name].dtype.kind == "i", name
+
+
 TINY = ["weeks=26", "site.practitioners_per_agency=4", "site.people=60", "burn_in_weeks=26"]
 
 
@@ -128,6 +158,13 @@ def test_calibrate_runs_two_waves_through_the_cli(tmp_path):
     assert [w["wave"] for w in summary["waves"]] == [1, 2]
     assert 0 <= summary["waves"][1]["fraction"] <= summary["waves"][0]["fraction"] <= 1
     assert "wave 2" in proc.stdout
+    post = summary["posterior"]
+    assert post["sets"] in (0, hm.POSTERIOR_SETS)  # 0: a tiny site may rule out everything
+    if post["sets"]:
+        table = pd.read_parquet(out / post["file"])
+        assert len(table) == hm.POSTERIOR_SETS and "cop.embeddedness" in table
+    else:
+        assert post["file"] is None and not (out / "posterior.parquet").exists()
 
 
 def test_a_bad_count_is_one_line_exit_2_and_writes_nothing(tmp_path):

@@ -17,7 +17,9 @@ rules out the inputs at which the model cannot match the reference figures. Each
 
 Only inputs that act in a no-CoP run are varied (:data:`INPUTS`): the CoP's own strengths
 (``cop.embeddedness`` and the others) cannot be identified by no-CoP targets and stay at
-their priors. No posterior is drawn here; the PSA does not read any of it.
+their priors. After the last wave, :func:`resample` draws the posterior's sets inside the
+space every wave kept (``posterior.parquet``; :mod:`copsim.posterior` runs them); the PSA
+does not read it yet.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ CUTOFF = 3.0
 
 SCREEN = 20000
 """Size of the prior hypercube on which each wave's non-implausible fraction is estimated."""
+
+POSTERIOR_SETS = 200
+"""Parameter sets in a calibration's ``posterior.parquet``."""
 
 PAIRS_POINTS = 400
 """Non-implausible points shown in a wave's pairs plot (a subsample)."""
@@ -555,6 +560,22 @@ def run(
                 "held_out": held_out_report(fitted, screen[keep]),
             }
         )
+    post = {"sets": 0, "note": "none drawn: no wave ran"}
+    if fitted:
+        u_post, ess = resample(fitted, screen, POSTERIOR_SETS, HM_SEED)
+        if len(u_post):
+            posterior_table(u_post, dists, HM_SEED + 1).to_parquet(
+                folder / "posterior.parquet", index=False
+            )
+        post = {
+            "sets": int(len(u_post)),
+            "file": "posterior.parquet" if len(u_post) else None,
+            "candidates_non_implausible": int(non_implausible(fitted, screen).sum()),
+            "effective_sample_size": ess,
+            "method": "importance resampling of prior draws inside the non-implausible "
+            "space, weighted by the last wave's emulator likelihood",
+            "unidentified": {n: d.describe() for n, d in unidentified_priors().items()},
+        }
     result = {
         "inputs": {n: d.describe() for n, d in dists.items()},
         "held": held,
@@ -567,10 +588,92 @@ def run(
             else None
         ),
         "default": default_report(fitted, dists),
-        "posterior": "none drawn yet: the PSA does not use this (issue 27's next steps)",
+        "posterior": post,
     }
     write_json(folder / "waves.json", result)
     return result
+
+
+# --- the posterior ---------------------------------------------------------------------
+
+
+def log_likelihood(
+    emulators: Mapping[str, Emulator], u: np.ndarray, targets: Sequence[Target] = TARGETS
+) -> np.ndarray:
+    """Gaussian log-likelihood of the fitted targets at ``u``, up to a constant.
+
+    Each target's variance is the one its implausibility divides by (emulator, ensemble,
+    discrepancy, observation), so a point's weight falls as its implausibility rises.
+    """
+    total = np.zeros(len(u))
+    for t in (t for t in targets if t.fitted):
+        em = emulators[t.name]
+        mean, var = em.predict(u)
+        v = var + em.ensemble_var + t.discrepancy_sd**2 + t.obs_var
+        total += -0.5 * (t.z - mean) ** 2 / v - 0.5 * np.log(v)
+    return total
+
+
+def resample(
+    waves: Sequence[Mapping[str, Emulator]],
+    candidates: np.ndarray,
+    n: int,
+    seed: int,
+    targets: Sequence[Target] = TARGETS,
+) -> tuple[np.ndarray, float]:
+    """``n`` points by importance resampling inside the non-implausible space.
+
+    The candidates (a hypercube in the priors' probability space, so draws from the
+    priors) that every wave leaves non-implausible are weighted by the last wave's
+    emulator likelihood (:func:`log_likelihood`) and resampled systematically: draws from
+    the prior times the likelihood, restricted to the space history matching kept.
+
+    Returns:
+        The resampled points (n x d; empty if no candidate survives) and the weights'
+        effective sample size, ``(sum w)^2 / sum w^2``.
+    """
+    keep = candidates[non_implausible(waves, candidates, targets)]
+    if not len(keep):
+        return keep, 0.0
+    logw = log_likelihood(waves[-1], keep, targets)
+    w = np.exp(logw - logw.max())
+    w /= w.sum()
+    ess = float(1.0 / np.sum(w**2))
+    rng = np.random.default_rng(seed)
+    positions = (rng.random() + np.arange(n)) / n
+    index = np.minimum(np.searchsorted(np.cumsum(w), positions), len(keep) - 1)
+    return keep[index], ess
+
+
+def unidentified_priors() -> dict[str, Distribution]:
+    """Priors of the retention strengths no-CoP targets cannot identify (not in INPUTS)."""
+    from copsim.model.uncertainty import CALIBRATION_PRIORS, RETENTION_STRENGTHS, UNCERTAINTY
+
+    every = {**UNCERTAINTY, **CALIBRATION_PRIORS}
+    return {n: every[n] for n in RETENTION_STRENGTHS if n not in INPUTS}
+
+
+def posterior_table(u: np.ndarray, dists: Mapping[str, Distribution], seed: int) -> pd.DataFrame:
+    """The posterior's parameter sets, one row a set.
+
+    The calibrated inputs at ``u`` and, beside them, the unidentified retention strengths
+    drawn from their priors (a hypercube of their own), so that every set varies every
+    uncertain strength. Columns are dotted schema names; integer parameters are rounded;
+    each set passes the schema's validation.
+    """
+    from copsim.model.schema import SCHEMA, validate
+
+    table = to_values(u, dists)
+    others = unidentified_priors()
+    extra = to_values(hypercube(len(others), len(u), seed), others)
+    table = table.join(extra)
+    for name in table:
+        if SCHEMA[name].kind is int:
+            table[name] = table[name].round().astype(int)
+    for row in table.to_dict("records"):
+        validate(row)
+    table.insert(0, "set", np.arange(len(table)))
+    return table
 
 
 # --- the command line --------------------------------------------------------------------
