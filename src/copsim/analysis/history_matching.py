@@ -678,9 +678,6 @@ def posterior_table(u: np.ndarray, dists: Mapping[str, Distribution], seed: int)
 
 # --- the command line --------------------------------------------------------------------
 
-OWN_HYDRA_KEYS = ("hydra/sweeper", "hydra.sweeper", "hydra.sweep.", "hydra.mode")
-"""Hydra settings history matching makes itself: its points sweeper and its folders."""
-
 COUNTS = {"waves": 1, "points": 4, "replicates": 1}
 """The counts ``copsim calibrate waves=N points=M replicates=R`` takes, and their least."""
 
@@ -739,16 +736,10 @@ def check(
     Raises:
         CopsimError: One line naming what is wrong and what is allowed.
     """
-    from copsim.analysis.psa import sweep_args
+    from copsim.analysis.psa import refuse_own_hydra_keys, sweep_args
     from copsim.config import check_command
 
-    for item in hydra_overrides:
-        key = item.partition("=")[0].lstrip("+~")
-        if key.startswith(OWN_HYDRA_KEYS):
-            raise UsageError(
-                f"copsim calibrate sets {key} itself: {item!r} (allowed: hydra/launcher=NAME, "
-                "hydra.launcher.* settings; --out FOLDER for the output folder)"
-            )
+    refuse_own_hydra_keys("copsim calibrate", hydra_overrides)
     args = sweep_args(folder / "wave-1", replicates, base_overrides, hydra_overrides)
     check_command("copsim calibrate", "config", args)
 

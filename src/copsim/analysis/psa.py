@@ -52,7 +52,8 @@ BREAK_EVEN_GRID: dict[str, tuple[float, ...]] = {
 
 
 OWN_HYDRA_KEYS = ("hydra/sweeper", "hydra.sweeper", "hydra.sweep.", "hydra.mode")
-"""Hydra settings a PSA makes itself: its points sweeper and its folder (--out)."""
+"""Hydra settings a points sweep (a PSA, a calibration wave) makes itself: its points
+sweeper and its folder (--out)."""
 
 
 @dataclass(frozen=True)
@@ -258,16 +259,29 @@ def check(
     """
     from copsim.config import check_command
 
+    refuse_own_hydra_keys("copsim psa", hydra_overrides)
+    check_command(
+        "copsim psa", "config", sweep_args(folder, replicates, base_overrides, hydra_overrides)
+    )
+
+
+def refuse_own_hydra_keys(command: str, hydra_overrides: Sequence[str]) -> None:
+    """Refuse a Hydra setting a points sweep makes itself (:data:`OWN_HYDRA_KEYS`).
+
+    Args:
+        command: The command, as its one-line error names it (``copsim psa``).
+        hydra_overrides: The ``hydra.*`` items given.
+
+    Raises:
+        UsageError: Naming the item and what is allowed.
+    """
     for item in hydra_overrides:
         key = item.partition("=")[0].lstrip("+~")
         if key.startswith(OWN_HYDRA_KEYS):
             raise UsageError(
-                f"copsim psa sets {key} itself: {item!r} (allowed: hydra/launcher=NAME, "
+                f"{command} sets {key} itself: {item!r} (allowed: hydra/launcher=NAME, "
                 "hydra.launcher.* settings; --out FOLDER for the output folder)"
             )
-    check_command(
-        "copsim psa", "config", sweep_args(folder, replicates, base_overrides, hydra_overrides)
-    )
 
 
 def labelled_runs(
