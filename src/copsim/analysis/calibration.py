@@ -74,7 +74,7 @@ SAMPLE_WEEKS = (13, 26, 39, 52, 65, 78, 91, 104, 117, 130, 143, 156)
 def measure(values: dict[str, Any], replicates: int) -> dict[str, float]:
     """Run ``replicates`` seeds of one configuration and measure the targets' quantities."""
     from copsim.model.cop_model import CopModel
-    from copsim.runs.outputs import summarise, twin_outcome
+    from copsim.runs.outputs import share_under_a_year, summarise, twin_outcome
 
     turnover, vacancy, at_risk, under_a_year = [], [], [], []
     for i in range(replicates):
@@ -83,7 +83,7 @@ def measure(values: dict[str, Any], replicates: int) -> dict[str, float]:
         while not model.finished:
             model.step()
             if model.week in SAMPLE_WEEKS:
-                shares.append(_under_a_year(model, SUBSTANCE_USE))
+                shares.append(share_under_a_year(model, SUBSTANCE_USE))
         weekly = model.weekly_table()
         summary = summarise(model, weekly, twin_outcome(model, weekly))
         turnover.append(summary["turnover_rate"])
@@ -96,13 +96,6 @@ def measure(values: dict[str, Any], replicates: int) -> dict[str, float]:
         "share_at_risk_of_burnout": float(np.mean(at_risk)),
         "drug_alcohol_under_a_year": float(np.nanmean(under_a_year)),
     }
-
-
-def _under_a_year(model, domain: int) -> float:
-    """Share of staff in post at agencies of ``domain`` who have been in post under a year."""
-    posts = model.posts
-    staff = posts.occupied & (model.agencies.domain[posts.agency] == domain)
-    return float((posts.tenure[staff] < 52).mean()) if staff.any() else float("nan")
 
 
 def loss(measured: dict[str, float]) -> float:

@@ -310,18 +310,27 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
     return {k: _plain(v) for k, v in out.items()}
 
 
+def share_under_a_year(model: CopModel, domain: int) -> float:
+    """Share of staff in post at agencies of ``domain`` who have been in post under a year.
+
+    NaN without such staff.
+    """
+    posts = model.posts
+    staff = posts.occupied & (model.agencies.domain[posts.agency] == domain)
+    return float((posts.tenure[staff] < 52).mean()) if staff.any() else float("nan")
+
+
 def _drug_alcohol(model: CopModel) -> dict[str, float | None]:
     """Turnover and the share under a year in post of the drugs and alcohol agencies."""
-    agencies, posts, t = model.agencies, model.posts, model.agency_totals
-    ours = agencies.domain == DOMAINS.index("substance_use")
+    domain = DOMAINS.index("substance_use")
+    ours = model.agencies.domain == domain
+    t = model.agency_totals
     staff = float(t.staff_weeks[ours].sum()) / max(model.p.weeks, 1)
     leavers = float(t.leavers[ours].sum())
-    in_post = posts.occupied & ours[posts.agency]
+    under = share_under_a_year(model, domain)
     return {
         "drug_alcohol_turnover_rate": leavers / staff / (model.p.weeks / 52.0) if staff else None,
-        "drug_alcohol_under_a_year": float((posts.tenure[in_post] < 52).mean())
-        if in_post.any()
-        else None,
+        "drug_alcohol_under_a_year": None if np.isnan(under) else under,
     }
 
 
