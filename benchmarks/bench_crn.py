@@ -49,14 +49,19 @@ from typing import Any
 
 import numpy as np
 
+from copsim.analysis.psa_replicates import (
+    MC_SHARE,
+    anova_blocked,
+    anova_split,
+    balanced,
+    replicates_for_mc_share,
+)
+
 HALF_WIDTH = 0.01
 """Target half-width of the 95% interval of the CoP effect on turnover (1 point)."""
 
 Z95 = 1.959963984540054
 """The normal quantile of a two-sided 95% interval."""
-
-MC_SHARE = 0.1
-"""A PSA draw's Monte Carlo error variance allowed, as a share of the between-draw variance."""
 
 OTHER_SEED = 500_000
 """Added to a seed for the run that shares none of its random numbers (part c's floor)."""
@@ -135,50 +140,6 @@ def replicates_needed(sd: float, half_width: float = HALF_WIDTH, z: float = Z95)
     ``n = ceil((z SD / half_width)^2)``, at least 1.
     """
     return max(1, math.ceil((z * sd / half_width) ** 2 - 1e-9))
-
-
-def anova_split(values: np.ndarray) -> dict[str, float]:
-    """Within- and between-draw variance of a PSA output by one-way ANOVA.
-
-    O'Hagan, Stevenson and Madan (2007): with ``N`` draws of ``n`` replicates each, the
-    within mean square ``MSW`` estimates the within-draw (Monte Carlo) variance and
-    ``(MSB - MSW) / n`` the variance between the draws' true means.
-
-    Args:
-        values: Shape (draws, replicates), at least two of each.
-
-    Returns:
-        ``within``, ``between`` (may be negative when noise swamps the draws), ``msw``,
-        ``msb``, ``draws``, ``replicates``, and ``mc_sd``: the Monte Carlo SD of a draw's
-        mean at these replicates, ``sqrt(within / n)``.
-    """
-    y = np.asarray(values, float)
-    draws, n = y.shape
-    if draws < 2 or n < 2:
-        raise ValueError("the ANOVA split needs at least two draws of two replicates")
-    means = y.mean(axis=1)
-    msw = float(((y - means[:, None]) ** 2).sum() / (draws * (n - 1)))
-    msb = float(n * ((means - means.mean()) ** 2).sum() / (draws - 1))
-    return {
-        "within": msw,
-        "between": (msb - msw) / n,
-        "msw": msw,
-        "msb": msb,
-        "draws": draws,
-        "replicates": n,
-        "mc_sd": math.sqrt(msw / n),
-    }
-
-
-def replicates_for_mc_share(within: float, between: float, share: float = MC_SHARE) -> int | None:
-    """Replicates a draw needs so that its MC error variance is at most ``share x between``.
-
-    ``within / n <= share x between``, so ``n = ceil(within / (share x between))``; None
-    when the between-draw variance is not positive (no number of replicates is enough).
-    """
-    if between <= 0:
-        return None
-    return max(1, math.ceil(within / (share * between) - 1e-9))
 
 
 def identical_share(a: np.ndarray, b: np.ndarray) -> float:
@@ -405,44 +366,7 @@ def psa_folder_values(folder: Path) -> np.ndarray:
     import pandas as pd
 
     table = pd.read_parquet(folder / "psa.parquet", columns=["draw", "seed", "net_benefit_pv"])
-    wide = table.pivot(index="draw", columns="seed", values="net_benefit_pv").dropna(axis=1)
-    return wide.to_numpy(float)
-
-
-def anova_blocked(values: np.ndarray) -> dict[str, float]:
-    """Between-draw, seed and draw-by-seed variance, seeds as blocks (two-way ANOVA).
-
-    Every draw of a PSA runs the same seeds, which share their random numbers (common random
-    numbers), so a seed's effect is common to the draws: it shifts every draw's mean
-    alike and does not blur the differences between draws. What does is the draw-by-seed
-    residual: its mean square ``MSE`` is the Monte Carlo variance that matters when draws
-    are compared, and ``(MSB - MSE) / n`` the variance of the draws' true means. The
-    one-way split (:func:`anova_split`) counts the seed effect as noise.
-
-    Args:
-        values: Shape (draws, seeds), the same seeds in every row.
-
-    Returns:
-        ``residual``, ``seed`` (the variance of seeds' effects; may be negative),
-        ``between``, ``mse``, ``mss``, ``msb``.
-    """
-    y = np.asarray(values, float)
-    draws, n = y.shape
-    if draws < 2 or n < 2:
-        raise ValueError("the ANOVA split needs at least two draws of two replicates")
-    grand = y.mean()
-    rows, cols = y.mean(axis=1), y.mean(axis=0)
-    mse = float(((y - rows[:, None] - cols[None, :] + grand) ** 2).sum() / ((draws - 1) * (n - 1)))
-    msb = float(n * ((rows - grand) ** 2).sum() / (draws - 1))
-    mss = float(draws * ((cols - grand) ** 2).sum() / (n - 1))
-    return {
-        "residual": mse,
-        "seed": (mss - mse) / draws,
-        "between": (msb - mse) / n,
-        "mse": mse,
-        "mss": mss,
-        "msb": msb,
-    }
+    return balanced(table)
 
 
 def psa_replicates(values: np.ndarray, source: str) -> dict[str, Any]:

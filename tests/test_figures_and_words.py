@@ -16,7 +16,7 @@ import pytest
 
 from copsim.analysis import evppi, figures, psa, psa_report
 from copsim.analysis.psa import plan
-from copsim.model.uncertainty import GROUPS, UNCERTAINTY
+from copsim.model.uncertainty import UNCERTAINTY
 from copsim.sweep.collect import SweepOutcome, verdict
 from copsim.words import count, count_range, plural
 from tests.conftest import run_cli
@@ -150,18 +150,25 @@ def test_the_tornado_has_a_title_and_its_base_case_line_a_legend_entry():
 
 def _draws(n: int, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    table = pd.DataFrame({name: rng.random(n) for name in UNCERTAINTY})
-    table[psa_report.NB] = 1000 * table[list(UNCERTAINTY)[0]] - 400 + rng.normal(size=n)
+    names = psa.varied((), psa.POSTERIOR)  # what the default PSA draws
+    table = pd.DataFrame({name: rng.random(n) for name in names})
+    table[psa_report.NB] = 1000 * table[names[0]] - 400 + rng.normal(size=n)
     return table
 
 
 def test_evppi_from_too_few_draws_comes_with_a_warning_naming_the_draws_needed():
-    largest = max(sum(d.group == g for d in UNCERTAINTY.values()) for g in GROUPS)
+    groups = psa_report.evppi_groups(_draws(4))
+    largest = max(len(names) for names in groups.values())
     needed = evppi.draws_needed(largest)
-    assert needed == evppi.DRAWS_PER_TERM * evppi.design(np.zeros((2, largest))).shape[1]
+    assert needed == evppi.DRAWS_PER_TERM * evppi.terms(largest)
+    small = max(k for k in map(len, groups.values()) if k <= evppi.POLYNOMIAL_MAX)
+    assert evppi.terms(small) == evppi.design(np.zeros((2, small))).shape[1]
     few = _draws(4)
-    values = psa_report.evppi_by_group(few)
-    assert np.allclose(values["evppi"], values["evppi"].iloc[0])  # the symptom: all = EVPI
+    values = psa_report.evppi_by_group(few).set_index("group")["evppi"]
+    # The symptom: a polynomial group with no more draws than terms passes through every
+    # draw, so its EVPPI equals the EVPI.
+    polynomial = [g for g, names in groups.items() if len(names) <= evppi.POLYNOMIAL_MAX]
+    assert np.allclose(values[polynomial], values.iloc[0])
     warning = psa_report.evppi_warning(few)
     assert warning is not None and "4 draws" in warning and f"{needed} draws" in warning
     assert psa_report.evppi_warning(_draws(needed)) is None
@@ -230,7 +237,8 @@ def test_readme_and_help_say_how_many_runs_a_psa_makes():
     assert f"it runs {extra} points" in text
     assert f"(N + {extra - shared}) x R model runs" in text
     assert f"{psa.runs_needed(200, 4)} for `draws=200 replicates=4`" in text
-    assert f"{evppi.draws_needed(4)} draws" in text
+    largest = max(map(len, psa_report.evppi_groups(_draws(1)).values()))
+    assert f"{evppi.draws_needed(largest)} draws with every parameter varied" in text
     helped = run_cli("psa", "--help", cwd=ROOT)
     assert helped.returncode == 0
     said = " ".join(helped.stdout.split())
@@ -246,7 +254,8 @@ def test_a_small_psa_warns_about_evppi_and_its_counts_agree(tmp_path):
     assert done.returncode == 0, done.stderr
     warnings = [line for line in done.stderr.splitlines() if line.startswith("copsim: warning")]
     assert len(warnings) == 1 and "EVPPI from 2 draws" in warnings[0], done.stderr
-    assert f"{evppi.draws_needed(4)} draws or more" in warnings[0]
+    largest = max(map(len, psa_report.evppi_groups(_draws(1)).values()))
+    assert f"{evppi.draws_needed(largest)} draws or more" in warnings[0]
     report = (out / "report.md").read_text()
     assert "**Warning:** EVPPI from 2 draws" in report
     verdict_line = next(line for line in done.stdout.splitlines() if "runs in summary" in line)

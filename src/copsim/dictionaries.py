@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from copsim.model.prices import DEFLATOR_CURRENT, DEFLATOR_SOURCE, UNIT_COSTS
+from copsim.model.prices import DEFLATOR_SOURCE, UNIT_COSTS
 from copsim.model.records import WEEKLY
 from copsim.model.schema import ASSUMPTION, PARAMS, SCHEMA, Param
 from copsim.model.uncertainty import (
@@ -129,8 +129,11 @@ def _num(x: float) -> str:
 
 def evidence_markdown() -> str:
     """The evidence register as Markdown: every prior, its evidence and its grade."""
+    from copsim import posterior
+
     priors = {**UNCERTAINTY, **CALIBRATION_PRIORS}
     names = [p.name for p in PARAMS if p.name in priors]
+    calibrated = set(posterior.parameters(posterior.DEFAULT))
     count = {g: sum(EVIDENCE[n].grade == g for n in names) for g in GRADES}
     lines = [
         HEADER.format(src="model/uncertainty.py and src/copsim/model/prices.py"),
@@ -138,17 +141,20 @@ def evidence_markdown() -> str:
         "For every uncertain parameter: its prior, the evidence behind it (study and effect "
         "size), how that was converted to the model's scale, and a quality grade. The "
         "priors are declared once in `src/copsim/model/uncertainty.py`: `UNCERTAINTY` holds "
-        "those the probabilistic sensitivity analysis (`copsim psa`, "
-        "[economics](economics.md)) draws today, `CALIBRATION_PRIORS` those it holds at "
-        "their values but the calibration of issue 27 will vary ([calibration]"
-        "(calibration.md)); `EVIDENCE` holds the rest of each row. Every other parameter "
-        "is fixed ([parameter dictionary](parameters.md)).\n\n",
-        f"{len(names)} priors: {len(UNCERTAINTY)} drawn by today's PSA, "
-        f"{len(CALIBRATION_PRIORS)} held; "
+        "those of the probabilistic sensitivity analysis (`copsim psa`, "
+        "[economics](economics.md)), `CALIBRATION_PRIORS` the further inputs history "
+        "matching calibrates ([calibration](calibration.md)); `EVIDENCE` holds the rest of "
+        "each row. By default the PSA draws every input the shipped posterior "
+        f"(`conf/posterior/{posterior.DEFAULT}.parquet`) holds from it, as whole sets, and "
+        "the others from their priors; `copsim psa --prior` draws all from their priors. "
+        "Every other parameter is fixed ([parameter dictionary](parameters.md)).\n\n",
+        f"{len(names)} priors: {len(UNCERTAINTY)} of the PSA, {len(CALIBRATION_PRIORS)} "
+        f"calibrated only; {len(calibrated & set(names))} drawn from the posterior; "
         + ", ".join(f"{count[g]} {g}" for g in GRADES)
         + ". Every retention strength ("
         + ", ".join(f"`{n}`" for n in RETENTION_STRENGTHS)
-        + ") has a prior; a held one says why it is held.\n",
+        + ") has a prior and is drawn from the posterior; a calibrated-only one says why "
+        "its prior alone is not enough.\n",
         "\n## Grades\n\n",
         "- **high**: the figure is quoted from a primary source that measures this quantity "
         "for a comparable population, and used as it is (or with a price-year change).\n",
@@ -166,13 +172,15 @@ def evidence_markdown() -> str:
         "the prior is a judgement.\n",
         "\n## Priors\n\n",
         "| name | default | prior | 95% range | evidence (study; effect) | conversion | grade "
-        "| in today's PSA |\n",
+        "| the PSA draws it from |\n",
         "|---|---|---|---|---|---|---|---|\n",
     ]
     for name in names:
         dist, ev = priors[name], EVIDENCE[name]
         lo, hi = (float(dist.ppf(q)) for q in (0.025, 0.975))
-        in_psa = f"yes ({dist.group})" if name in UNCERTAINTY else f"held: {ev.held}"
+        source = "the posterior" if name in calibrated else "its prior"
+        why = f": {ev.calibrated}" if ev.calibrated else ""
+        in_psa = f"{source} ({dist.group}){why}"
         lines.append(
             f"| `{name}` | {SCHEMA[name].default} | {_cell(dist.describe())} | "
             f"{_num(lo)}-{_num(hi)} | {_cell(_evidence(ev))} | "
@@ -180,27 +188,20 @@ def evidence_markdown() -> str:
         )
     lines += [
         "\n## Unit costs (GBP)\n\n",
-        "What the code uses today (`src/copsim/model/prices.py`: the price year and basis of "
-        "each figure; the appraisal moves it to `economics.price_year` with the GDP "
-        "deflator) and, where the evidence notes found one, a more current source: *current "
-        "source found, not yet adopted*. Adopting one moves every published number, so it "
-        "is a change of its own.\n\n",
-        "| name | default | price year | source used | current source found, not yet adopted |\n",
-        "|---|---|---|---|---|\n",
+        "Each figure with its price year and source, table and page "
+        "(`src/copsim/model/prices.py`); the appraisal moves it to `economics.price_year` "
+        "with the GDP deflator. Adopted in issue 27 from the most current sources the "
+        "evidence lookups found; the prior's evidence and grade are in the table above.\n\n",
+        "| name | default | price year | source |\n",
+        "|---|---|---|---|\n",
     ]
     for p in PARAMS:
         if not p.unit.startswith("GBP"):
             continue
-        cost, ev = UNIT_COSTS[p.name], EVIDENCE.get(p.name)
-        current = ev.current if ev is not None and ev.current else "none found"
+        cost = UNIT_COSTS[p.name]
         used = cost.basis if p.source == ASSUMPTION else f"{p.source}; {cost.basis}"
-        lines.append(
-            f"| `{p.name}` | {p.default} | {cost.price_year} | {_cell(used)} | {_cell(current)} |\n"
-        )
-    lines += [
-        f"\n**The GDP deflator.** Used: {DEFLATOR_SOURCE} *Current source found, not yet "
-        f"adopted*: {DEFLATOR_CURRENT}.\n"
-    ]
+        lines.append(f"| `{p.name}` | {p.default} | {cost.price_year} | {_cell(used)} |\n")
+    lines += [f"\n**The GDP deflator.** {DEFLATOR_SOURCE}.\n"]
     return "".join(lines)
 
 

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 KEYS = ("posterior", "draw")
 """The command-line items that choose a set."""
 
+DEFAULT = "typical"
+"""The posterior a PSA draws from unless told otherwise (the typical site's)."""
+
 
 def folder() -> Path:
     """Where the shipped posteriors are (inside the package's configuration)."""
@@ -47,6 +50,11 @@ def load(name: str) -> pd.DataFrame:
             f"posterior={name}: no such posterior (allowed: {', '.join(available()) or 'none'})"
         )
     return pd.read_parquet(path)
+
+
+def parameters(name: str) -> list[str]:
+    """The dotted parameter names posterior ``name`` holds, in its column order."""
+    return [c for c in load(name).columns if c != "set"]
 
 
 def overrides(name: str, draw: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -39,8 +40,12 @@ def test_discounting_is_by_year_with_the_first_undiscounted():
 @pytest.mark.slow
 def test_zero_rate_summary_equals_the_ledger_in_the_price_year():
     s = run(**{"economics.discount_rate": 0.0, "economics.setup_cost": 0.0})
-    # broker and backfill are priced in the reporting year: no deflation, no discounting
-    assert s["programme_cost_pv"] == s["programme_cost"]
+    # broker and backfill share a price year: one deflator factor, no discounting
+    year = UNIT_COSTS["brokerage.hourly_cost"].price_year
+    assert UNIT_COSTS["funding.backfill_hourly_cost"].price_year == year
+    assert s["programme_cost_pv"] == pytest.approx(
+        s["programme_cost"] * price_factor(year, "2024/25"), rel=1e-12
+    )
 
 
 @pytest.mark.slow
@@ -85,6 +90,15 @@ def test_every_unit_cost_has_a_price_year_and_basis():
     for name, cost in UNIT_COSTS.items():
         assert cost.price_year in PRICE_YEARS, name
         assert cost.basis, name
+
+
+def test_every_unit_cost_cites_a_table_of_a_current_source():
+    # Issue 27: a table, slide or page of the source, priced no earlier than 2015/16.
+    where = re.compile(r"Table \d|slide \d+|p\. \d+")
+    for name, cost in UNIT_COSTS.items():
+        cited = f"{SCHEMA[name].source} {cost.basis}"
+        assert where.search(cited), f"{name}: {cited}"
+        assert PRICE_YEARS.index(cost.price_year) >= PRICE_YEARS.index("2015/16"), name
 
 
 def test_parameter_dictionary_gives_every_unit_cost_a_price_year_and_source():

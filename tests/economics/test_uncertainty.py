@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from copsim.analysis.psa import uncertain
+from copsim.analysis.psa import POSTERIOR, PRIOR, calibrated_columns, uncertain
 from copsim.model.schema import SCHEMA
 from copsim.model.uncertainty import (
     CALIBRATION_PRIORS,
@@ -71,10 +71,15 @@ def test_families_have_the_declared_moments():
     assert h.describe() == "halfnormal(scale 0.5, truncated to 0-5)"
 
 
-def test_the_psa_draws_only_its_own_distributions():
-    # The calibration's priors must not move a published number: the PSA reads UNCERTAINTY.
+def test_the_psa_draws_calibrated_inputs_from_the_posterior_and_the_rest_from_priors():
     assert not set(UNCERTAINTY) & set(CALIBRATION_PRIORS)
-    assert list(uncertain([])) == list(UNCERTAINTY)
+    calibrated = set(calibrated_columns(POSTERIOR))
+    # Every calibration prior, every retention strength, comes from the posterior's sets.
+    assert set(CALIBRATION_PRIORS) | set(RETENTION_STRENGTHS) <= calibrated
+    assert set(uncertain([], POSTERIOR)) == set(UNCERTAINTY) - calibrated
+    # --prior: every prior, the calibrated inputs' independently.
+    assert set(uncertain([], PRIOR)) == set(UNCERTAINTY) | set(CALIBRATION_PRIORS)
+    assert calibrated_columns(PRIOR) == []
 
 
 @pytest.mark.parametrize("name", sorted(PRIORS))
@@ -82,18 +87,12 @@ def test_every_prior_has_its_evidence(name):
     ev = EVIDENCE[name]
     assert ev.study.strip() and ev.effect.strip() and ev.conversion.strip(), name
     assert ev.grade in GRADES, f"{name}: grade {ev.grade!r} not in {GRADES}"
-    # A held prior says why the PSA holds it; a drawn one has nothing to explain.
-    assert bool(ev.held.strip()) == (name in CALIBRATION_PRIORS), name
+    # A calibrated input says why its prior alone is not enough; the others need not.
+    assert bool(ev.calibrated.strip()) == (name in CALIBRATION_PRIORS), name
 
 
 def test_evidence_is_kept_for_priors_only():
     assert set(EVIDENCE) == set(PRIORS)
-
-
-def test_only_unit_costs_name_a_current_source():
-    for name, ev in EVIDENCE.items():
-        if ev.current:
-            assert SCHEMA[name].unit.startswith("GBP"), name
 
 
 def test_every_retention_strength_has_a_prior():

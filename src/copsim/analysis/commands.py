@@ -376,37 +376,53 @@ def psa_command(args: list[str]) -> None:
 
     from copsim.analysis import psa
 
+    extra, shared, varied = (
+        psa.extra_points(),
+        psa.shared_points(),
+        len(psa.varied((), psa.POSTERIOR)),
+    )
     parser = ArgumentParser(
         prog="copsim psa",
-        description="Probabilistic sensitivity analysis: draws=N parameter sets from the "
-        "schema's distributions, each over replicates=R seeds with its no-CoP twin, through "
-        "the sweep machinery (resumable: rerun with the same --out). Other NAME=VALUE items "
-        "set the base case (a set uncertain parameter is not drawn); hydra.* items choose "
-        "the launcher, e.g. hydra/launcher=joblib. Besides the N draws it runs "
-        f"{psa.extra_points()} points: the base case, each of the {len(psa.uncertain(()))} "
-        "uncertain parameters at both ends of its 95% range (the tornado) and "
-        f"{psa.extra_points() - 1 - 2 * len(psa.uncertain(()))} break-even grid values, "
-        f"{psa.shared_points()} of which is the base case; so draws=N replicates=R makes "
-        f"(N + {psa.extra_points() - psa.shared_points()}) x R model runs (each with its "
-        f"no-CoP twin), e.g. {psa.runs_needed(200, 4)} for draws=200 replicates=4. An "
-        "uncertain parameter set on the command line is held: two one-way points fewer "
-        f"(and no grid, for {', '.join(psa.BREAK_EVEN_GRID)}).",
+        description="Probabilistic sensitivity analysis: draws=N parameter sets, each over "
+        "replicates=R seeds with its no-CoP twin, through the sweep machinery (resumable: "
+        "rerun with the same --out). By default each draw takes one set of the shipped "
+        f"posterior (conf/posterior/{psa.POSTERIOR}.parquet) for the inputs history "
+        "matching calibrated, the retention strengths among them, and draws the other "
+        "uncertain parameters from their priors; --prior draws every one from its prior. "
+        "Other NAME=VALUE items set the base case (a set parameter is not drawn); hydra.* "
+        "items choose the launcher, e.g. hydra/launcher=joblib. Besides the N draws it "
+        f"runs {extra} points: the base case, each of the {varied} varied parameters at "
+        f"both ends of its 95% range (the tornado) and {extra - 1 - 2 * varied} break-even "
+        f"grid values, {shared} of which is the base case; so draws=N replicates=R makes "
+        f"(N + {extra - shared}) x R model runs (each with its no-CoP twin), e.g. "
+        f"{psa.runs_needed(200, 4)} for draws=200 replicates=4. A parameter set on the "
+        "command line is held: two one-way points fewer (and no grid, for "
+        f"{', '.join(psa.BREAK_EVEN_GRID)}).",
     )
     parser.add_argument("items", nargs="*", help="draws=N replicates=R [overrides]")
     parser.add_argument("--out", help="output folder (default: results/psa/<time>)")
     parser.add_argument(
         "--seed", type=at_least(0), default=psa.PSA_SEED, help="Latin hypercube seed (0 or more)"
     )
+    parser.add_argument(
+        "--prior",
+        action="store_true",
+        help="draw every parameter from its prior, the calibrated inputs independently "
+        "(default: the calibrated inputs from the shipped posterior)",
+    )
     opts = parser.parse_intermixed_args(args)
     draws, replicates, model, hydra = psa.split_args(opts.items)
     folder = _out_folder("psa", opts.out).folder
-    runs = psa.run(folder, draws, replicates, model, hydra, seed=opts.seed)
+    source = psa.PRIOR if opts.prior else psa.POSTERIOR
+    runs = psa.run(folder, draws, replicates, model, hydra, seed=opts.seed, source=source)
     points = psa.read_points(folder)
     table = psa.draws_table(runs, points)
     from copsim.analysis import psa_report  # Matplotlib: only once there is a report
 
     command = "copsim psa " + shlex.join(args)
-    res = psa_report.write(folder, table, runs, points, replicates, command)
+    res = psa_report.write(
+        folder, table, runs, points, replicates, command, psa.describe_source(source)
+    )
     if res["evppi_warning"]:
         print(f"copsim: warning: {res['evppi_warning']}", file=sys.stderr)
     print(

@@ -6,12 +6,16 @@ decision maker would lose, on average, by deciding under the current uncertainty
 group of parameters ``phi`` the partial value replaces ``NB`` by ``E[NB | phi]``, which
 Strong, Oakley and Brennan (2014, Medical Decision Making 34(3)) estimate by regressing
 ``NB`` on a flexible function of ``phi`` over the PSA draws. Here that function is a
-polynomial (cubic in one parameter, quadratic with interactions in several), fitted by
-least squares on standardised inputs; the fit also smooths away the seeds' noise.
+polynomial (cubic in one parameter, quadratic with interactions in two or three), fitted by
+least squares on standardised inputs; for a larger group, where a polynomial's terms
+outrun the draws, it is a Gaussian process (scikit-learn's, a squared-exponential kernel
+with a length scale per parameter and a noise term), as Strong, Oakley and Brennan do for
+groups of many parameters. Either fit also smooths away the seeds' noise.
 """
 
 from __future__ import annotations
 
+import warnings
 from itertools import combinations_with_replacement
 from math import comb
 
@@ -27,8 +31,19 @@ the EVPI exactly. Ten per term is the usual floor for a regression's fit to be s
 """
 
 
+POLYNOMIAL_MAX = 3
+"""The largest group fitted by a polynomial; a larger one is fitted by a Gaussian process."""
+
+
 def terms(parameters: int, degree: int | None = None) -> int:
-    """Columns of :func:`design` for a group of ``parameters``: ``C(k + degree, degree)``."""
+    """Terms the fit estimates for a group of ``parameters``.
+
+    A polynomial's columns (:func:`design`), ``C(k + degree, degree)``; for a group fitted
+    by a Gaussian process, its hyperparameters: a length scale per parameter, an amplitude
+    and a noise variance.
+    """
+    if degree is None and parameters > POLYNOMIAL_MAX:
+        return parameters + 2
     degree = degree or (3 if parameters == 1 else 2)
     return comb(parameters + degree, degree)
 
@@ -44,6 +59,13 @@ def evpi(net_benefit: np.ndarray) -> float:
     return float(np.maximum(nb, 0.0).mean() - max(nb.mean(), 0.0))
 
 
+def standardised(x: np.ndarray) -> np.ndarray:
+    """The columns of ``x`` (one per parameter) centred and scaled to unit SD."""
+    x = np.atleast_2d(np.asarray(x, dtype=float).T).T
+    sd = x.std(axis=0)
+    return (x - x.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+
+
 def design(x: np.ndarray, degree: int | None = None) -> np.ndarray:
     """Polynomial basis of the columns of ``x`` (standardised), with an intercept.
 
@@ -51,9 +73,7 @@ def design(x: np.ndarray, degree: int | None = None) -> np.ndarray:
         x: Parameter values, shape (draws, parameters).
         degree: Highest total degree (default: 3 for one parameter, else 2).
     """
-    x = np.atleast_2d(np.asarray(x, dtype=float).T).T
-    sd = x.std(axis=0)
-    z = (x - x.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+    z = standardised(x)
     degree = degree or (3 if z.shape[1] == 1 else 2)
     columns = [np.ones(len(z))]
     for d in range(1, degree + 1):
@@ -63,10 +83,40 @@ def design(x: np.ndarray, degree: int | None = None) -> np.ndarray:
 
 
 def fitted(net_benefit: np.ndarray, x: np.ndarray, degree: int | None = None) -> np.ndarray:
-    """``E[NB | x]`` at each draw, by least squares on :func:`design`."""
+    """``E[NB | x]`` at each draw: least squares on :func:`design`, or a Gaussian process.
+
+    A group of more than :data:`POLYNOMIAL_MAX` parameters (with no ``degree`` given) is
+    fitted by a Gaussian process.
+    """
+    x = np.atleast_2d(np.asarray(x, dtype=float).T).T
+    if degree is None and x.shape[1] > POLYNOMIAL_MAX:
+        return gp_fitted(net_benefit, x)
     basis = design(x, degree)
     coef, *_ = np.linalg.lstsq(basis, np.asarray(net_benefit, dtype=float), rcond=None)
     return basis @ coef
+
+
+def gp_fitted(net_benefit: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``E[NB | x]`` at each draw by a Gaussian process's posterior mean (Strong et al. 2014).
+
+    Inputs are standardised; the kernel is an amplitude times a squared-exponential with a
+    length scale per parameter, plus white noise for what ``x`` does not explain (the other
+    parameters and the seeds). Fixed ``random_state``: the same draws give the same value.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
+
+    z = standardised(x)
+    kernel = ConstantKernel(1.0, (1e-3, 1e3)) * RBF(np.ones(z.shape[1]), (1e-2, 1e3)) + WhiteKernel(
+        0.5, (1e-6, 1e1)
+    )
+    gp = GaussianProcessRegressor(kernel, normalize_y=True, n_restarts_optimizer=2, random_state=0)
+    with warnings.catch_warnings():
+        # A length scale at its upper bound is a parameter that does not matter: an answer.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        gp.fit(z, np.asarray(net_benefit, dtype=float))
+    return gp.predict(z)
 
 
 def evppi(net_benefit: np.ndarray, x: np.ndarray, degree: int | None = None) -> float:

@@ -1,11 +1,17 @@
 """Probabilistic sensitivity analysis: parameter draws run through the sweep machinery.
 
-``draws`` parameter sets are sampled from the schema's distributions
-(:data:`copsim.model.uncertainty.UNCERTAINTY`) by a seeded Latin hypercube. Each set is a
-point of a sweep and runs over ``replicates`` seeds with its no-CoP twin, as every copsim
-sweep does. Besides the draws the same sweep runs the points the report needs: the base
-case, each uncertain parameter at the 2.5th and 97.5th percentiles of its distribution
-(one-way ranges for the tornado) and a grid of ``needs.support_protection`` (break-even).
+By default (``source`` a posterior's name) each draw is one set of the shipped posterior
+(``conf/posterior/typical.parquet``, :mod:`copsim.posterior`), chosen at random, which
+fixes every input history matching calibrated (the retention strengths among them) jointly,
+as calibrated; the other uncertain parameters (:data:`copsim.model.uncertainty.UNCERTAINTY`)
+are drawn from their priors by a seeded Latin hypercube (Menzies et al. 2017 run a PSA over
+a calibrated posterior this way). With ``source`` :data:`PRIOR` every parameter is drawn
+from its prior, the calibrated inputs (:data:`~copsim.model.uncertainty.CALIBRATION_PRIORS`)
+independently. Each set is a point of a sweep and runs over ``replicates`` seeds with its
+no-CoP twin, as every copsim sweep does. Besides the draws the same sweep runs the points
+the report needs: the base case, each varied parameter at the 2.5th and 97.5th percentiles
+of what it is drawn from (one-way ranges for the tornado) and a grid of
+``needs.support_protection`` (break-even).
 The points are listed in ``points.json`` and launched by the points sweeper
 (``hydra/sweeper=copsim_points``) through ``copsim run -m``, so a PSA runs on any Hydra
 launcher and resumes after a kill without redoing a finished run.
@@ -30,6 +36,7 @@ from copsim.errors import UsageError
 from copsim.files import write_json
 from copsim.folders import mark
 from copsim.model.schema import ConfigError, validate
+from copsim.posterior import DEFAULT as POSTERIOR
 
 if TYPE_CHECKING:  # pandas and SciPy are imported where used: a refused command needs neither
     import pandas as pd
@@ -56,6 +63,10 @@ OWN_HYDRA_KEYS = ("hydra/sweeper", "hydra.sweeper", "hydra.sweep.", "hydra.mode"
 sweeper and its folder (--out)."""
 
 
+PRIOR = "prior"
+"""The ``source`` of a PSA that draws every parameter from its prior (``--prior``)."""
+
+
 @dataclass(frozen=True)
 class Point:
     """One configuration of the PSA's sweep.
@@ -64,19 +75,56 @@ class Point:
         label: ``draw-7``, ``base``, ``low:trust.gain``, ``grid:needs.support_protection=0.3``.
         kind: ``draw``, ``base``, ``one_way`` or ``grid``.
         overrides: Parameter values set on top of the base configuration.
+        posterior_set: For a draw from a posterior: the number of its set.
     """
 
     label: str
     kind: str
     overrides: dict[str, float]
+    posterior_set: int | None = None
 
 
-def uncertain(base_overrides: Sequence[str]) -> dict[str, Distribution]:
-    """The distributions to draw from: every uncertain parameter the overrides leave free."""
-    from copsim.model.uncertainty import UNCERTAINTY
+def uncertain(base_overrides: Sequence[str], source: str = POSTERIOR) -> dict[str, Distribution]:
+    """The priors to draw from: every uncertain parameter the overrides leave free.
+
+    From a posterior, the parameters it holds are not among them (they come from its sets);
+    with :data:`PRIOR`, the calibrated inputs' priors are.
+    """
+    from copsim.model.uncertainty import CALIBRATION_PRIORS, UNCERTAINTY
 
     fixed = {o.partition("=")[0] for o in base_overrides}
-    return {k: d for k, d in UNCERTAINTY.items() if k not in fixed}
+    if source == PRIOR:
+        return {k: d for k, d in {**UNCERTAINTY, **CALIBRATION_PRIORS}.items() if k not in fixed}
+    calibrated = set(calibrated_columns(source, base_overrides))
+    return {k: d for k, d in UNCERTAINTY.items() if k not in fixed and k not in calibrated}
+
+
+def calibrated_columns(source: str, base_overrides: Sequence[str] = ()) -> list[str]:
+    """The parameters a PSA takes from posterior ``source``'s sets (none from priors)."""
+    from copsim import posterior
+
+    if source == PRIOR:
+        return []
+    fixed = {o.partition("=")[0] for o in base_overrides}
+    return [c for c in posterior.parameters(source) if c not in fixed]
+
+
+def varied(base_overrides: Sequence[str], source: str) -> list[str]:
+    """Every parameter a PSA varies: from the posterior first, then from priors."""
+    return [*calibrated_columns(source, base_overrides), *uncertain(base_overrides, source)]
+
+
+def describe_source(source: str) -> str:
+    """What a PSA draws from, in words (``psa.json``'s ``source``, the report)."""
+    from copsim import posterior
+
+    if source == PRIOR:
+        return "priors alone (UNCERTAINTY and CALIBRATION_PRIORS, docs/evidence.md)"
+    sets = len(posterior.load(source))
+    return (
+        f"posterior {source} (conf/posterior/{source}.parquet, {sets} sets from history "
+        "matching) for the calibrated inputs; priors (UNCERTAINTY) for the rest"
+    )
 
 
 def sample(dists: Mapping[str, Distribution], draws: int, seed: int = PSA_SEED) -> pd.DataFrame:
@@ -91,26 +139,77 @@ def sample(dists: Mapping[str, Distribution], draws: int, seed: int = PSA_SEED) 
     import pandas as pd
     from scipy.stats import qmc
 
-    u = qmc.LatinHypercube(d=len(dists), seed=seed).random(draws)
+    u = qmc.LatinHypercube(d=max(len(dists), 1), seed=seed).random(draws)
     return pd.DataFrame({name: d.ppf(u[:, j]) for j, (name, d) in enumerate(dists.items())})
 
 
+def _value(name: str, value: Any) -> float | int:
+    """A drawn value as the schema's type: an integer parameter's draw is rounded."""
+    from copsim.model.schema import SCHEMA
+
+    if isinstance(SCHEMA[name].default, int):
+        return int(round(float(value)))
+    return float(value)
+
+
+def posterior_sets(source: str, draws: int, seed: int) -> pd.DataFrame:
+    """``draws`` sets of posterior ``source``, chosen at random with the PSA's seed.
+
+    Without replacement while the posterior has sets enough, then with.
+    """
+    import numpy as np
+
+    from copsim import posterior
+
+    table = posterior.load(source)
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(len(table), size=draws, replace=draws > len(table))
+    return table.iloc[rows].reset_index(drop=True)
+
+
 def plan(
-    draws: int, base_overrides: Sequence[str] = (), seed: int = PSA_SEED, extras: bool = True
+    draws: int,
+    base_overrides: Sequence[str] = (),
+    seed: int = PSA_SEED,
+    extras: bool = True,
+    source: str = POSTERIOR,
 ) -> list[Point]:
-    """Every point of a PSA: the draws, then (with ``extras``) base, one-way and grid."""
-    dists = uncertain(base_overrides)
+    """Every point of a PSA: the draws, then (with ``extras``) base, one-way and grid.
+
+    Args:
+        draws: Parameter sets.
+        base_overrides: Overrides of the base case (a parameter set here is not varied).
+        seed: Seed of the Latin hypercube and of the choice of posterior sets.
+        extras: Also the base case, one-way ranges and break-even grid.
+        source: A posterior's name, or :data:`PRIOR`.
+    """
+    import numpy as np
+
+    dists = uncertain(base_overrides, source)
     table = sample(dists, draws, seed)
-    points = [
-        Point(f"draw-{i}", "draw", {k: float(v) for k, v in row.items()})
-        for i, row in enumerate(table.to_dict("records"))
-    ]
+    columns = calibrated_columns(source, base_overrides)
+    sets = posterior_sets(source, draws, seed) if columns else None
+    points = []
+    for i, row in enumerate(table.to_dict("records")):
+        values = {k: _value(k, v) for k, v in row.items()}
+        number = None
+        if sets is not None:
+            values = {**{k: _value(k, sets.at[i, k]) for k in columns}, **values}
+            number = int(sets.at[i, "set"])
+        points.append(Point(f"draw-{i}", "draw", values, number))
     if not extras:
         return points
     points.append(Point("base", "base", {}))
-    for name, d in dists.items():
-        for side, q in zip(("low", "high"), ONE_WAY_QUANTILES, strict=True):
-            points.append(Point(f"{side}:{name}", "one_way", {name: float(d.ppf(q))}))
+    ends: dict[str, list[float]] = {}
+    if columns:
+        from copsim import posterior
+
+        whole = posterior.load(source)
+        ends = {k: list(np.quantile(whole[k], ONE_WAY_QUANTILES)) for k in columns}
+    ends |= {k: [float(d.ppf(q)) for q in ONE_WAY_QUANTILES] for k, d in dists.items()}
+    for name, (low, high) in ends.items():
+        for side, v in (("low", low), ("high", high)):
+            points.append(Point(f"{side}:{name}", "one_way", {name: _value(name, v)}))
     fixed = {o.partition("=")[0] for o in base_overrides}
     for name, grid in BREAK_EVEN_GRID.items():
         if name not in fixed:
@@ -118,12 +217,17 @@ def plan(
     return points
 
 
-def extra_points(base_overrides: Sequence[str] = ()) -> int:
+def extra_points(base_overrides: Sequence[str] = (), source: str = POSTERIOR) -> int:
     """Points a PSA runs besides its draws: the base case, two per one-way range, the grid.
 
-    With no parameter set on the command line: 1 + 2 x 20 + 7 = 48.
+    With no parameter set on the command line: 1 + 2 x (varied parameters) + 7.
     """
-    return len(plan(1, base_overrides)) - 1
+    return 1 + 2 * len(varied(base_overrides, source)) + _grid_points(base_overrides)
+
+
+def _grid_points(base_overrides: Sequence[str]) -> int:
+    fixed = {o.partition("=")[0] for o in base_overrides}
+    return sum(len(g) for name, g in BREAK_EVEN_GRID.items() if name not in fixed)
 
 
 def shared_points(base_overrides: Sequence[str] = ()) -> int:
@@ -140,14 +244,17 @@ def shared_points(base_overrides: Sequence[str] = ()) -> int:
     )
 
 
-def runs_needed(draws: int, replicates: int, base_overrides: Sequence[str] = ()) -> int:
-    """Distinct model runs of ``copsim psa draws=N replicates=R``: (N + 47) x R by default.
+def runs_needed(
+    draws: int, replicates: int, base_overrides: Sequence[str] = (), source: str = POSTERIOR
+) -> int:
+    """Distinct model runs of ``copsim psa draws=N replicates=R``: (N + extras - 1) x R.
 
     Each draw and each extra point (:func:`extra_points`) runs over ``replicates`` seeds;
     a grid point equal to the base case shares its runs. Every run also needs its no-CoP
     twin, computed alongside it.
     """
-    return (draws + extra_points(base_overrides) - shared_points(base_overrides)) * replicates
+    extras = extra_points(base_overrides, source) - shared_points(base_overrides)
+    return (draws + extras) * replicates
 
 
 def write_points(points: Sequence[Point], path: Path) -> None:
@@ -196,6 +303,7 @@ def run(
     hydra_overrides: Sequence[str] = (),
     extras: bool = True,
     seed: int = PSA_SEED,
+    source: str = POSTERIOR,
 ) -> pd.DataFrame:
     """Run (or resume) a PSA into ``folder``; return the runs of every point, labelled.
 
@@ -207,7 +315,8 @@ def run(
             drawn).
         hydra_overrides: Launcher and other ``hydra.*`` overrides.
         extras: Also run the base case, one-way ranges and break-even grid.
-        seed: Seed of the Latin hypercube.
+        seed: Seed of the Latin hypercube (and of the choice of posterior sets).
+        source: A posterior's name (its sets for the calibrated inputs) or :data:`PRIOR`.
 
     Raises:
         CopsimError: For a command :func:`check` refuses, before anything is written.
@@ -217,7 +326,7 @@ def run(
 
     check(folder, replicates, base_overrides, hydra_overrides)  # one line, not ~50 failed jobs
     mark(folder, "psa")  # kept on failure or Ctrl-C: the same command resumes it
-    points = plan(draws, base_overrides, seed, extras)
+    points = plan(draws, base_overrides, seed, extras, source)
     write_points(points, folder / "points.json")
     run_hydra("config", run_job, sweep_args(folder, replicates, base_overrides, hydra_overrides))
     return labelled_runs(folder / "sweep", points, base_overrides)
@@ -319,11 +428,19 @@ def draws_table(runs: pd.DataFrame, points: Sequence[Point]) -> pd.DataFrame:
 
     from copsim.runs.outputs import SUMMARY
 
-    drawn = pd.DataFrame([{"label": p.label, **p.overrides} for p in points if p.kind == "draw"])
+    drawn = pd.DataFrame(
+        [
+            {"label": p.label, "posterior_set": p.posterior_set, **p.overrides}
+            for p in points
+            if p.kind == "draw"
+        ]
+    )
     sub = runs[runs["kind"] == "draw"]
     outputs = [o.name for o in SUMMARY]
     table = sub[["label", "seed", *outputs]].merge(drawn, on="label", how="left")
     table.insert(0, "draw", table.pop("label").str.removeprefix("draw-").astype(int))
+    if drawn["posterior_set"].isna().all():  # drawn from priors alone
+        drawn = drawn.drop(columns="posterior_set")
     names = [c for c in drawn.columns if c != "label"]
     table = table[["draw", "seed", *names, *outputs]]
     return table.sort_values(["draw", "seed"], kind="stable").reset_index(drop=True)

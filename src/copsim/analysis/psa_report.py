@@ -1,7 +1,7 @@
 """What a PSA shows, written as ``psa.json``, figures and ``report.md``.
 
-Probabilities, the cost-effectiveness plane, acceptability curves, a tornado, EVPPI and
-break-even values.
+Probabilities, the cost-effectiveness plane, acceptability curves, a tornado, EVPPI, the
+replicates a draw needs (:mod:`copsim.analysis.psa_replicates`) and break-even values.
 
 Every figure is computed from the PSA's runs: ``psa.parquet`` (the draws) for the
 probabilities, plane, acceptability curves and EVPPI; the base, one-way and grid points
@@ -20,10 +20,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from copsim.analysis import break_even, evppi
+from copsim.analysis import break_even, evppi, psa_replicates
 from copsim.analysis.psa import BREAK_EVEN_GRID, Point
 from copsim.files import atomic_write, write_json
-from copsim.model.uncertainty import GROUPS, UNCERTAINTY
+from copsim.model.uncertainty import (
+    CALIBRATION_PRIORS,
+    GROUPS,
+    RETENTION_STRENGTHS,
+    UNCERTAINTY,
+)
 from copsim.runs.appraisal import HORIZON_YEARS, PERSPECTIVES
 from copsim.runs.plotting import OneFormat, save
 from copsim.words import count
@@ -36,6 +41,22 @@ WTP_CRISIS = np.linspace(0.0, 5000.0, 51)
 
 WTP_LEAVER = np.linspace(0.0, 50000.0, 51)
 """Willingness to pay per leaver avoided (GBP, beyond the replacement cost)."""
+
+RETENTION = "retention strengths"
+"""An EVPPI group across the others: every channel by which a CoP keeps staff."""
+
+
+def evppi_groups(draws: pd.DataFrame) -> dict[str, list[str]]:
+    """The EVPPI's parameter groups, each the drawn parameters it holds.
+
+    The groups of :data:`copsim.model.uncertainty.GROUPS`, by each prior's group, then the
+    retention strengths together (:data:`RETENTION_STRENGTHS`; they also sit in their own
+    groups).
+    """
+    priors = {**UNCERTAINTY, **CALIBRATION_PRIORS}
+    groups = {g: [n for n, d in priors.items() if d.group == g and n in draws] for g in GROUPS}
+    groups[RETENTION] = [n for n in RETENTION_STRENGTHS if n in draws]
+    return {g: names for g, names in groups.items() if names}
 
 
 def per_draw(table: pd.DataFrame) -> pd.DataFrame:
@@ -63,19 +84,21 @@ def acceptability(draws: pd.DataFrame, effect: str, wtp: np.ndarray) -> np.ndarr
     return np.array([float(np.mean(nb + w * e > 0)) for w in wtp])
 
 
-def tornado(runs: pd.DataFrame) -> pd.DataFrame:
+def tornado(runs: pd.DataFrame, points: Sequence[Point]) -> pd.DataFrame:
     """One-way ranges: mean net benefit over the common seeds at each end of each range."""
     base = runs[runs["label"] == "base"].set_index("seed")[NB]
+    values = {p.label: next(iter(p.overrides.values())) for p in points if p.kind == "one_way"}
+    names = dict.fromkeys(label.partition(":")[2] for label in values)
     rows = []
-    for name, d in UNCERTAINTY.items():
+    for name in names:
         ends = {}
         for side in ("low", "high"):
             sub = runs[runs["label"] == f"{side}:{name}"].set_index("seed")[NB]
             seeds = sub.index.intersection(base.index)
             ends[side] = float(sub.loc[seeds].mean()) if len(seeds) else np.nan
         if not np.isnan(ends["low"]):
-            q = d.ppf(np.array([0.025, 0.975]))
-            rows.append({"parameter": name, "value_low": q[0], "value_high": q[1], **ends})
+            low, high = values[f"low:{name}"], values[f"high:{name}"]
+            rows.append({"parameter": name, "value_low": low, "value_high": high, **ends})
     out = pd.DataFrame(rows)
     if out.empty:
         return out
@@ -88,11 +111,9 @@ def evppi_by_group(draws: pd.DataFrame) -> pd.DataFrame:
     """EVPI and regression-based EVPPI of each parameter group (GBP per site)."""
     nb = draws[NB].to_numpy()
     rows = [{"group": "all parameters (EVPI)", "parameters": "", "evppi": evppi.evpi(nb)}]
-    for group in GROUPS:
-        names = [n for n, d in UNCERTAINTY.items() if d.group == group and n in draws]
-        if names:
-            value = evppi.evppi(nb, draws[names].to_numpy())
-            rows.append({"group": group, "parameters": ", ".join(names), "evppi": value})
+    for group, names in evppi_groups(draws).items():
+        value = evppi.evppi(nb, draws[names].to_numpy())
+        rows.append({"group": group, "parameters": ", ".join(names), "evppi": value})
     return pd.DataFrame(rows)
 
 
@@ -102,17 +123,14 @@ def evppi_warning(draws: pd.DataFrame) -> str | None:
     Every group needs :func:`copsim.analysis.evppi.draws_needed` draws (ten per term of
     its regression); the message says how many the largest group needs.
     """
-    sizes = [
-        sum(1 for n, d in UNCERTAINTY.items() if d.group == group and n in draws)
-        for group in GROUPS
-    ]
-    needed = max((evppi.draws_needed(k) for k in sizes if k), default=0)
+    sizes = [len(names) for names in evppi_groups(draws).values()]
+    needed = max((evppi.draws_needed(k) for k in sizes), default=0)
     if len(draws) >= needed:
         return None
     return (
         f"EVPPI from {count(len(draws), 'draw')} is not meaningful yet: the regression of "
         f"its largest parameter group needs {count(needed, 'draw')} or more "
-        f"({evppi.DRAWS_PER_TERM} per term); rerun with draws={needed}"
+        f"({evppi.DRAWS_PER_TERM} per term or hyperparameter); rerun with draws={needed}"
     )
 
 
@@ -240,15 +258,24 @@ def evppi_figure(values: pd.DataFrame) -> Figure:
 
 
 def results(
-    table: pd.DataFrame, runs: pd.DataFrame, points: Sequence[Point], replicates: int
+    table: pd.DataFrame,
+    runs: pd.DataFrame,
+    points: Sequence[Point],
+    replicates: int,
+    source: str,
 ) -> dict[str, Any]:
-    """Everything ``psa.json`` holds, from the PSA's table and runs."""
+    """Everything ``psa.json`` holds, from the PSA's table and runs.
+
+    ``source`` says what the draws were drawn from (:func:`copsim.analysis.psa.describe_source`).
+    """
     draws = per_draw(table)
     nb = draws[NB]
     probs = prob_positive(draws)
     return {
+        "source": source,
         "draws": int(len(draws)),
         "replicates": int(replicates),
+        "replicates_anova": psa_replicates.sizing(psa_replicates.balanced(table)),
         "prob_net_benefit_positive": probs["whole run"],
         "prob_net_benefit_positive_by_horizon": probs,
         "net_benefit_pv_mean": float(nb.mean()),
@@ -282,13 +309,17 @@ def write(
     points: Sequence[Point],
     replicates: int,
     command: str,
+    source: str,
 ) -> dict[str, Any]:
-    """Write ``psa.parquet``, ``psa.json``, the figures and ``report.md`` into ``folder``."""
+    """Write ``psa.parquet``, ``psa.json``, the figures and ``report.md`` into ``folder``.
+
+    ``source`` says what the draws were drawn from (``psa.json``'s ``source``).
+    """
     atomic_write(folder / "psa.parquet", lambda p: table.to_parquet(p, index=False))
-    res = results(table, runs, points, replicates)
+    res = results(table, runs, points, replicates, source)
     write_json(folder / "psa.json", res)
     draws = per_draw(table)
-    ranges = tornado(runs)
+    ranges = tornado(runs, points)
     figures = {
         "ce_plane.png": plane_figure(draws),
         "acceptability.png": acceptability_figure(draws),
@@ -301,6 +332,34 @@ def write(
     text = _report(res, draws, ranges, command, "tornado.png" in figures)
     atomic_write(folder / "report.md", lambda p: p.write_text(text))
     return res
+
+
+def _replicates_text(a: dict[str, Any]) -> str:
+    """The ANOVA sizing of replicates in words (O'Hagan, Stevenson and Madan 2007)."""
+    if "note" in a:
+        return f"With {count(a['replicates'], 'replicate')} a draw: {a['note']}.\n"
+
+    def need(n: int | None) -> str:
+        if n is None:
+            return "any number of replicates falls short (the draws do not differ beyond noise)"
+        return count(n, "replicate")
+
+    def share(v: float | None) -> str:
+        return "-" if v is None else f"{v:.2f}"
+
+    return (
+        "A draw's net benefit is the mean of its seeds. By a one-way analysis of variance "
+        "(O'Hagan, Stevenson and Madan 2007) the within-draw (Monte Carlo) variance is "
+        f"{a['within']:.3g} GBP^2 and the between-draw variance {a['between']:.3g}: at "
+        f"{count(a['replicates'], 'replicate')} a draw mean's Monte Carlo variance is "
+        f"{share(a['mc_share_now'])} of the between-draw variance, and for it to be at most "
+        f"{a['mc_share']:.0%} a draw needs {need(a['replicates_needed'])}. With the "
+        "seeds as blocks (every draw runs the same seeds on common random numbers, so a "
+        "seed's shared luck moves every draw alike), the draw-by-seed residual is "
+        f"{a['residual']:.3g} and the between-draw variance {a['between_blocked']:.3g}: "
+        f"share {share(a['mc_share_now_blocked'])} now, "
+        f"{need(a['replicates_needed_blocked'])} for {a['mc_share']:.0%}.\n"
+    )
 
 
 def _report(
@@ -318,9 +377,10 @@ def _report(
     be = pd.DataFrame(res["break_even"])
     lines = [
         "# Probabilistic sensitivity analysis\n\n",
-        f"`{command}`: {res['draws']} parameter draws (Latin hypercube over the schema's "
-        f"distributions, docs/parameters.md), each over {count(res['replicates'], 'seed')} "
-        f"with its no-CoP twin; {count(res['horizon_weeks'], 'week')}. Costs and savings "
+        f"`{command}`: {res['draws']} parameter draws (from {res['source']}; "
+        "docs/evidence.md), each over "
+        f"{count(res['replicates'], 'seed')} with its no-CoP twin; "
+        f"{count(res['horizon_weeks'], 'week')}. Costs and savings "
         "are discounted present values in the price year, from the perspective of the "
         "configuration (docs/economics.md). A draw's net benefit is its mean over seeds.\n\n",
         "## Probability that net benefit is positive\n\n",
@@ -341,7 +401,8 @@ def _report(
         lines += [
             "## One-way ranges (tornado)\n\n",
             "Mean net benefit over the same seeds with one parameter at the 2.5th or 97.5th "
-            "percentile of its distribution and the rest at the base case "
+            "percentile of what it is drawn from (its prior, or the posterior's sets) and the "
+            "rest at the base case "
             f"(GBP {ranges['base'].iloc[0]:,.0f}).\n\n",
             "![tornado](tornado.png)\n\n",
             _table(shown.head(10)),
@@ -355,6 +416,8 @@ def _report(
         *([f"**Warning:** {res['evppi_warning']}.\n\n"] if res["evppi_warning"] else []),
         "![evppi](evppi.png)\n\n",
         _table(pd.DataFrame(res["evppi"])),
+        "\n## Replicates per draw\n\n",
+        _replicates_text(res["replicates_anova"]),
         "\n## Break-even values\n\n",
         "Where mean net benefit is zero, with a bootstrap 95% interval over seeds; a scale "
         "multiplies the current unit costs. '-' where the curve does not cross zero within "

@@ -10,36 +10,25 @@ every GBP parameter has a declaration here and every declaration names one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import accumulate
 
 DEFLATOR_SOURCE = (
-    "HM Treasury, GDP deflators at market prices, and money GDP (outturn from ONS series "
-    "L8GG); annual changes transcribed to one decimal, re-based here to 2024/25 = 100. "
-    "Replace with the current release before a published appraisal."
-)
-
-DEFLATOR_CURRENT = (
-    "HM Treasury GDP deflators, March 2026 Quarterly National Accounts, financial-year "
-    "table (2024-25 = 100; via a secondary transcription): 2013-14 73.03, 2022-23 91.30, "
-    "2023-24 96.11. The series above differs from it by up to 1.6% (the 2022/23 to "
-    "2024/25 factor is 1.1128 here, 1.0953 there); found, not yet adopted"
+    "HM Treasury, GDP deflators at market prices, and money GDP, March 2026 (Quarterly "
+    "National Accounts), financial-year table, 2024-25 = 100 (outturn from ONS series L8GG); "
+    "levels to four decimals as transcribed from the Treasury's workbook by NHS North "
+    "Central London ICB's analysts (dbt-ncl-analytics, seeds/uk_cost_indices.csv) and "
+    "checked against a second project's 2020-21 factor (1.1751 = 100 / 85.10)"
 )
 
 _YEARS = (
     "2012/13", "2013/14", "2014/15", "2015/16", "2016/17", "2017/18", "2018/19",
     "2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25",
 )  # fmt: skip
-_CHANGE_PERCENT = (1.9, 1.4, 0.6, 2.1, 1.7, 2.0, 2.3, 5.2, 0.3, 5.1, 7.0, 4.0)
-"""Change of the deflator from one financial year to the next (2013/14 on 2012/13, ...)."""
+_LEVELS = (
+    71.5454, 73.0337, 74.0662, 74.5804, 76.0754, 77.0388, 78.7948,
+    80.8738, 85.1002, 85.3036, 91.2996, 96.1117, 100.0,
+)  # fmt: skip
 
-
-def _index() -> dict[str, float]:
-    growth = [1.0, *(1.0 + c / 100.0 for c in _CHANGE_PERCENT)]
-    level = list(accumulate(growth, lambda a, b: a * b))
-    return {year: 100.0 * v / level[-1] for year, v in zip(_YEARS, level, strict=True)}
-
-
-GDP_DEFLATOR: dict[str, float] = _index()
+GDP_DEFLATOR: dict[str, float] = dict(zip(_YEARS, _LEVELS, strict=True))
 """GDP deflator by financial year, 2024/25 = 100."""
 
 PRICE_YEARS: tuple[str, ...] = _YEARS
@@ -73,24 +62,39 @@ class UnitCost:
 # fmt: off
 UNIT_COSTS: dict[str, UnitCost] = {
     "crises.ed_attendance_cost": UnitCost(
-        "2013/14", "NHS Reference Costs 2013/14, as cited by NICE NG94"),
+        "2024/25", "Table 6.1.1: emergency care, 280 GBP per attendance (replaces NICE "
+        "NG94's 2013/14 reference costs)"),
     "crises.hospital_admission_cost": UnitCost(
-        "2012/13", "NAO (2013) Emergency admissions to hospital: 2012/13 spending over "
-        "admissions"),
+        "2024/25", "Table 6.1.1: non-elective stay 824 GBP short, 5,395 GBP long; 40% short "
+        "stays (assumption, 20-60%: 2,650-4,480 GBP), after the NAO's finding that most "
+        "growth in emergency admissions was of people who did not stay overnight"),
     "crises.arrest_custody_cost": UnitCost(
-        "2024/25", "assumption stated in current prices; no unit cost source yet (wide "
-        "distribution)"),
+        "2022/23", "Table 1's police response for the cohort's assumed offence mix (public "
+        "order 280, shoplifting and theft 330, violence without injury 470, drug "
+        "possession 1,290 GBP), centred at 640 GBP with a share of the criminal-justice "
+        "response (Home Office, Economic and social costs of crime 2019/20, response "
+        "component 90-2,050 GBP); victims' harm not counted (public-sector perspective)"),
     "crises.eviction_rough_sleeping_cost": UnitCost(
-        "2014/15", "Pleace (2015) At what cost?; prices of the year before publication"),
+        "2015/16", "author's slides, slide 17 (fieldwork 2015-16; price year assumed); an "
+        "episode taken as the study's 90 days; NHS, mental health, drug and alcohol and "
+        "criminal-justice costs left out, as the model counts them through other crises"),
     "workforce.replacement_cost": UnitCost(
-        "2016/17", "Skills for Care estimate; price year assumed from its publication"),
+        "2024/25", "4,570 GBP for support staff (3,600 GBP at 2018/19 prices) and 14,070 "
+        "GBP for qualified staff (12,000 GBP at 2021/22), weighted 70/30; both include "
+        "lost productivity while a starter comes up to speed"),
     "brokerage.hourly_cost": UnitCost(
-        "2024/25", "assumption in current prices (a facilitator with on-costs)"),
+        "2023/24", "Table 8.2.1: community Band 6 (a facilitator's grade), 57 GBP per "
+        "working hour with on-costs, overheads and capital"),
     "funding.backfill_hourly_cost": UnitCost(
-        "2024/25", "assumption in current prices (agency cover for a support worker)"),
+        "2023/24", "Table 8.2.1: community Band 4 (support worker cover), 39 GBP per "
+        "working hour"),
     "economics.practitioner_hourly_cost": UnitCost(
-        "2022/23", "PSSRU Unit Costs 2023 are in 2022/23 prices"),
-    "economics.setup_cost": UnitCost("2024/25", "assumption in current prices"),
+        "2024/25", "a mixed caseload between Band 4-5 (39-44 GBP, Table 8.2.1, 2023/24) "
+        "and an adult social worker (54 GBP without, 61 GBP with qualifications, Table "
+        "10.1.1, 2024/25); mode 48 GBP an assumption"),
+    "economics.setup_cost": UnitCost(
+        "2023/24", "40 hours (assumption, 10-100) of a Band 6 facilitator's time at 57 GBP "
+        "(Table 8.2.1) to recruit the broker, find a venue and prepare"),
 }
 """The price year and basis of every unit cost parameter, by parameter name."""
 # fmt: on

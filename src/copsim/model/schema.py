@@ -25,12 +25,25 @@ SFC = "Skills for Care workforce data (adult social care turnover 29-31%/yr, vac
 SFC_PROTECT = (
     "Skills for Care: workers with none of five protective factors ~3x more likely to leave"
 )
-SFC_COST = "Skills for Care estimate: ~3,600 GBP to replace a care worker"
+SFC_COST = (
+    "Skills for Care: ~3,600 GBP per care worker hired, probation ramp-up included (Unfair "
+    "To Care 2024, p. 46; about 2018/19); qualified staff about 12,000 GBP (2021/22); "
+    "a mix of 70% support and 30% qualified staff (assumption)"
+)
 DA_CENSUS = "Drug and alcohol workforce census (turnover 19-25%, ~40% in post under a year)"
 BLACK = "Dame Carol Black's review (caseloads 50-80; good practice 40 or fewer)"
-NHS_ED = "NHS Reference Costs 2013/14 via NICE NG94 (ED 114 GBP not admitted, 138 GBP admitted)"
-NAO = "NAO: 13.7bn GBP for 5.8m emergency admissions (~2,362 GBP each)"
-PLEACE = "Pleace 2015: 12 months of homelessness 11,733 GBP (a quarter taken per episode)"
+NCC = (
+    "National Cost Collection 2024/25 via PSSRU Unit Costs of Health and Social Care 2025 "
+    "(Jones et al. 2026), Table 6.1.1"
+)
+HOME_OFFICE_POLICE = (
+    "Home Office, Police costs methodology (Police Activity Survey, Nov 2025), Table 1: "
+    "police response per recorded crime 280-1,290 GBP (2022/23)"
+)
+PLEACE = (
+    "Pleace and Culhane 2016, Better than Cure? (Crisis): homelessness services alone "
+    "3,702 GBP per person per 90 days"
+)
 MEAM = "MEAM Approach evaluation (Cordis Bright): ED attendance -37% to -54% (upper bound)"
 BRIEF_SCALE = "Model brief, orders of magnitude (six agencies, ~10 practitioners each)"
 NDT = "New Directions Team assessment (Chaos Index), 10 items scored 0-48"
@@ -61,8 +74,8 @@ BURNOUT_REVIEWS = (
 )
 GREEN_BOOK = "HM Treasury Green Book (2022): discount at 3.5% a year, state a perspective"
 PSSRU = (
-    "PSSRU Unit Costs of Health and Social Care 2023 (Jones et al. 2024): cost per working "
-    "hour of social care support and social work staff, order of magnitude"
+    "PSSRU Unit Costs of Health and Social Care 2024 (Jones et al. 2025), Table 8.2.1, and "
+    "2025 (Jones et al. 2026), Table 10.1.1: cost per working hour"
 )
 
 
@@ -272,20 +285,21 @@ PARAMS: tuple[Param, ...] = (
       "population's)"),
     P("crises.ed_attendance_rate", 2.5, 0.0, 50.0, unit="per person-year",
       description="Emergency department attendances a year at mid need, unsupported"),
-    P("crises.ed_attendance_cost", 126.0, 0.0, 10000.0, unit="GBP",
-      description="Unit cost of an ED attendance (mean of not admitted and admitted)",
-      source=NHS_ED),
+    P("crises.ed_attendance_cost", 280.0, 0.0, 10000.0, unit="GBP",
+      description="Unit cost of an ED attendance", source=NCC),
     P("crises.hospital_admission_rate", 0.4, 0.0, 20.0, unit="per person-year",
       description="Emergency hospital admissions a year at mid need, unsupported"),
-    P("crises.hospital_admission_cost", 2362.0, 0.0, 50000.0, unit="GBP",
-      description="Unit cost of an emergency admission", source=NAO),
+    P("crises.hospital_admission_cost", 3567.0, 0.0, 50000.0, unit="GBP",
+      description="Unit cost of an emergency admission (non-elective stay, 40% short)",
+      source=NCC),
     P("crises.arrest_custody_rate", 1.0, 0.0, 20.0, unit="per person-year",
       description="Arrests or custody episodes a year at mid need, unsupported"),
-    P("crises.arrest_custody_cost", 1000.0, 0.0, 50000.0, unit="GBP",
-      description="Unit cost of an arrest or custody episode"),
+    P("crises.arrest_custody_cost", 640.0, 0.0, 50000.0, unit="GBP",
+      description="Unit cost of an arrest or custody episode (police and justice response)",
+      source=HOME_OFFICE_POLICE),
     P("crises.eviction_rough_sleeping_rate", 0.3, 0.0, 20.0, unit="per person-year",
       description="Evictions or episodes of rough sleeping a year at mid need, unsupported"),
-    P("crises.eviction_rough_sleeping_cost", 2933.0, 0.0, 50000.0, unit="GBP",
+    P("crises.eviction_rough_sleeping_cost", 3702.0, 0.0, 50000.0, unit="GBP",
       description="Unit cost of an eviction or episode of rough sleeping", source=PLEACE),
     # --- casework across agencies ---------------------------------------------------------
     P("casework.attempt_rate", 0.25, 0.0, 1.0, unit="1/week",
@@ -337,8 +351,8 @@ PARAMS: tuple[Param, ...] = (
       description="Weeks from the start that the programme funds the broker and backfill; "
       "after them the broker leaves and only an established CoP goes on meeting",
       source=MCN_FUNDING),
-    P("brokerage.hourly_cost", 35.0, 0.0, 500.0, unit="GBP/hour",
-      description="Programme cost of an hour of brokerage, with on-costs"),
+    P("brokerage.hourly_cost", 57.0, 0.0, 500.0, unit="GBP/hour",
+      description="Programme cost of an hour of brokerage, with on-costs", source=PSSRU),
     # --- the community of practice --------------------------------------------------------
     P("cop.attendance_max", 0.9, 0.0, 1.0, unit="probability",
       description="Highest chance that a member attends a meeting"),
@@ -447,13 +461,14 @@ PARAMS: tuple[Param, ...] = (
     P("workforce.hiring_lag_weeks", 19.0, 1.0, 104.0, unit="weeks",
       description="Mean time to fill a vacancy",
       source="calibrated (docs/calibration.md) so the no-CoP site matches " + SFC),
-    P("workforce.replacement_cost", 3600.0, 0.0, 100000.0, unit="GBP",
+    P("workforce.replacement_cost", 7400.0, 0.0, 100000.0, unit="GBP",
       description="Cost of replacing a practitioner who leaves", source=SFC_COST),
     # --- funding and commissioning --------------------------------------------------------
     P("funding.agency_budget", 1.0, 0.2, 2.0, unit="x typical",
       description="Agency budgets relative to typical; funded posts scale with it"),
-    P("funding.backfill_hourly_cost", 25.0, 0.0, 500.0, unit="GBP/hour",
-      description="Programme cost of an hour of backfilled (protected) attendance"),
+    P("funding.backfill_hourly_cost", 39.0, 0.0, 500.0, unit="GBP/hour",
+      description="Programme cost of an hour of backfilled (protected) attendance",
+      source=PSSRU),
     P("commissioner.insight_rate", 0.1, 0.0, 1.0, unit="share of gap",
       description="Insight a fully engaged commissioner gains from one CoP meeting"),
     P("commissioner.perception_noise", 1.0, 0.0, 3.0, unit="sd of log",
@@ -481,13 +496,13 @@ PARAMS: tuple[Param, ...] = (
       description="Whose costs count: nhs_la (NHS and local authority: ED, admissions, "
       "evictions and rough sleeping, staff) or public_sector (adding criminal justice)",
       source=GREEN_BOOK),
-    P("economics.practitioner_hourly_cost", 40.0, 0.0, 500.0, unit="GBP/hour", mutable=False,
+    P("economics.practitioner_hourly_cost", 48.0, 0.0, 500.0, unit="GBP/hour", mutable=False,
       description="Opportunity cost of a practitioner's hour in a meeting that is not "
       "backfilled (casework forgone); backfilled hours cost funding.backfill_hourly_cost",
       source=PSSRU),
-    P("economics.setup_cost", 2000.0, 0.0, 100000.0, unit="GBP", mutable=False,
+    P("economics.setup_cost", 2280.0, 0.0, 100000.0, unit="GBP", mutable=False,
       description="One-off cost of setting up a CoP (recruiting the broker, venue, "
-      "materials), in week 1 of a run with broker hours"),
+      "materials), in week 1 of a run with broker hours", source=PSSRU),
 )
 # fmt: on
 

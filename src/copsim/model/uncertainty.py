@@ -11,8 +11,10 @@ beyond its parameter's range is truncated to it explicitly (``bounds``); a test 
 a name is unknown or a support leaves the range.
 
 :data:`CALIBRATION_PRIORS` gives priors to further uncertain inputs, among them every
-retention strength (:data:`RETENTION_STRENGTHS`), that today's PSA holds and issue 27's
-calibration varies; the PSA does not read it. :data:`EVIDENCE` records, for both, the study
+retention strength (:data:`RETENTION_STRENGTHS`), that history matching calibrates
+(docs/calibration.md). The PSA (:mod:`copsim.analysis.psa`) draws every input the shipped
+posterior holds from it, jointly, and the others from :data:`UNCERTAINTY`; with ``--prior``
+it draws all from their priors. :data:`EVIDENCE` records, for both, the study
 and effect behind each prior, its conversion to the model's scale and a grade: the
 evidence register, ``docs/evidence.md``, is generated from them.
 """
@@ -181,20 +183,22 @@ UNCERTAINTY: dict[str, Distribution] = {
     "crises.eviction_rough_sleeping_rate": gamma(
         0.3, 0.075, _CV25, "crisis rates", (0.0, 20.0)),
     "crises.ed_attendance_cost": gamma(
-        126.0, 25.0, "reference cost spread between not admitted and admitted attendances",
-        "crisis unit costs", (0.0, 10000.0)),
+        280.0, 56.0, "National Cost Collection 2024/25: one national average over "
+        "attendances of very different intensity; CV 0.2", "crisis unit costs",
+        (0.0, 10000.0)),
     "crises.hospital_admission_cost": gamma(
-        2362.0, 470.0, "a national average over very different admissions; CV 0.2",
-        "crisis unit costs", (0.0, 50000.0)),
+        3567.0, 500.0, "short and long non-elective stays weighted by an assumed 40% short; "
+        "20-60% short spans 2,650-4,480", "crisis unit costs", (0.0, 50000.0)),
     "crises.arrest_custody_cost": lognormal(
-        1000.0, 0.5, "assumption: only the order of magnitude is known (95% 375-2,660)",
+        640.0, 0.6, "police response per recorded crime runs 280-1,290 over the cohort's "
+        "likely offences, plus a share of the justice response; 95% 200-2,070",
         "crisis unit costs", (0.0, 50000.0)),
     "crises.eviction_rough_sleeping_cost": gamma(
-        2933.0, 880.0, "a quarter of Pleace's annual cost taken per episode; CV 0.3",
-        "crisis unit costs", (0.0, 50000.0)),
-    "workforce.replacement_cost": gamma(
-        3600.0, 1080.0, "Skills for Care estimate for care workers, applied to other "
-        "services; CV 0.3", "workforce", (0.0, 100000.0)),
+        3702.0, 1110.0, "homelessness services alone over 90 days; an episode's length is "
+        "an assumption; CV 0.3", "crisis unit costs", (0.0, 50000.0)),
+    "workforce.replacement_cost": lognormal(
+        7400.0, 0.4, "support staff 4,570, qualified staff 14,070 (2024/25), their mix an "
+        "assumption; 95% 3,400-16,200", "workforce", (0.0, 100000.0)),
     "workforce.turnover_at_zero_burnout": beta(
         42.0, 258.0, "calibrated to 29-31% turnover; sd 0.02 from the calibration's "
         "spread", "workforce", 0.0, 1.0, bounds=(0.0, 0.95)),
@@ -210,14 +214,17 @@ UNCERTAINTY: dict[str, Distribution] = {
         "CoP effects"),
     "trust.gain": triangular(0.05, 0.15, 0.3, _WEAK, "CoP effects"),
     "brokerage.hourly_cost": triangular(
-        25.0, 35.0, 50.0, "assumption: a facilitator's pay with on-costs", "programme costs"),
+        44.0, 57.0, 68.0, "PSSRU 2024 Table 8.2.1: Band 5 to Band 7 per working hour, mode "
+        "Band 6", "programme costs"),
     "funding.backfill_hourly_cost": triangular(
-        18.0, 25.0, 35.0, "assumption: agency cover rates", "programme costs"),
+        30.0, 39.0, 55.0, "PSSRU 2024 Table 8.2.1 Band 4 as the mode; 30-55 for in-house "
+        "to agency cover (assumption)", "programme costs"),
     "economics.practitioner_hourly_cost": triangular(
-        25.0, 40.0, 60.0, "PSSRU: from support worker to social worker per working hour",
-        "programme costs"),
+        41.0, 48.0, 61.0, "PSSRU: from a Band 4 support worker to a qualified social worker "
+        "per working hour (2024/25)", "programme costs"),
     "economics.setup_cost": triangular(
-        500.0, 2000.0, 6000.0, "assumption", "programme costs"),
+        570.0, 2280.0, 5700.0, "10-100 hours of a Band 6 facilitator (assumption), mode 40",
+        "programme costs"),
 }
 """The distribution of every uncertain parameter, by name; the others are fixed."""
 # fmt: on
@@ -228,7 +235,7 @@ for _d in UNCERTAINTY.values():
 _ELICITED = (
     "no study found: a judgement of the range and most likely value (SHELF's form, one analyst)"
 )
-_HM = "to be drawn from the history-matching posterior of issue 27"
+_HM = "the PSA draws it from the history-matching posterior (docs/calibration.md)"
 
 # fmt: off
 CALIBRATION_PRIORS: dict[str, Distribution] = {
@@ -261,10 +268,10 @@ CALIBRATION_PRIORS: dict[str, Distribution] = {
         0.4, 1.0, "drug and alcohol census against Skills for Care turnover, by year: the "
         "implied weight runs from 0.43 to 1 (capped)", "workforce"),
 }
-"""Priors of uncertain inputs that today's PSA holds at their values.
+"""Priors of the uncertain inputs that history matching calibrates.
 
-Issue 27's calibration (history matching) varies them; :func:`copsim.analysis.psa` does not
-read this mapping, so no published number moves until the posterior replaces the priors.
+History matching (:mod:`copsim.analysis.history_matching`) varies them; the PSA reads them
+only with ``--prior``, and otherwise draws them from the posterior.
 """
 # fmt: on
 
@@ -296,16 +303,15 @@ class Evidence:
         effect: The effect size or figure it reports, quoted; or that there is none.
         conversion: How the figure was converted to the model's scale and a distribution.
         grade: One of :data:`GRADES`.
-        held: For a parameter today's PSA does not draw: why it is held.
-        current: For a unit cost: a more current source found and not yet adopted.
+        calibrated: For a parameter history matching calibrates
+            (:data:`CALIBRATION_PRIORS`): why its prior alone is not enough.
     """
 
     study: str
     effect: str
     conversion: str
     grade: str
-    held: str = ""
-    current: str = ""
+    calibrated: str = ""
 
 
 _NONE = "none found"
@@ -317,7 +323,7 @@ _JOINT = (
 
 # fmt: off
 EVIDENCE: dict[str, Evidence] = {
-    # --- drawn by today's PSA (UNCERTAINTY) -----------------------------------------------
+    # --- drawn by the PSA (UNCERTAINTY) ---------------------------------------------------
     "needs.support_protection": Evidence(
         "MEAM Approach evaluation (Cordis Bright)",
         "ED attendances 37% to 54% lower",
@@ -333,50 +339,55 @@ EVIDENCE: dict[str, Evidence] = {
     "crises.eviction_rough_sleeping_rate": Evidence(
         _NONE + " (as for ED attendances)", "none", _CV25_CONV, "elicited"),
     "crises.ed_attendance_cost": Evidence(
-        "NICE NG94 ch. 41, Table 83 (National Schedule of Reference Costs 2013-14)",
-        "ED admitted 138 GBP, not admitted 114 GBP",
-        "mean of the two (126 GBP); gamma with sd 25 spanning them", "moderate",
-        current="National Cost Collection 2024/25 via PSSRU Unit Costs 2025, Table 6.1.1: "
-        "emergency care 280 GBP per attendance (2024/25 prices)"),
+        "National Cost Collection 2024/25, via PSSRU Unit Costs of Health and Social Care "
+        "2025 (Jones et al. 2026), Table 6.1.1 (2024/25 prices)",
+        "emergency care 280 GBP per attendance",
+        "used as it is; gamma with CV 0.2. Replaces NICE NG94 Table 83's 2013/14 reference "
+        "costs (114 and 138 GBP)", "high"),
     "crises.hospital_admission_cost": Evidence(
-        "NAO press release 'Reducing emergency admissions' (2018), cited in the code as "
-        "NAO (2013), 2012/13",
-        "13.7bn GBP in 2015-16 over 5.8m admissions in 2016-17 (about 2,362 GBP each)",
-        "cost over count, mixing two years of one report under the wrong year; gamma with "
-        "CV 0.2", "low",
-        current="National Cost Collection 2024/25 via PSSRU Unit Costs 2025, Table 6.1.1: "
-        "non-elective stay 824 GBP short, 5,395 GBP long (2024/25 prices); about 3,570 "
-        "GBP if 40% are short stays (that share an assumption)"),
+        "National Cost Collection 2024/25, via PSSRU Unit Costs 2025, Table 6.1.1 (2024/25 "
+        "prices); NAO, Reducing emergency admissions (2018, press release)",
+        "non-elective stay 824 GBP short, 5,395 GBP long; 'most (79%) of the growth in "
+        "emergency admissions ... was caused by people who did not stay in hospital "
+        "overnight'",
+        "weighted mean at 40% short stays (the share an assumption, 20-60%): 3,567 GBP; "
+        "gamma with sd 500. Replaces a figure that divided the NAO's 2015-16 spending by "
+        "its 2016-17 admissions under the wrong year", "moderate"),
     "crises.arrest_custody_cost": Evidence(
-        _NONE + " in the code", "none",
-        "lognormal with median 1,000 GBP, sigma 0.5: an order of magnitude", "elicited",
-        current="Home Office Police costs methodology (Police Activity Survey, Nov 2025), "
-        "Table 1: police response per recorded crime 280 GBP (public order) to 1,290 GBP "
-        "(drug possession), violence with injury 1,260 GBP (2022/23 prices); the notes "
-        "suggest a median of about 700 GBP (2024/25), sigma 0.6, adding Home Office "
-        "costs of crime 2019/20 response components"),
+        "Home Office, Police costs methodology (Police Activity Survey, Nov 2025), Table 1 "
+        "(2022/23 prices); Home Office, Economic and social costs of crime 2019 to 2020 "
+        "(Tables 1, 3 and 4, via a secondary transcription)",
+        "police response per recorded crime: public order 280, shoplifting 330, violence "
+        "without injury 470, drug possession 1,290 GBP; justice response component 90-2,050 "
+        "GBP (2019/20)",
+        "an episode taken as one recorded offence of the cohort's assumed mix plus a share "
+        "of the justice response: median 640 GBP (2022/23), lognormal sigma 0.6; victims' "
+        "harm left out (public-sector perspective)", "moderate"),
     "crises.eviction_rough_sleeping_cost": Evidence(
-        "Pleace (2015) At what cost?",
-        "12 months of homelessness 11,733 GBP",
-        "a quarter taken per episode; gamma with CV 0.3. The vignette includes NHS and "
-        "criminal-justice costs the model counts through other crises (double counting)",
-        "low",
-        current="Pleace and Culhane (2016) Better than Cure?, Crisis (author's slides, "
-        "slide 17): homelessness services only 3,702 GBP per person per 90 days (price "
-        "year assumed 2015/16), without the NHS and criminal-justice costs"),
+        "Pleace and Culhane 2016, Better than Cure? (Crisis), abstract and the author's "
+        "slides (slide 17)",
+        "public spending 8,630 GBP per person per 90 days, of which homelessness services "
+        "3,702 GBP (the rest NHS, mental health, drug and alcohol and criminal justice)",
+        "homelessness services alone, so crises the model costs elsewhere are not counted "
+        "twice; an episode taken as the study's 90 days (assumption); price year 2015/16 "
+        "assumed from the fieldwork; gamma with CV 0.3. Replaces a quarter of Pleace "
+        "2015's 12-month vignette, which included NHS and justice costs", "moderate"),
     "workforce.replacement_cost": Evidence(
-        "Skills for Care estimate of the cost per hire of a care worker (secondary quotes)",
-        "about 3,600 GBP, including reduced capacity during probation",
-        "applied to every profession; gamma with CV 0.3", "low",
-        current="Same figure quoted in Unfair To Care 2024, p. 46; its price year is about "
-        "2018/19, not the 2016/17 assumed in prices.py. For a qualified nurse about "
-        "12,000 GBP (Nurses.co.uk, about 2021/22, unsourced: low)"),
+        "Skills for Care cost per hire of a care worker (Unfair To Care 2024, p. 46; "
+        "components in a 2019 summary of Skills for Care's estimate); Nurses.co.uk 2021/22 "
+        "for a qualified nurse",
+        "about 3,600 GBP per care worker hired, 'including the agency's reduced capacity "
+        "whilst a new person gets up to speed'; about 12,000 GBP to replace a trained "
+        "nurse (secondary, unsourced)",
+        "each moved to 2024/25 (4,570 and 14,070 GBP) and weighted 70% support, 30% "
+        "qualified staff (assumption): 7,400 GBP; lognormal sigma 0.4", "low"),
     "workforce.turnover_at_zero_burnout": Evidence(
         "Skills for Care workforce data",
         "adult social care turnover 30.8% (2018/19), 29% (2021/22); 23.1% in 2024/25",
         "calibrated so the no-CoP site matches 29-31% (docs/calibration.md); beta with sd "
-        "0.02 from the calibration's spread. Drawn independently of its calibration "
-        "partner workforce.hiring_lag_weeks (issue 27)", "moderate"),
+        "0.02 from the calibration's spread (the prior); the PSA draws it from the "
+        "posterior, jointly with its calibration partner workforce.hiring_lag_weeks",
+        "moderate"),
     "workforce.burnout_leave_ratio": Evidence(
         "Skills for Care, State of the adult social care sector 2025 (secondary report)",
         "workers with none of five protective factors three times more likely to leave "
@@ -405,27 +416,30 @@ EVIDENCE: dict[str, Evidence] = {
         _NONE, "none", "triangular 0.05-0.3, mode the default 0.15 (a judgement)",
         "elicited"),
     "brokerage.hourly_cost": Evidence(
-        _NONE + " (a facilitator's pay with on-costs)", "none",
-        "triangular 25-50 GBP, mode 35 (a judgement)", "elicited",
-        current="PSSRU Unit Costs 2024, Table 8.2.1: community Band 6 57 GBP, Band 7 68 "
-        "GBP per working hour (2023/24 prices); the notes suggest mode 60 GBP, range "
-        "45-75 GBP"),
+        "PSSRU Unit Costs of Health and Social Care 2024 (Jones et al. 2025), Table 8.2.1 "
+        "(2023/24 prices)",
+        "community-based staff per working hour: Band 5 44, Band 6 57, Band 7 68 GBP",
+        "a broker graded as Band 6, with Band 5 and 7 as the range: triangular 44-68, mode "
+        "57", "moderate"),
     "funding.backfill_hourly_cost": Evidence(
-        _NONE + " (agency cover rates)", "none",
-        "triangular 18-35 GBP, mode 25 (a judgement)", "elicited",
-        current="PSSRU Unit Costs 2024, Table 8.2.1: community Band 4 39 GBP per working "
-        "hour (2023/24 prices); the notes suggest about 40 GBP (2024/25), range 30-55"),
+        "PSSRU Unit Costs 2024, Table 8.2.1 (2023/24 prices)",
+        "community Band 4 39 GBP per working hour",
+        "cover for a support worker at Band 4; 30-55 GBP from in-house cover to an agency "
+        "premium (assumption): triangular, mode 39", "moderate"),
     "economics.practitioner_hourly_cost": Evidence(
-        "PSSRU Unit Costs of Health and Social Care 2023 (no table cited)",
-        "cost per working hour of support and social work staff, order of magnitude",
-        "triangular 25-60 GBP, mode 40: from support worker to social worker", "low",
-        current="PSSRU Unit Costs 2025, Table 10.1.1: adult social worker 54 GBP (61 GBP "
-        "with qualifications) per working hour (2024/25 prices); PSSRU Unit Costs 2024, "
-        "Table 8.2.1: community Band 4-7 39-68 GBP (2023/24); the notes suggest "
-        "triangular 41-61 GBP, mode 48 (2024/25)"),
+        "PSSRU Unit Costs 2025 (Jones et al. 2026), Table 10.1.1 (2024/25 prices); PSSRU "
+        "Unit Costs 2024, Table 8.2.1 (2023/24)",
+        "adult social worker 54 GBP (61 GBP with qualifications) per working hour; "
+        "community Band 4-5 39-44 GBP",
+        "a mixed caseload from support worker to social worker: triangular 41-61, mode 48 "
+        "(the mode an assumption)", "moderate"),
     "economics.setup_cost": Evidence(
-        _NONE, "none", "triangular 500-6,000 GBP, mode 2,000 (a judgement)", "elicited"),
-    # --- held in today's PSA (CALIBRATION_PRIORS) -----------------------------------------
+        "PSSRU Unit Costs 2024, Table 8.2.1 (2023/24 prices), for the hour; " + _NONE
+        + " for the hours",
+        "Band 6 57 GBP per working hour",
+        "40 hours of set-up (10-100, a judgement): triangular 570-5,700, mode 2,280",
+        "elicited"),
+    # --- calibrated by history matching (CALIBRATION_PRIORS) ------------------------------
     "cop.embeddedness": Evidence(
         "Rubenstein et al. 2018, Pers Psychol 71:23, Table 2 (via a checked secondary); "
         "Jiang et al. 2012, J Appl Psychol 97:1077 (abstract: the relation is stronger in "
@@ -435,7 +449,7 @@ EVIDENCE: dict[str, Evidence] = {
         "Carlo 0.62-0.72); hazard reduction 1 - exp(-beta x delta), delta the gain in "
         "embeddedness from membership in SD, elicited (no study measures it); the "
         "default 0.10 is delta about 0.18 SD. Beta(2.5, 22)", "low",
-        held="entangled with the calibration (issue 27, 16 paired seeds: the CoP avoids "
+        calibrated="entangled with the calibration (issue 27, 16 paired seeds: the CoP avoids "
         "5.72 turnover points, 1.35 with both embeddedness strengths at zero); drawing it "
         "alone would shift the no-CoP site off its targets; " + _HM),
     "workforce.embeddedness_ties": Evidence(
@@ -444,13 +458,13 @@ EVIDENCE: dict[str, Evidence] = {
         "0.6 per SD, a third carried by links (one of three facets), one SD of links "
         "elicited as 3-6 cross-agency ties: 0.03-0.07 per tie; lognormal median 0.035, "
         "95% 0.01-0.12", "low",
-        held="acts without a CoP, so it is entangled with the calibration (issue 27: "
+        calibrated="acts without a CoP, so it is entangled with the calibration (issue 27: "
         "off, no-CoP turnover is 32.1%); " + _HM),
     "cop.stress_buffering": Evidence(
         "Cohen and Wills 1985, Psychol Bull 98:310 (narrative review, abstract)",
         "none pooled: buffering where support is need-matched",
         "half-normal with scale 0.5 (0 allowed)", "elicited",
-        held="a retention channel whose strength the calibration varies with the others; "
+        calibrated="a retention channel whose strength the calibration varies with the others; "
         + _HM),
     "cop.peer_support_weeks": Evidence(
         "Awa et al. 2010, Patient Educ Couns 78:184; Centre for Homelessness Impact 2025; "
@@ -460,14 +474,14 @@ EVIDENCE: dict[str, Evidence] = {
         "after attendance stops: not found",
         "triangular 1-12 weeks, mode 3 (the notes suggest 1 + Poisson(3) truncated at "
         "12, which puts more mass at 2 weeks or less)", "elicited",
-        held="a whole number the PSA's continuous draws do not fit; varied in the "
+        calibrated="a whole number the PSA's continuous draws do not fit; varied in the "
         "calibration with the other retention channels; " + _HM),
     "workforce.hiring_lag_weeks": Evidence(
         "Skills for Care 2021/22-2024/25 (vacancies 10.5% to 7.0%, turnover 29-31% to "
         "23.1%)",
         "vacancy rate 7-10.5%; turnover 23.1-31%",
         "steady state: vacancies about turnover x lag / 52, so 6-11% at 23-31% give 10-25 "
-        "weeks; mode the calibrated 19", "moderate", held=_JOINT),
+        "weeks; mode the calibrated 19", "moderate", calibrated=_JOINT),
     "workforce.new_starter_leave_ratio": Evidence(
         "Skills for Care, Retaining more people (2021/22); drug and alcohol workforce "
         "census (third edition, via DDN)",
@@ -477,20 +491,20 @@ EVIDENCE: dict[str, Evidence] = {
         "ratio of first-year to overall turnover as the mode (a lower bound on first year "
         "against later); the census gap is mostly workforce growth, a structural matter",
         "low",
-        held="jointly determines the held-out tenure target with the leaving hazards; "
+        calibrated="jointly determines the held-out tenure target with the leaving hazards; "
         + _HM),
     "workforce.burnout_fill": Evidence(
         _NONE + " (Homer 1985 for the form)", "none",
         "lognormal around the default, sigma 0.5 (a judgement)", "elicited",
-        held="with burnout recovery it sets the share at risk of burnout, a calibration "
+        calibrated="with burnout recovery it sets the share at risk of burnout, a calibration "
         "target (51% 'always or often at risk', St Martin-in-the-Fields 2024); " + _HM),
     "workforce.burnout_recovery": Evidence(
         _NONE + " (Homer 1985 for the form)", "none",
         "lognormal around the default, sigma 0.5 (a judgement)", "elicited",
-        held="as workforce.burnout_fill; " + _HM),
+        calibrated="as workforce.burnout_fill; " + _HM),
     "workforce.resilience_spread": Evidence(
         _NONE, "none", "uniform 0.25-1.0 (a judgement)", "elicited",
-        held="spreads burnout and so the share at risk (docs/calibration.md); " + _HM),
+        calibrated="spreads burnout and so the share at risk (docs/calibration.md); " + _HM),
     "workforce.sector_differences": Evidence(
         "Drug and alcohol workforce census (turnover 25% in 2023, 19% in the third "
         "census); Skills for Care (23.1% in 2024/25, care workers 28.5%)",
@@ -498,7 +512,7 @@ EVIDENCE: dict[str, Evidence] = {
         "weight w solving (1 + w(T_da/mean - 1)) / (1 + w(T_asc/mean - 1)) = the "
         "reported ratio, with domains.SECTOR_TURNOVER: 0.43 (25 vs 28.5), 0.64 (19 vs "
         "23.1), 1 (22 vs 30); uniform 0.4-1", "moderate",
-        held="sets turnover by sector, a calibration target; " + _HM),
+        calibrated="sets turnover by sector, a calibration target; " + _HM),
 }
 """The evidence behind every prior in :data:`UNCERTAINTY` and :data:`CALIBRATION_PRIORS`."""
 # fmt: on
