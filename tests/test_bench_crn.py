@@ -8,15 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from benchmarks.bench_crn import (
-    anova_blocked,
-    anova_split,
     identical_share,
     paired_spread,
     parse_seeds,
     psa_folder_values,
-    replicates_for_mc_share,
     replicates_needed,
 )
+
+from copsim.analysis.psa_replicates import anova_blocked, anova_split, replicates_for_mc_share
 
 
 def test_seeds_are_ranges_and_lists():

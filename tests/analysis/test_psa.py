@@ -11,10 +11,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from copsim.analysis import break_even, evppi
-from copsim.analysis.psa import plan, sample, split_args, uncertain
+from copsim import posterior
+from copsim.analysis import break_even, evppi, psa_replicates
+from copsim.analysis.psa import (
+    POSTERIOR,
+    PRIOR,
+    calibrated_columns,
+    plan,
+    sample,
+    split_args,
+    uncertain,
+)
 from copsim.errors import CopsimError
-from copsim.model.uncertainty import UNCERTAINTY
+from copsim.model.schema import SCHEMA
+from copsim.model.uncertainty import CALIBRATION_PRIORS, RETENTION_STRENGTHS, UNCERTAINTY
 from tests.conftest import run_cli, start_cli
 
 # A short burn-in: a PSA's files and resuming need no stationary site (20 s a test saved).
@@ -22,7 +32,7 @@ TINY = ["weeks=30", "burn_in_weeks=26", "site.practitioners_per_agency=4", "site
 
 
 def test_latin_hypercube_is_seeded_and_inside_the_distributions():
-    dists = uncertain([])
+    dists = uncertain([], PRIOR)
     a, b = sample(dists, 20), sample(dists, 20)
     pd.testing.assert_frame_equal(a, b)
     for name, d in dists.items():
@@ -31,6 +41,75 @@ def test_latin_hypercube_is_seeded_and_inside_the_distributions():
         # one draw in each twentieth of the distribution (Latin hypercube)
         u = np.sort(d._frozen.cdf(a[name]))
         assert np.all((u >= np.arange(20) / 20 - 1e-9) & (u <= np.arange(1, 21) / 20 + 1e-9))
+
+
+def test_a_draw_takes_a_whole_posterior_set_and_the_rest_from_priors():
+    sets = posterior.load(POSTERIOR).set_index("set")
+    points = plan(12, extras=False)
+    again = plan(12, extras=False)
+    assert points == again  # seeded: the same sets and the same hypercube
+    numbers = [p.posterior_set for p in points]
+    assert len(set(numbers)) == 12  # without replacement while the posterior has sets
+    columns = calibrated_columns(POSTERIOR)
+    assert set(RETENTION_STRENGTHS) <= set(columns)
+    for p in points:
+        # every calibrated input is the set's own value: the set's joint structure is kept
+        assert {k: p.overrides[k] for k in columns} == pytest.approx(
+            sets.loc[p.posterior_set, columns].to_dict()
+        )
+        assert set(p.overrides) == set(columns) | set(uncertain([], POSTERIOR))
+    embeddedness = {p.overrides["cop.embeddedness"] for p in points}
+    assert len(embeddedness) == 12  # the strength the old PSA held now varies
+    # More draws than sets: chosen with replacement.
+    many = plan(len(sets) + 5, extras=False)
+    assert len({p.posterior_set for p in many}) <= len(sets)
+
+
+def test_with_prior_every_input_is_drawn_from_its_prior_and_whole_numbers_stay_whole():
+    points = plan(20, extras=False, source=PRIOR)
+    assert all(p.posterior_set is None for p in points)
+    assert set(points[0].overrides) == set(UNCERTAINTY) | set(CALIBRATION_PRIORS)
+    weeks = [p.overrides["cop.peer_support_weeks"] for p in points]
+    assert all(isinstance(w, int) for w in weeks) and len(set(weeks)) > 1
+    lo, hi = CALIBRATION_PRIORS["cop.embeddedness"].support()
+    assert all(lo <= p.overrides["cop.embeddedness"] <= hi for p in points)
+
+
+def test_one_way_ends_of_a_calibrated_input_are_the_posterior_quantiles():
+    sets = posterior.load(POSTERIOR)
+    ends = {p.label: p.overrides for p in plan(1) if p.kind == "one_way"}
+    low, high = np.quantile(sets["cop.embeddedness"], (0.025, 0.975))
+    assert ends["low:cop.embeddedness"]["cop.embeddedness"] == pytest.approx(low)
+    assert ends["high:cop.embeddedness"]["cop.embeddedness"] == pytest.approx(high)
+    assert isinstance(ends["low:cop.peer_support_weeks"]["cop.peer_support_weeks"], int)
+    assert isinstance(SCHEMA["cop.peer_support_weeks"].default, int)
+
+
+def test_anova_sizing_of_replicates_recovers_the_variances():
+    rng = np.random.default_rng(3)
+    draws, seeds = 400, 6
+    means = rng.normal(0.0, 2.0, size=(draws, 1))  # between-draw variance 4
+    shared = rng.normal(0.0, 3.0, size=(1, seeds))  # each seed's luck, common to the draws
+    values = means + shared + rng.normal(0.0, 4.0, size=(draws, seeds))  # residual 16
+    a = psa_replicates.sizing(values)
+    assert a["between_blocked"] == pytest.approx(4.0, rel=0.2)
+    assert a["residual"] == pytest.approx(16.0, rel=0.1)
+    assert a["replicates_needed_blocked"] == pytest.approx(16 / (0.1 * 4), rel=0.25)
+    # One-way, the seeds' shared luck counts as noise: more replicates are asked for.
+    assert a["replicates_needed"] > a["replicates_needed_blocked"]
+    assert psa_replicates.sizing(values[:, :1])["note"]  # one replicate: nothing to split
+
+
+def test_evppi_of_a_large_group_by_a_gaussian_process():
+    rng = np.random.default_rng(1)
+    x = rng.uniform(size=(200, 6))
+    nb = 4000 * (x[:, 0] - 0.5) + 3000 * (x[:, 1] - 0.5) ** 2 + 200 * rng.normal(size=200)
+    total = evppi.evpi(nb)
+    assert evppi.terms(6) == 8  # a GP's hyperparameters, not a polynomial's 28 terms
+    assert evppi.evppi(nb, x) == pytest.approx(total, rel=0.1)  # the group holds the driver
+    for seed in range(3):  # a group of ten that does not matter, as the workforce group may
+        idle = np.random.default_rng(seed).uniform(size=(200, 10))
+        assert evppi.evppi(nb, idle) < 0.25 * total
 
 
 def test_a_fixed_parameter_is_not_drawn():

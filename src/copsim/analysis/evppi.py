@@ -96,27 +96,46 @@ def fitted(net_benefit: np.ndarray, x: np.ndarray, degree: int | None = None) ->
     return basis @ coef
 
 
+GP_SHORTEST = 1.0
+"""Shortest length scale of the Gaussian process, in standard deviations of a parameter.
+
+Net benefit is taken to change smoothly over a parameter's range (no more than about one
+wiggle per SD): with many parameters and a few hundred draws, shorter length scales let
+the process thread through the seeds' noise, and a group that does not matter would then
+show an EVPPI near the EVPI (checked in tests/analysis/test_psa.py).
+"""
+
+
+GP_FOLDS = 5
+"""Folds of the Gaussian process's out-of-fold predictions."""
+
+
 def gp_fitted(net_benefit: np.ndarray, x: np.ndarray) -> np.ndarray:
     """``E[NB | x]`` at each draw by a Gaussian process's posterior mean (Strong et al. 2014).
 
     Inputs are standardised; the kernel is an amplitude times a squared-exponential with a
-    length scale per parameter, plus white noise for what ``x`` does not explain (the other
-    parameters and the seeds). Fixed ``random_state``: the same draws give the same value.
+    length scale per parameter (from :data:`GP_SHORTEST` up, starting at 3), plus white noise
+    for what ``x`` does not explain (the other parameters and the seeds). Each draw's value
+    is predicted by a process fitted to the other folds (:data:`GP_FOLDS`), so noise the
+    process threads through is not counted as information; with 200 draws a group of ten
+    parameters that does not matter still shows up to about a fifth of the EVPI (tests).
+    Folds and optimiser start are fixed, so the same draws give the same value.
     """
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.gaussian_process import GaussianProcessRegressor
     from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
+    from sklearn.model_selection import KFold, cross_val_predict
 
     z = standardised(x)
-    kernel = ConstantKernel(1.0, (1e-3, 1e3)) * RBF(np.ones(z.shape[1]), (1e-2, 1e3)) + WhiteKernel(
-        0.5, (1e-6, 1e1)
-    )
-    gp = GaussianProcessRegressor(kernel, normalize_y=True, n_restarts_optimizer=2, random_state=0)
+    kernel = ConstantKernel(1.0, (1e-3, 1e3)) * RBF(
+        np.full(z.shape[1], 3.0), (GP_SHORTEST, 1e3)
+    ) + WhiteKernel(1.0, (1e-6, 1e1))
+    gp = GaussianProcessRegressor(kernel, normalize_y=True, n_restarts_optimizer=0)
     with warnings.catch_warnings():
         # A length scale at its upper bound is a parameter that does not matter: an answer.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        gp.fit(z, np.asarray(net_benefit, dtype=float))
-    return gp.predict(z)
+        folds = KFold(GP_FOLDS, shuffle=True, random_state=0)
+        return cross_val_predict(gp, z, np.asarray(net_benefit, dtype=float), cv=folds)
 
 
 def evppi(net_benefit: np.ndarray, x: np.ndarray, degree: int | None = None) -> float:
