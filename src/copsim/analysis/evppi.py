@@ -127,6 +127,8 @@ def gp_fitted(net_benefit: np.ndarray, x: np.ndarray) -> np.ndarray:
     from sklearn.model_selection import KFold, cross_val_predict
 
     z = standardised(x)
+    if len(z) < 2:  # nothing to fit from: the mean
+        return np.asarray(net_benefit, dtype=float).copy()
     kernel = ConstantKernel(1.0, (1e-3, 1e3)) * RBF(
         np.full(z.shape[1], 3.0), (GP_SHORTEST, 1e3)
     ) + WhiteKernel(1.0, (1e-6, 1e1))
@@ -134,7 +136,7 @@ def gp_fitted(net_benefit: np.ndarray, x: np.ndarray) -> np.ndarray:
     with warnings.catch_warnings():
         # A length scale at its upper bound is a parameter that does not matter: an answer.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        folds = KFold(GP_FOLDS, shuffle=True, random_state=0)
+        folds = KFold(min(GP_FOLDS, len(z)), shuffle=True, random_state=0)
         return cross_val_predict(gp, z, np.asarray(net_benefit, dtype=float), cv=folds)
 
 
