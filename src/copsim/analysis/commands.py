@@ -1,4 +1,4 @@
-"""The ``copsim`` commands of copsim.analysis: compare, sensitivity, experiment, calibrate, psa, plan.
+"""The analysis commands: compare, sensitivity, experiment, calibrate, psa and plan.
 
 Each checks everything it was given (arguments, configurations, the output folder) before
 it runs anything, so a bad input costs nothing and leaves nothing behind.

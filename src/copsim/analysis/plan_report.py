@@ -64,8 +64,10 @@ def _plain(v: Any) -> Any:
 
 
 def money(x: float) -> str:
-    """GBP to the nearest hundred (a commissioner's precision)."""
-    return f"£{round(x, -2):,.0f}" if abs(x) >= 1000 else f"£{x:,.0f}"
+    """GBP to the nearest hundred (a commissioner's precision), the sign before the £."""
+    sign = "-" if x < 0 else ""
+    x = abs(x)
+    return f"{sign}£{round(x, -2):,.0f}" if x >= 1000 else f"{sign}£{x:,.0f}"
 
 
 def describe_plan(levers: Mapping[str, Any]) -> str:
@@ -108,6 +110,7 @@ def figure(table: pd.DataFrame, req: Request, title: str) -> Any:
     frontier = best[best["p_survive"] >= best["p_survive"].cummax()]
     ax.step(frontier["cost_pv"] / 1000, frontier["p_survive"], where="post", color="0.5", lw=1)
     chosen = table[table["chosen"]].iloc[0]
+    right = chosen["cost_pv"] > (table["cost_pv"].min() + table["cost_pv"].max()) / 2
     ax.scatter(
         [chosen["cost_pv"] / 1000],
         [chosen["p_survive"]],
@@ -124,8 +127,9 @@ def figure(table: pd.DataFrame, req: Request, title: str) -> Any:
         f"{int(chosen['brokerage.funded_weeks'])} weeks\n"
         f"{money(chosen['cost_pv'])}; lasts {chosen['p_survive']:.0%}, pays {chosen['p_pays']:.0%}",
         (chosen["cost_pv"] / 1000, chosen["p_survive"]),
-        xytext=(12, -28),
+        xytext=(-14 if right else 14, -30 if chosen["p_survive"] > 0.2 else 24),
         textcoords="offset points",
+        ha="right" if right else "left",
         fontsize=9,
         color="crimson",
     )
@@ -206,7 +210,8 @@ def report(result: Mapping[str, Any], table: pd.DataFrame) -> str:
         f"with {n} futures a chance is known only to within the intervals above"
         + ("; rerun with more replicates to narrow them." if n < 30 else "."),
         f"The search tried {result['plans_tried']} plans; {result['non_dominated']} of "
-        "them are not beaten on cost, survival and value for money at once (listed below). "
+        f"them {'is' if result['non_dominated'] == 1 else 'are'} not beaten on cost, "
+        "survival and value for money at once (listed below). "
         "Another search, or more plans, may find a cheaper plan that meets the targets.",
         "",
         "## Plans not beaten on every count",
@@ -254,7 +259,8 @@ def _miss_words(key: str, miss: Mapping[str, Any]) -> str:
     if key == "budget":
         return f"it costs {money(miss['short_by'])} more than the budget"
     what = "lasting a year" if key == "survival" else "paying for itself"
-    return f"the chance of {what} is {miss['short_by']:.0%} short of {miss['target']:.0%}"
+    got = miss["target"] - miss["short_by"]
+    return f"the chance of {what} is {got:.0%}, against {miss['target']:.0%} asked"
 
 
 def write(
