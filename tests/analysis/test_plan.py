@@ -124,6 +124,11 @@ def test_arguments_are_read():
         (["hydra.sweep.dir=x"], "copsim plan sets hydra.sweep.dir itself"),
         (["trust.gian=1"], "unknown key 'trust.gian'"),
         (["hydra/launcher=nope"], "nope"),
+        (
+            [f"{k}=1" for k in ("brokerage.hours_per_week", "brokerage.funded_weeks")]
+            + [f"{k}=0.5" for k in ("nurture.protected_time", "nurture.manager_support")],
+            "nothing to search",
+        ),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, args, expect):
@@ -161,6 +166,8 @@ def test_plan_writes_its_files_and_is_deterministic(tmp_path):
     assert 4 <= table["brokerage.funded_weeks"].min() <= table["brokerage.funded_weeks"].max() <= 8
     assert result["meets_targets"] == bool(chosen["meets_targets"])
     assert "## How sure this is" in (out / "report.md").read_text()
+    # every plan meets the same 2 futures: one twin and one burn-in each, shared
+    assert len(list((out / "sweep" / "twins").iterdir())) == 2
 
     second, again = _plan(tmp_path, "b")
     assert second.returncode == 0, second.stderr

@@ -183,6 +183,11 @@ def split_args(items: Sequence[str]) -> Request:
         elif name not in req.fixed:
             p = SCHEMA[name]
             req.ranges[name] = Lever(name, p.low, p.high)
+    if not req.ranges:
+        raise UsageError(
+            f"every lever is fixed ({', '.join(f'{k}={v}' for k, v in req.fixed.items())}), "
+            "so there is nothing to search (allowed: LEVER=LOW:HIGH for one at least)"
+        )
     return req
 
 
