@@ -87,7 +87,7 @@ def figure(table: pd.DataFrame, req: Request, title: str) -> Any:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 5.4))
+    fig, ax = plt.subplots(figsize=(8, 5.8))
     cost = table["cost_pv"] / 1000
     yerr = [
         table["p_survive"] - table["p_survive_low"],
@@ -142,18 +142,16 @@ def figure(table: pd.DataFrame, req: Request, title: str) -> Any:
     ax.set_title(title, fontsize=11)
     bar = fig.colorbar(sc, ax=ax)
     bar.set_label("Chance it pays for itself")
-    ax.legend(loc="lower right", fontsize=8)
-    ax.text(
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, fontsize=8, frameon=False)
+    fig.text(
         0.01,
-        0.99,
-        f"{len(table)} plans, {len(front)} not beaten on every count (outlined);\n"
-        "bars: 95% intervals",
-        transform=ax.transAxes,
-        va="top",
+        0.01,
+        f"{len(table)} plans tried; {len(front)} not beaten on cost, survival and paying at "
+        "once (outlined); bars: 95% intervals",
         fontsize=8,
         color="0.3",
     )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 
 
@@ -272,7 +270,8 @@ def write(
     atomic_write(folder / "pareto.parquet", lambda p: table.to_parquet(p, index=False))
     result = chosen_plan(table, req, command, site, weeks)
     write_json(folder / "plan.json", result)
-    title = f"Plans for {site}: cost against the chance the CoP lasts"
+    name = site.replace("_", " ")
+    title = f"Plans for {name[:1].upper() + name[1:]}: cost against the chance the CoP lasts"
     fig = figure(table, req, title)
     atomic_write(folder / "pareto.png", lambda p: save(fig, str(p)))
     atomic_write(folder / "report.md", lambda p: p.write_text(report(result, table)))
