@@ -161,9 +161,16 @@ def report(result: Mapping[str, Any], table: pd.DataFrame) -> str:
     t = result["targets"]
     s, p, c, nb = (result[k] for k in ("p_survive", "p_pays", "cost_pv", "net_benefit_pv"))
     weeks = result["weeks"]
-    lines = [f"# A plan for {result['site']}", ""]
+    lines = [f"# A plan for {_title(result['site'])}", ""]
     verb = "Fund" if result["meets_targets"] else "The closest plan found: fund"
-    lines += [f"**{verb} {describe_plan(result['plan'])}.**", ""]
+    lines += [
+        f"**{verb} {describe_plan(result['plan'])}.**",
+        "",
+        "(Protected time is how far managers shield their staff's CoP time from caseload "
+        "pressure, from 0, not at all, to 1, fully; managers' support is how far managers who "
+        "back the CoP close the gap to full support, 0 to 1.)",
+        "",
+    ]
     wanted = (
         f"a CoP still meeting a year after its funding ends in at least {t['survival']:.0%} "
         f"of futures and paying for itself in at least {t['pays']:.0%}"
@@ -249,6 +256,12 @@ def report(result: Mapping[str, Any], table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _title(site: str) -> str:
+    """A site's name as a title: ``poor_history`` as ``Poor history``."""
+    name = site.replace("_", " ")
+    return name[:1].upper() + name[1:]
+
+
 def _of(share: float, n: int) -> str:
     return f"{round(share * n)} of {n}"
 
@@ -270,8 +283,7 @@ def write(
     atomic_write(folder / "pareto.parquet", lambda p: table.to_parquet(p, index=False))
     result = chosen_plan(table, req, command, site, weeks)
     write_json(folder / "plan.json", result)
-    name = site.replace("_", " ")
-    title = f"Plans for {name[:1].upper() + name[1:]}: cost against the chance the CoP lasts"
+    title = f"Plans for {_title(site)}: cost against the chance the CoP lasts"
     fig = figure(table, req, title)
     atomic_write(folder / "pareto.png", lambda p: save(fig, str(p)))
     atomic_write(folder / "report.md", lambda p: p.write_text(report(result, table)))

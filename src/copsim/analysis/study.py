@@ -145,7 +145,9 @@ class BatchStudy:
                 wanted = min(batch, trials - len(done))
                 if wanted <= 0:
                     return study
-                study = self.load(storage, self.seed + len(study.trials))
+                # Seeded by the trials asked whole before it, as an uninterrupted run was.
+                asked = [t for t in study.trials if t.state != TrialState.FAIL]
+                study = self.load(storage, self.seed + len(asked))
                 for _ in range(wanted):
                     t = study.ask(self.distributions)
                     pending.append(storage.get_trial(t._trial_id))
@@ -157,6 +159,7 @@ class BatchStudy:
         trials: list[optuna.trial.FrozenTrial],
     ) -> None:
         """Run the trials' points as one sweep, score each trial and tell the study."""
+        import optuna
         from hydra.core.global_hydra import GlobalHydra
 
         from copsim.analysis.psa import labelled_runs, sweep_args, write_points
@@ -173,8 +176,6 @@ class BatchStudy:
         run_hydra(
             "config", run_job, sweep_args(self.folder, self.replicates, self.base_overrides, hydra)
         )
-        import optuna
-
         runs = labelled_runs(self.folder / "sweep", points, self.base_overrides)
         for t in trials:
             labels = {p.label for p in by_trial[t.number]}
