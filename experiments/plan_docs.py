@@ -34,8 +34,14 @@ WORKED = ["site.file=conf/areas/riverside.yaml", "trials=32", "replicates=8"]
 """The worked example of docs/plan.md."""
 
 SITES = {"poor_history": "poor (0.2)", "typical": "typical (0.5)", "good_history": "good (0.8)"}
-LESSON2 = ["trials=24", "replicates=8"]
-"""Lesson 2's plans, one per site (docs/results.md)."""
+LESSON2 = [
+    "brokerage.hours_per_week=1:30",
+    "nurture.protected_time=0.5",
+    "nurture.manager_support=0.5",
+    "trials=24",
+    "replicates=8",
+]
+"""Lesson 2's plans, one per site (docs/results.md): brokerage searched, nurture held."""
 
 
 def command(name: str, items: list[str]) -> list[str]:

@@ -173,6 +173,10 @@ def test_plan_writes_its_files_and_is_deterministic(tmp_path):
     assert second.returncode == 0, second.stderr
     pd.testing.assert_frame_equal(table, pd.read_parquet(again / "pareto.parquet"))
 
+    # Another search into the same folder is refused, not mixed in.
+    other, _ = _plan(tmp_path, "a", "nurture.protected_time=0.5")
+    assert other.returncode == 2 and "holds another search" in other.stderr, other.stderr
+
 
 @pytest.mark.slow
 def test_plan_killed_then_rerun_redoes_no_finished_candidate(tmp_path):

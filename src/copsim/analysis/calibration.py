@@ -192,6 +192,12 @@ def run(
         hydra_overrides=hydra,
         seed=int(settings()["seed"]),
         label="calibrate",
+        identity={
+            "command": "calibrate",
+            "space": {k: list(v) for k, v in settings()["params"].items()},
+            "base": base,
+            "replicates": counts["replicates"],
+        },
     ).run(counts["trials"], counts["batch"])
     return write(folder, study)
 

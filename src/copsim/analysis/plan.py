@@ -76,6 +76,10 @@ DEFAULT_TARGETS = {"survival": 0.8, "pays": 0.5, "budget": None}
 OWN_KEYS = ("seed", "draw", "replicates")
 """Model items a plan sets itself (replicate r is posterior set r on seed r)."""
 
+LAUNCH_KEYS = ("hydra/launcher", "hydra.launcher")
+"""Hydra items that choose how runs are launched, not what they are (a resumed plan may
+change them)."""
+
 Z95 = 1.959963984540054
 """The normal 97.5% quantile (95% intervals)."""
 
@@ -482,6 +486,14 @@ def run(folder: Path, req: Request, base_values: Mapping[str, Any]) -> pd.DataFr
         hydra_overrides=req.hydra,
         varied=list(req.ranges),
         seed=PLAN_SEED,
+        identity={
+            "command": "plan",
+            "ranges": {n: [lv.low, lv.high] for n, lv in req.ranges.items()},
+            "base": req.base,
+            "replicates": req.counts["replicates"],
+            "posterior": req.posterior,
+            "hydra": [h for h in req.hydra if not h.partition("=")[0].startswith(LAUNCH_KEYS)],
+        },
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # Optuna: constraints on some trials

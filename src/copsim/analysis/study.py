@@ -8,6 +8,7 @@ Hydra job as any sweep, on any launcher), scores each trial from its runs and te
 study. The folder holds::
 
     study.journal   the Optuna study (its journal file storage): every trial asked and told
+    study.json      what the search is (its space, base overrides, replicates)
     points.json     the points of the latest batch
     sweep/          the sweep folder of every batch: finished runs, shared twins, burn-ins
 
@@ -26,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from copsim.errors import UsageError
+
 if TYPE_CHECKING:
     import optuna
     import pandas as pd
@@ -34,6 +37,9 @@ if TYPE_CHECKING:
 
 JOURNAL = "study.journal"
 """The study's journal file, in the output folder."""
+
+IDENTITY = "study.json"
+"""What the folder's search is (its space and settings), to refuse resuming another."""
 
 STUDY_NAME = "copsim"
 """The study's name inside its journal (one study a folder)."""
@@ -74,6 +80,8 @@ class BatchStudy:
             points sweeper then shares twins and burned-in states between points).
         seed: The study's seed.
         label: A progress bar's label over the trials (on a terminal; none if empty).
+        identity: What makes two runs one search (the search space, the points' settings),
+            kept in ``study.json``: a folder holding another search is not resumed.
     """
 
     folder: Path
@@ -88,6 +96,7 @@ class BatchStudy:
     varied: Sequence[str] = ()
     seed: int = 0
     label: str = ""
+    identity: dict[str, Any] = field(default_factory=dict)
 
     def storage(self) -> optuna.storages.BaseStorage:
         """The journal file storage (a torn last line from a kill is cut off first)."""
@@ -110,6 +119,31 @@ class BatchStudy:
             load_if_exists=True,
         )
 
+    def claim(self) -> None:
+        """Keep the search's identity in ``study.json``, or check it is the one there.
+
+        Raises:
+            UsageError: If the folder holds another search (its trials would be mixed in).
+        """
+        import json
+
+        from copsim.files import write_json
+
+        path = self.folder / IDENTITY
+        mine = json.loads(json.dumps(self.identity, default=str))
+        if path.is_file():
+            theirs = json.loads(path.read_text())
+            if theirs != mine:
+                key = next(k for k in sorted({*theirs, *mine}) if theirs.get(k) != mine.get(k))
+                raise UsageError(
+                    f"{self.folder} holds another search ({key}: {theirs.get(key)!r} there, "
+                    f"{mine.get(key)!r} now) (allowed for --out: a new or empty folder, or "
+                    "this same search's, to resume)"
+                )
+        else:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_json(path, mine)
+
     def run(self, trials: int, batch: int) -> optuna.Study:
         """Run (or resume) the search until ``trials`` trials are complete.
 
@@ -126,6 +160,7 @@ class BatchStudy:
         from copsim.progress import Bar
 
         optuna.logging.set_verbosity(optuna.logging.WARNING)
+        self.claim()
         storage = self.storage()
         bar = Bar(trials, self.label, unit="trials") if self.label else None
         while True:
