@@ -149,12 +149,16 @@ def lesson2() -> None:
     from copsim.runs.plotting import save
 
     plans = {site: run(site, [f"site={site}", *LESSON2]) for site in SITES}
-    fig, ax = plt.subplots(figsize=(8, 5))
+    fig, ax = plt.subplots(figsize=(8, 5.6))
     for (site, label), colour in zip(SITES.items(), ("C3", "C0", "C2"), strict=True):
-        t = table(site).sort_values("cost_pv")
-        front = t[t["non_dominated"]]
+        t = table(site).sort_values("cost_pv", kind="stable")
+        # the cheapest plan found for each chance of lasting (cost against survival alone)
+        front = t[t["p_survive"] > t["p_survive"].cummax().shift(fill_value=-1)]
         ax.scatter(t["cost_pv"] / 1000, t["p_survive"], s=12, color=colour, alpha=0.3)
-        ax.plot(front["cost_pv"] / 1000, front["p_survive"], "o-", color=colour, label=f"{label}")
+        ax.step(
+            front["cost_pv"] / 1000, front["p_survive"], where="post", color=colour, label=label
+        )
+        ax.scatter(front["cost_pv"] / 1000, front["p_survive"], s=30, color=colour)
         c = t[t["chosen"]].iloc[0]
         ax.scatter(
             [c["cost_pv"] / 1000], [c["p_survive"]], marker="*", s=300, color=colour,
@@ -165,7 +169,15 @@ def lesson2() -> None:
     ax.set_ylabel("Chance the CoP still meets 52 weeks after funding ends")
     ax.set_ylim(-0.05, 1.05)
     ax.set_title("The plans each history of joint working needs (stars: chosen)", fontsize=11)
-    ax.legend(title="history of joint working", fontsize=8, loc="lower right")
+    ax.legend(
+        title="history of joint working (lines: the cheapest plan found for each chance)",
+        fontsize=8,
+        title_fontsize=8,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncol=4,
+        frameon=False,
+    )
     fig.tight_layout()
     save(fig, str(IMG / "lesson2-fronts.png"))
     lines = ["```bash"]
