@@ -110,6 +110,16 @@ def test_a_sweep_knows_its_swept_keys_from_multirun_yaml(tmp_path):
     assert swept_keys(tmp_path / "elsewhere") is None
 
 
+def test_a_points_sweep_declares_the_keys_its_points_vary(tmp_path):
+    # copsim plan's candidates differ in levers a twin and a burn-in ignore: shared.
+    (tmp_path / "multirun.yaml").write_text(
+        "hydra:\n  overrides:\n    task: [weeks=20]\n  sweeper:\n"
+        "    varied: [brokerage.hours_per_week]\n"
+    )
+    keys = swept_keys(tmp_path)
+    assert keys == {"brokerage.hours_per_week"} and shares_twins(keys) and shares_burn_ins(keys)
+
+
 def test_only_points_over_what_cannot_act_before_week_0_publish():
     assert shares_burn_ins(["brokerage.hours_per_week", "seed"])
     assert shares_burn_ins(["scenario"]) and shares_burn_ins(["weeks"])

@@ -1,7 +1,7 @@
 """Issue 23: commands checked whole before any job, defaults that work, smaller CLI items.
 
 The bad inputs themselves are rows of tests/test_bad_input.py; here is what a row cannot
-say: that psa, compare and sensitivity refuse before making results/, that a command's
+say: that psa, plan, compare and sensitivity refuse before making results/, that a command's
 own defaults are accepted, that a closed pipe ends quietly, and the demo's host and page.
 """
 
@@ -27,6 +27,11 @@ REFUSED_BEFORE_ANY_JOB = [
     ("psa", "draws=4", "weeks=10", "events=[{week:20,set:{funding.agency_budget:0.8}}]"),
     ("psa", "draws=4", "hydra/launcher=nope"),
     ("psa", "draws=4", "--seed", "-1"),
+    ("plan", "site.file=nope.yaml"),
+    ("plan", "weeks=80", "events=[{week:90,set:{funding.agency_budget:0.8}}]"),
+    ("plan", "hydra/launcher=nope"),
+    ("plan", "brokerage.funded_weeks=30:60", "weeks=104"),
+    ("plan", "site=nope"),
     ("compare", "scenario=cop,no_cop", "hydra/launcher=nope"),
     ("compare", "trust.gain=0.1,5"),
     ("sensitivity", "--method", "sobol", "weeks=0"),

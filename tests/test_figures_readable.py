@@ -150,6 +150,31 @@ def _sensitivity() -> Figure:
     return plot(SensitivityResult("sobol", "net_benefit", idx, pd.DataFrame()))
 
 
+def _plan() -> Figure:
+    from copsim.analysis.plan import Request, non_dominated
+    from copsim.analysis.plan_report import figure
+
+    rng = np.random.default_rng(4)
+    n = 48
+    p = rng.integers(0, 9, n) / 8
+    t = pd.DataFrame(
+        {
+            "trial": range(n),
+            "cost_pv": rng.uniform(2e3, 1.4e5, n),
+            "p_survive": p,
+            "p_survive_low": np.maximum(p - 0.3, 0),
+            "p_survive_high": np.minimum(p + 0.3, 1),
+            "p_pays": rng.integers(0, 9, n) / 8,
+            "brokerage.hours_per_week": rng.uniform(0, 40, n),
+            "brokerage.funded_weeks": rng.integers(0, 105, n),
+        }
+    )
+    t["non_dominated"] = non_dominated(t)
+    t["chosen"] = t.index == t[t["p_survive"] >= 0.8]["cost_pv"].idxmin()
+    req = Request(targets={"survival": 0.8, "pays": 0.5, "budget": 90000.0})
+    return figure(t, req, "Plans for Poor history: cost against the chance the CoP lasts")
+
+
 FIGURES = {
     "overview": _overview,
     "weekly bands, 15 series": lambda: figures.weekly_bands(_weekly_runs(GRID)),
@@ -157,10 +182,15 @@ FIGURES = {
     "means, 15 x 8": lambda: figures.means(_intervals_table("means"), OUTPUTS),
     "heatmap, 6 x 6": _heatmap,
     "sensitivity bars": _sensitivity,
+    "plan, 48 plans": _plan,
 }
 
 
-FAST = {"heatmap, 6 x 6", "sensitivity bars"}  # the rest take seconds each: slow tier
+FAST = {
+    "heatmap, 6 x 6",
+    "sensitivity bars",
+    "plan, 48 plans",
+}  # the rest take seconds each: slow tier
 
 
 @pytest.mark.parametrize(

@@ -112,7 +112,7 @@ def test_collect_shows_progress_on_a_terminal_only(tmp_path):
             "sensitivity (morris)",
         ),
         (["experiment", "mine.yaml", "--workers", "1"], "experiment mine"),
-        (["calibrate", "hydra.sweeper.n_trials=2", "replicates=1", "weeks=5"], "calibrate"),
+        (["calibrate", "trials=2", "replicates=1", "weeks=5", "burn_in_weeks=26"], "calibrate"),
     ],  # fmt: skip
     ids=["compare", "sensitivity", "experiment", "calibrate"],
 )

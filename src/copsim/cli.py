@@ -32,8 +32,10 @@ USAGE = """usage: copsim run [--traceback] [HYDRA_OVERRIDE ...]
        copsim compare [SWEEP_DIR | OVERRIDES ...] [replicates=N] [--baseline CONFIG]
        copsim sensitivity [OVERRIDES ...] [--method morris|sobol] [--output NAME]
        copsim psa draws=N [replicates=R] [OVERRIDES ...] [--out DIR]   (docs/economics.md)
+       copsim plan [site.file=AREA] [LEVER=LOW:HIGH ...] [survival=P] [pays=P] [budget=GBP]
+                   [trials=N] [replicates=R] [OVERRIDES ...] [--out DIR]   (docs/plan.md)
        copsim experiment [all | NAME ...] [--replicates N]   (the programme's lessons)
-       copsim calibrate [hydra.sweeper.n_trials=N] [replicates=N]   (docs/calibration.md)
+       copsim calibrate [trials=N] [replicates=R] [OVERRIDES ...] [--out DIR]   (Optuna)
        copsim calibrate waves=N points=M [replicates=R] [OVERRIDES ...] [--out DIR]
                                                 (history matching, docs/calibration.md)
        copsim demo [--port N] [--host HOST] [--no-open]
@@ -277,6 +279,7 @@ def _main(argv: list[str] | None) -> None:
         "experiment": _analysis("experiment_command"),
         "psa": _analysis("psa_command"),
         "calibrate": _analysis("calibrate_command"),
+        "plan": _analysis("plan_command"),
     }
     if "--quiet" in rest:
         from copsim import progress

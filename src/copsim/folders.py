@@ -31,6 +31,7 @@ SIGNS: dict[str, tuple[str, ...]] = {
     "sweep": ("multirun.yaml", "runs", "failures", "jobs", "sweep.json"),
     "psa": ("points.json",),
     "calibration": ("waves.json",),
+    "plan": ("pareto.parquet",),
     "experiment": ("expectations.csv",),
     "compare": ("runs.parquet",),
     "sensitivity": ("indices.csv", "indices_net_benefit_pv.csv"),
@@ -41,7 +42,8 @@ SIGNS: dict[str, tuple[str, ...]] = {
 REUSED: dict[str, str] = {
     "sweep": "a sweep folder of copsim's, to resume",
     "psa": "a PSA folder of copsim's, to resume",
-    "calibration": "a history-matching folder of copsim's, to resume",
+    "calibration": "a calibration folder of copsim's, to resume",
+    "plan": "a plan folder of copsim's, to resume",
     "compare": "an earlier comparison's folder, to replace",
     "sensitivity": "an earlier sensitivity analysis's folder, to replace",
     "experiment": "an earlier run of the same experiment, to replace",

@@ -1,4 +1,4 @@
-"""The ``copsim compare``, ``sensitivity``, ``experiment``, ``calibrate`` and ``psa`` commands.
+"""The analysis commands: compare, sensitivity, experiment, calibrate, psa and plan.
 
 Each checks everything it was given (arguments, configurations, the output folder) before
 it runs anything, so a bad input costs nothing and leaves nothing behind.
@@ -328,22 +328,31 @@ def calibrate_command(args: list[str]) -> None:
     """``copsim calibrate``: fit the no-CoP site to reference figures.
 
     With ``waves=N`` it runs history matching (:mod:`copsim.analysis.history_matching`);
-    without, Optuna's search of two inputs (:mod:`copsim.analysis.calibration`).
+    without, Optuna's search of two inputs (:mod:`copsim.analysis.calibration`), each
+    batch of trials a sweep (:mod:`copsim.analysis.study`).
     """
     if any(a.startswith("waves=") for a in args):
         _history_matching(args)
         return
-    from omegaconf import OmegaConf
+    from copsim.analysis import calibration
 
-    from copsim.analysis.calibration import trial
-    from copsim.config import check_command, run_hydra
-    from copsim.model.schema import ConfigError
-
-    command = check_command("copsim calibrate", "calibration", args)
-    trials = OmegaConf.select(command.config, "hydra.sweeper.n_trials")
-    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
-        raise ConfigError("hydra.sweeper.n_trials", trials, "a whole number from 1 up")
-    run_hydra("calibration", trial, command.args)
+    parser = ArgumentParser(
+        prog="copsim calibrate",
+        description="Calibrate the no-CoP site: Optuna's TPE sampler searches the inputs "
+        "of conf/calibration.yaml for the least loss on the fitted targets (turnover and "
+        "vacancies), trials=N trials (default 40) of replicates=R seeds each (default 24), "
+        "asked batch=B at a time (default 4), each batch one resumable sweep (rerun with the "
+        "same --out). Other NAME=VALUE items set the site; hydra.* items choose the "
+        "launcher. With waves=N: history matching instead (see docs/calibration.md).",
+    )
+    parser.add_argument("items", nargs="*", help="trials=N replicates=R batch=B [overrides]")
+    parser.add_argument("--out", help="output folder (default: results/calibration/<time>)")
+    opts = parser.parse_intermixed_args(args)
+    counts, model, hydra = calibration.split_args(opts.items)
+    claimed = _out_folder("calibration", opts.out)  # calibration.run checks the rest first
+    result = calibration.run(claimed.folder, counts, model, hydra)
+    print(f"copsim: calibration written to {near(claimed.folder)}")
+    print(calibration.summary_line(result))
 
 
 def _history_matching(args: list[str]) -> None:
@@ -429,3 +438,66 @@ def psa_command(args: list[str]) -> None:
         f"copsim: psa written to {near(folder)}: P(net benefit > 0) = "
         f"{res['prob_net_benefit_positive']:.2f} over {count(res['draws'], 'draw')}"
     )
+
+
+def plan_command(args: list[str]) -> None:
+    """``copsim plan``: the cheapest programme that gives a CoP a good chance in an area."""
+    import shlex
+
+    from copsim.analysis import plan
+    from copsim.analysis.psa import refuse_own_hydra_keys, sweep_args
+    from copsim.config import check_command, compose, values_from_config
+
+    parser = ArgumentParser(
+        prog="copsim plan",
+        description="Search the programme's levers (broker hours a week, funded weeks, "
+        "protected time, managers' support; LEVER=LOW:HIGH narrows a range, LEVER=VALUE "
+        "fixes it) for the cheapest plan that meets the targets: survival=P (the chance "
+        "the CoP still meets a year after its funding ends; default 0.8), pays=P (the "
+        "chance discounted net benefit is above 0; default 0.5), budget=GBP (discounted "
+        "programme cost; default none). Each candidate runs over replicates=R futures "
+        "(posterior set r on seed r, each against its no-CoP twin; default 8); trials=N "
+        "candidates (default 24) are asked batch=B at a time (default 8), each batch one "
+        "resumable sweep (rerun with the same --out). Other KEY=VALUE items set the site "
+        "(site=NAME, site.file=AREA, weeks=N ...); hydra.* items choose the launcher.",
+    )
+    parser.add_argument("items", nargs="*", help="[LEVER=LOW:HIGH] [targets] [overrides]")
+    parser.add_argument("--out", help="output folder (default: results/plan/<time>)")
+    opts = parser.parse_intermixed_args(args)
+    req = plan.split_args(opts.items)
+    refuse_own_hydra_keys("copsim plan", req.hydra)
+    base = values_from_config(compose(req.base))
+    plan.check_run_length(req, int(base["weeks"]))
+    futures = plan.futures(req)
+    claimed = _out_folder("plan", opts.out)
+    probe = [f"{k}={v!r}" for k, v in futures[0].items()]  # the first future, checked whole
+    levers = [f"{n}={lv.low!r}" for n, lv in req.ranges.items()]
+    check_command(
+        "copsim plan",
+        "config",
+        sweep_args(claimed.folder, 1, [*req.base, *levers, *probe], req.hydra),
+    )
+    table = plan.run(claimed.folder, req, base)
+    from copsim.analysis import plan_report  # Matplotlib: only once there is a report
+
+    command = "copsim plan " + shlex.join(
+        [*args, *([] if opts.out else ["--out", str(near(claimed.folder))])]
+    )
+    site = _site_name(req.base)
+    result = plan_report.write(claimed.folder, table, req, command, site, int(base["weeks"]))
+    verdict = "meets the targets" if result["meets_targets"] else "closest to the targets"
+    print(f"copsim: plan written to {near(claimed.folder)}")
+    print(
+        f"  {verdict}: {plan_report.describe_plan(result['plan'])}; "
+        f"{plan_report.money(result['cost_pv']['mean'])}, lasts a year after funding in "
+        f"{result['p_survive']['mean']:.0%} of {result['futures']} futures, pays in "
+        f"{result['p_pays']['mean']:.0%}"
+    )
+
+
+def _site_name(overrides: list[str]) -> str:
+    """The site as a reader names it: the area file's name, the preset, or typical."""
+    given = {o.partition("=")[0].lstrip("+~"): o.partition("=")[2] for o in overrides}
+    if given.get("site.file"):
+        return Path(given["site.file"]).stem
+    return given.get("site", "typical")

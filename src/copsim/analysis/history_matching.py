@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from copsim.analysis.targets import TARGETS, Target
 from copsim.errors import UsageError
 
 if TYPE_CHECKING:
@@ -68,75 +69,6 @@ INPUTS: tuple[str, ...] = (
 )
 """The uncertain inputs varied: every prior in UNCERTAINTY or CALIBRATION_PRIORS that acts
 in a no-CoP run (the calibrated scenario)."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """A reference range for one summary output, with its uncertainties.
-
-    Attributes:
-        name: The summary output (:data:`copsim.runs.outputs.SUMMARY`).
-        low: Lower end of the reference range.
-        high: Upper end.
-        source: Where the range comes from.
-        fitted: Whether it enters the cut-off (else held out, reported only).
-        discrepancy_sd: Model discrepancy, one standard deviation (a stated judgement).
-    """
-
-    name: str
-    low: float
-    high: float
-    source: str
-    fitted: bool
-    discrepancy_sd: float
-
-    @property
-    def z(self) -> float:
-        """The observation: the middle of the range."""
-        return (self.low + self.high) / 2
-
-    @property
-    def obs_var(self) -> float:
-        """Observation variance: half the range taken as two standard deviations."""
-        return ((self.high - self.low) / 4) ** 2
-
-
-TARGETS: tuple[Target, ...] = (
-    Target(
-        "turnover_rate",
-        0.29,
-        0.31,
-        "Skills for Care: adult social care turnover 29-31% a year",
-        True,
-        0.015,
-    ),
-    Target("vacancy_rate", 0.07, 0.11, "Skills for Care: vacancy rate 7-11%", True, 0.01),
-    Target(
-        "share_at_risk_of_burnout_mean",
-        0.40,
-        0.60,
-        "Homeless Link 2024: 51% of frontline staff always or often at risk of burnout",
-        True,
-        0.05,
-    ),
-    Target(
-        "drug_alcohol_turnover_rate",
-        0.19,
-        0.25,
-        "Drug and alcohol workforce census: turnover 19% (third census) to 25% (2023)",
-        False,
-        0.02,
-    ),
-    Target(
-        "drug_alcohol_under_a_year",
-        0.35,
-        0.45,
-        "Drug and alcohol workforce census: ~40% in post under a year",
-        False,
-        0.05,
-    ),
-)
-"""Fitted and held-out targets (docs/calibration.md gives the reasons for each number)."""
 
 
 def priors(held: Sequence[str] = ()) -> dict[str, Distribution]:

@@ -97,16 +97,20 @@ def swept_keys(root: Path) -> frozenset[str] | None:
     """The keys a sweep gives several values, from its ``multirun.yaml``; None if unknown.
 
     Hydra's sweeper saves the multirun's configuration there, overrides included, before
-    it launches a job.
+    it launches a job. A points sweep adds the keys it declares varied
+    (``hydra.sweeper.varied``).
     """
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     try:
-        task = OmegaConf.load(root / "multirun.yaml").hydra.overrides.task
-        parsed = OverridesParser.create().parse_overrides([str(o) for o in task])
+        hydra = OmegaConf.load(root / "multirun.yaml").hydra
+        parsed = OverridesParser.create().parse_overrides([str(o) for o in hydra.overrides.task])
+        varied = OmegaConf.select(hydra, "sweeper.varied", default=None) or []
     except Exception:  # no such file, or not Hydra's: fall back on the job's own overrides
         return None
-    return frozenset(o.key_or_group for o in parsed if o.is_sweep_override())
+    return frozenset(o.key_or_group for o in parsed if o.is_sweep_override()) | {
+        str(k) for k in varied
+    }
 
 
 # --- the job ------------------------------------------------------------------------------

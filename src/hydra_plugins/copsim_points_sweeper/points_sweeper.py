@@ -9,11 +9,16 @@ launcher is chosen. Hydra discovers this module in the ``hydra_plugins`` namespa
 
 The file holds ``[{"label": ..., "overrides": {"name": value, ...}}, ...]``; each point
 is launched with the command line's own overrides followed by its own.
+
+``hydra.sweeper.varied=[key, ...]`` names keys the points vary that no-CoP twins and
+burned-in states ignore (programme settings): the jobs then share those through the
+sweep folder (:func:`copsim.sweep.job.swept_keys`), as a grid sweep over them does. Left
+empty (a PSA's draws), each point's twin and burn-in are its own and none is published.
 """
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +39,7 @@ class PointsSweeperConf:
     _target_: str = "hydra_plugins.copsim_points_sweeper.points_sweeper.PointsSweeper"
     points: str = ""
     max_batch_size: int | None = None
+    varied: list[str] = field(default_factory=list)
 
 
 ConfigStore.instance().store(
@@ -57,10 +63,14 @@ class PointsSweeper(Sweeper):
     Args:
         points: Path of the points file.
         max_batch_size: Jobs handed to the launcher at a time (default: all).
+        varied: Keys the points vary whose twins and burn-ins the jobs share (see above).
     """
 
-    def __init__(self, points: str, max_batch_size: int | None = None) -> None:
+    def __init__(
+        self, points: str, max_batch_size: int | None = None, varied: list[str] | None = None
+    ) -> None:
         super().__init__()
+        self.varied = list(varied or [])
         self.points = points
         self.max_batch_size = max_batch_size
         self.config: DictConfig | None = None
