@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from copsim.analysis.plan_report import front_table, money
+
 REPO = Path(__file__).resolve().parents[1]
 IMG = REPO / "docs" / "img" / "plan"
 OUT = Path("results") / "plan-docs"
@@ -75,12 +77,6 @@ def replace(page: Path, name: str, text: str) -> None:
     page.write_text(pattern.sub(lambda _: f"{start}\n{text.strip()}\n{end}", body))
 
 
-def money(x: float) -> str:
-    from copsim.analysis.plan_report import money as m
-
-    return m(x)
-
-
 def interval(d: dict, pct: bool) -> str:
     """``mean (low to high)``."""
     if pct:
@@ -102,7 +98,6 @@ def worked_example() -> None:
     p = run("riverside", WORKED)
     shutil.copy(REPO / OUT / "riverside" / "pareto.png", IMG / "riverside-pareto.png")
     t = table("riverside")
-    front = t[t["non_dominated"]].sort_values("cost_pv")
     verdict = "meets the targets" if p["meets_targets"] else "comes closest to the targets"
     misses = "; ".join(
         f"{k}: {v['target'] - v['short_by']:.0%} against {v['target']:.0%}"
@@ -125,17 +120,8 @@ def worked_example() -> None:
         f"the CoP lasts a year after funding in {interval(p['p_survive'], True)} of futures "
         f"and pays for itself in {interval(p['p_pays'], True)}.",
         "",
-        "| cost | lasts a year | pays | broker h/week | funded weeks | protected time "
-        "| managers' support |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        *front_table(t),
     ]
-    for r in front.to_dict("records"):
-        mark = " (chosen)" if r["chosen"] else ""
-        lines.append(
-            f"| {money(r['cost_pv'])}{mark} | {r['p_survive']:.0%} | {r['p_pays']:.0%} | "
-            f"{r['brokerage.hours_per_week']:.1f} | {int(r['brokerage.funded_weeks'])} | "
-            f"{r['nurture.protected_time']:.2f} | {r['nurture.manager_support']:.2f} |"
-        )
     replace(REPO / "docs" / "plan.md", "riverside", "\n".join(lines))
 
 

@@ -144,6 +144,22 @@ def override_list(overrides: Any, name: str = "overrides") -> list[str]:
     return list(overrides)
 
 
+def whole_number(key: str, value: str, least: int) -> int:
+    """A command's count item (``trials=24``, ``draws=200``) as a whole number.
+
+    Raises:
+        UsageError: One line naming the item, its value and what is allowed.
+    """
+    allowed = f"allowed: a whole number from {least} up"
+    try:
+        n = int(value)
+    except ValueError:
+        raise UsageError(f"invalid value for {key}: {value!r} ({allowed})") from None
+    if n < least:
+        raise UsageError(f"invalid value for {key}: {value!r} ({allowed})")
+    return n
+
+
 def refuse_repeated(items: Sequence[tuple[Any, str]]) -> None:
     """Raise ConfigError for a key given twice: Hydra (and argparse) would keep the last.
 

@@ -621,7 +621,7 @@ def split_args(items: Sequence[str]) -> tuple[dict[str, int], list[str], list[st
         UsageError: For a missing or bad count, a scenario, or a stray argument.
         ConfigError: For a bad model override.
     """
-    from copsim.config import check_overrides, refuse_repeated
+    from copsim.config import check_overrides, refuse_repeated, whole_number
 
     counts: dict[str, int | None] = {"waves": None, "points": None, "replicates": 2}
     model, hydra = [], []
@@ -629,7 +629,7 @@ def split_args(items: Sequence[str]) -> tuple[dict[str, int], list[str], list[st
     for item in items:
         key, eq, value = item.partition("=")
         if key in counts:
-            counts[key] = _count(key, value)
+            counts[key] = whole_number(key, value, COUNTS[key])
         elif key.startswith("hydra"):
             hydra.append(item)
         elif key.lstrip("+~") == "scenario":
@@ -646,18 +646,6 @@ def split_args(items: Sequence[str]) -> tuple[dict[str, int], list[str], list[st
             raise UsageError(f"missing {key}=N (allowed: a whole number from {COUNTS[key]} up)")
     check_overrides(model, one_value="a single value (history matching designs the inputs)")
     return {k: int(v) for k, v in counts.items()}, model, hydra
-
-
-def _count(key: str, value: str) -> int:
-    least = COUNTS[key]
-    allowed = f"allowed: a whole number from {least} up"
-    try:
-        n = int(value)
-    except ValueError:
-        raise UsageError(f"invalid value for {key}: {value!r} ({allowed})") from None
-    if n < least:
-        raise UsageError(f"invalid value for {key}: {value!r} ({allowed})")
-    return n
 
 
 def check(

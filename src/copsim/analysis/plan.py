@@ -145,7 +145,7 @@ def split_args(items: Sequence[str]) -> Request:
             the key, the value and what is allowed.
         ConfigError: For a bad model override.
     """
-    from copsim.config import check_overrides, refuse_repeated
+    from copsim.config import check_overrides, refuse_repeated, whole_number
 
     req = Request()
     refuse_repeated([(i.partition("=")[0], i) for i in items if "=" in i])
@@ -158,7 +158,7 @@ def split_args(items: Sequence[str]) -> Request:
                 "survival=P pays=P budget=GBP, trials=N replicates=N batch=N, KEY=VALUE)"
             )
         if key in COUNTS:
-            req.counts[key] = _count(key, value)
+            req.counts[key] = whole_number(key, value, COUNTS[key][1])
         elif key in TARGETS:
             req.targets[key] = _target(key, value)
         elif key in LEVERS:
@@ -193,18 +193,6 @@ def split_args(items: Sequence[str]) -> Request:
             "so there is nothing to search (allowed: LEVER=LOW:HIGH for one at least)"
         )
     return req
-
-
-def _count(key: str, value: str) -> int:
-    least = COUNTS[key][1]
-    allowed = f"allowed: a whole number from {least} up"
-    try:
-        n = int(value)
-    except ValueError:
-        raise UsageError(f"invalid value for {key}: {value!r} ({allowed})") from None
-    if n < least:
-        raise UsageError(f"invalid value for {key}: {value!r} ({allowed})")
-    return n
 
 
 def _target(key: str, value: str) -> float:

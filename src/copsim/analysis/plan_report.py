@@ -63,6 +63,24 @@ def _plain(v: Any) -> Any:
     return v.item() if hasattr(v, "item") else v
 
 
+def front_table(table: pd.DataFrame) -> list[str]:
+    """The non-dominated plans, cheapest first, as the lines of a Markdown table."""
+    lines = [
+        "| cost | lasts a year | pays | broker h/week | funded weeks | protected time "
+        "| managers' support |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    front = table[table["non_dominated"]].sort_values("cost_pv")
+    for r in front.to_dict("records"):
+        mark = " (chosen)" if r["chosen"] else ""
+        lines.append(
+            f"| {money(r['cost_pv'])}{mark} | {r['p_survive']:.0%} | {r['p_pays']:.0%} | "
+            f"{r['brokerage.hours_per_week']:.1f} | {int(r['brokerage.funded_weeks'])} | "
+            f"{r['nurture.protected_time']:.2f} | {r['nurture.manager_support']:.2f} |"
+        )
+    return lines
+
+
 def money(x: float) -> str:
     """GBP to the nearest hundred (a commissioner's precision), the sign before the £."""
     sign = "-" if x < 0 else ""
@@ -221,18 +239,8 @@ def report(result: Mapping[str, Any], table: pd.DataFrame) -> str:
         "",
         "## Plans not beaten on every count",
         "",
-        "| cost | lasts a year | pays | broker h/week | funded weeks | protected time "
-        "| managers' support |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        *front_table(table),
     ]
-    front = table[table["non_dominated"]].sort_values("cost_pv")
-    for r in front.to_dict("records"):
-        mark = " (chosen)" if r["chosen"] else ""
-        lines.append(
-            f"| {money(r['cost_pv'])}{mark} | {r['p_survive']:.0%} | {r['p_pays']:.0%} | "
-            f"{r['brokerage.hours_per_week']:.1f} | {int(r['brokerage.funded_weeks'])} | "
-            f"{r['nurture.protected_time']:.2f} | {r['nurture.manager_support']:.2f} |"
-        )
     searched = ", ".join(
         f"{LEVER_WORDS[k]} {lo:g} to {hi:g}" for k, (lo, hi) in result["searched"].items()
     )

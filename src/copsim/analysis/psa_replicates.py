@@ -21,6 +21,15 @@ MC_SHARE = 0.1
 """A draw's Monte Carlo error variance allowed, as a share of the between-draw variance."""
 
 
+def _table(values: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """``values`` as a float array with its draws and replicates, at least two of each."""
+    y = np.asarray(values, float)
+    draws, n = y.shape
+    if draws < 2 or n < 2:
+        raise ValueError("the ANOVA split needs at least two draws of two replicates")
+    return y, draws, n
+
+
 def anova_split(values: np.ndarray) -> dict[str, float]:
     """Within- and between-draw variance of a PSA output by one-way ANOVA.
 
@@ -39,10 +48,7 @@ def anova_split(values: np.ndarray) -> dict[str, float]:
     Raises:
         ValueError: With fewer than two draws or two replicates.
     """
-    y = np.asarray(values, float)
-    draws, n = y.shape
-    if draws < 2 or n < 2:
-        raise ValueError("the ANOVA split needs at least two draws of two replicates")
+    y, draws, n = _table(values)
     means = y.mean(axis=1)
     msw = float(((y - means[:, None]) ** 2).sum() / (draws * (n - 1)))
     msb = float(n * ((means - means.mean()) ** 2).sum() / (draws - 1))
@@ -74,10 +80,7 @@ def anova_blocked(values: np.ndarray) -> dict[str, float]:
     Raises:
         ValueError: With fewer than two draws or two seeds.
     """
-    y = np.asarray(values, float)
-    draws, n = y.shape
-    if draws < 2 or n < 2:
-        raise ValueError("the ANOVA split needs at least two draws of two replicates")
+    y, draws, n = _table(values)
     grand = y.mean()
     rows, cols = y.mean(axis=1), y.mean(axis=0)
     mse = float(((y - rows[:, None] - cols[None, :] + grand) ** 2).sum() / ((draws - 1) * (n - 1)))
