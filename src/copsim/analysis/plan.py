@@ -80,10 +80,6 @@ LAUNCH_KEYS = ("hydra/launcher", "hydra.launcher")
 """Hydra items that choose how runs are launched, not what they are (a resumed plan may
 change them)."""
 
-Z95 = 1.959963984540054
-"""The normal 97.5% quantile (95% intervals)."""
-
-
 @dataclass(frozen=True)
 class Lever:
     """A lever's search range."""
@@ -285,14 +281,17 @@ def futures(req: Request) -> list[dict[str, Any]]:
 
 
 def wilson(successes: int, n: int) -> tuple[float, float]:
-    """Wilson score 95% interval of a proportion (0 to 1 with no trials)."""
+    """Wilson score 95% interval of a proportion, by SciPy (0 to 1 with no trials).
+
+    SciPy's interval is exact at 0 and n successes (it ends at the estimate), where the
+    textbook formula's rounding can leave the bound a hair beyond it.
+    """
     if n == 0:
         return 0.0, 1.0
-    p = successes / n
-    z2 = Z95**2
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    from scipy.stats import binomtest
+
+    ci = binomtest(int(successes), int(n)).proportion_ci(0.95, method="wilson")
+    return float(ci.low), float(ci.high)
 
 
 def mean_interval(x: Sequence[float]) -> tuple[float, float, float]:
