@@ -229,7 +229,9 @@ def test_the_sweep_verdict_says_what_it_reused_and_what_it_holds_once():
 
 def test_readme_and_help_say_how_many_runs_a_psa_makes():
     extra = len(plan(1)) - 1  # counted from the plan itself, not from psa.extra_points
-    shared = 1  # the grid's needs.support_protection=0.45 is the base case
+    # The grid's needs.support_protection=0.45 is the base case, and so is the low end of
+    # cop.peer_support_weeks (the posterior's 2.5th percentile rounds to its default, 2).
+    shared = 2
     for draws, reps in ((200, 4), (4, 2)):
         assert psa.runs_needed(draws, reps) == (draws + extra - shared) * reps
     readme = (ROOT / "README.md").read_text()
@@ -261,7 +263,8 @@ def test_a_small_psa_warns_about_evppi_and_its_counts_agree(tmp_path):
     verdict_line = next(line for line in done.stdout.splitlines() if "runs in summary" in line)
     runs = psa.runs_needed(2, 1)
     assert f"{runs} runs in summary.parquet" in verdict_line
-    assert f"of the jobs' {runs + 1} finished runs repeat" in verdict_line
+    shared = psa.shared_points()
+    assert f"{shared} of the jobs' {runs + shared} finished runs repeat" in verdict_line
     assert len(list((out / "sweep" / "runs").glob("*/seed-*.parquet"))) == runs
     assert (
         json.loads((out / "psa.json").read_text())["evppi_warning"]

@@ -80,6 +80,7 @@ LAUNCH_KEYS = ("hydra/launcher", "hydra.launcher")
 """Hydra items that choose how runs are launched, not what they are (a resumed plan may
 change them)."""
 
+
 @dataclass(frozen=True)
 class Lever:
     """A lever's search range."""

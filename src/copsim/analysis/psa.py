@@ -230,17 +230,19 @@ def _grid_points(base_overrides: Sequence[str]) -> int:
     return sum(len(g) for name, g in BREAK_EVEN_GRID.items() if name not in fixed)
 
 
-def shared_points(base_overrides: Sequence[str] = ()) -> int:
-    """Grid points that are the base case itself (their runs are the base case's runs)."""
+def shared_points(base_overrides: Sequence[str] = (), source: str = POSTERIOR) -> int:
+    """Extra points that are the base case itself (their runs are the base case's runs).
+
+    The grid value equal to a parameter's default, and a one-way end that equals it (an
+    integer parameter's end can round to its default).
+    """
     from copsim.model.schema import SCHEMA
 
-    fixed = {o.partition("=")[0] for o in base_overrides}
     return sum(
         1
-        for name, grid in BREAK_EVEN_GRID.items()
-        if name not in fixed
-        for v in grid
-        if v == SCHEMA[name].default
+        for p in plan(1, base_overrides, source=source)
+        if p.kind in ("one_way", "grid")
+        and all(v == SCHEMA[k].default for k, v in p.overrides.items())
     )
 
 
@@ -250,10 +252,10 @@ def runs_needed(
     """Distinct model runs of ``copsim psa draws=N replicates=R``: (N + extras - 1) x R.
 
     Each draw and each extra point (:func:`extra_points`) runs over ``replicates`` seeds;
-    a grid point equal to the base case shares its runs. Every run also needs its no-CoP
-    twin, computed alongside it.
+    an extra point equal to the base case shares its runs (:func:`shared_points`). Every
+    run also needs its no-CoP twin, computed alongside it.
     """
-    extras = extra_points(base_overrides, source) - shared_points(base_overrides)
+    extras = extra_points(base_overrides, source) - shared_points(base_overrides, source)
     return (draws + extras) * replicates
 
 
