@@ -65,6 +65,13 @@ def test_a_draw_takes_a_whole_posterior_set_and_the_rest_from_priors():
     assert len({p.posterior_set for p in many}) <= len(sets)
 
 
+def test_holding_every_prior_still_draws_the_posterior_sets():
+    held = [f"{k}={SCHEMA[k].default}" for k in uncertain([], POSTERIOR)]
+    points = plan(5, held, extras=False)
+    assert len(points) == 5 and len({p.posterior_set for p in points}) == 5
+    assert set(points[0].overrides) == set(calibrated_columns(POSTERIOR))
+
+
 def test_with_prior_every_input_is_drawn_from_its_prior_and_whole_numbers_stay_whole():
     points = plan(20, extras=False, source=PRIOR)
     assert all(p.posterior_set is None for p in points)

@@ -190,7 +190,9 @@ def plan(
     columns = calibrated_columns(source, base_overrides)
     sets = posterior_sets(source, draws, seed) if columns else None
     points = []
-    for i, row in enumerate(table.to_dict("records")):
+    # With every prior's parameter held the hypercube has no columns, and so no rows.
+    rows = table.to_dict("records") if len(table.columns) else [{}] * draws
+    for i, row in enumerate(rows):
         values = {k: _value(k, v) for k, v in row.items()}
         number = None
         if sets is not None:
