@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 import warnings
 from pathlib import Path
@@ -42,6 +44,27 @@ def start_cli(*args: str, cwd: Path) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def kill_after_runs(*args: str, cwd: Path, runs: Path, least: int = 5) -> dict:
+    """Start ``copsim ARGS``, SIGKILL it once ``least`` runs are stored under ``runs``.
+
+    Returns:
+        Every run file then stored, mapped to its modification time and bytes, so that a
+        rerun can be shown to have redone none of them.
+    """
+    proc = start_cli(*args, cwd=cwd)
+    deadline = time.monotonic() + 120
+    while (
+        len(list(runs.glob("*/seed-*.parquet"))) < least
+        and proc.poll() is None
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "it finished before it could be killed"
+    return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in runs.glob("*/seed-*.parquet")}
 
 
 def run_cli_forked(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:

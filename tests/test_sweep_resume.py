@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import time
 
 import pandas as pd
 import pytest
 
-from tests.conftest import run_cli, start_cli
+from tests.conftest import kill_after_runs, run_cli
 
 ARGS = [
     "run",
@@ -30,15 +27,7 @@ def run_files(folder):
 @pytest.mark.slow
 def test_sigkill_halfway_then_resume_runs_each_configuration_and_seed_once(tmp_path):
     folder = tmp_path / "sweep"
-    proc = start_cli(*ARGS, cwd=tmp_path)
-    deadline = time.monotonic() + 120
-    while len(run_files(folder)) < 5 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL
-
-    finished = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in run_files(folder)}
+    finished = kill_after_runs(*ARGS, cwd=tmp_path, runs=folder / "runs")
     assert 5 <= len(finished) < RUNS, "the sweep was to be killed partway"
     assert not (folder / "summary.parquet").exists()  # killed before its end
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import time
 
 import numpy as np
 import pandas as pd
@@ -19,7 +16,7 @@ from copsim.analysis.plan import (
     wilson,
 )
 from copsim.errors import CopsimError
-from tests.conftest import REPO, run_cli, run_cli_forked, start_cli
+from tests.conftest import REPO, kill_after_runs, run_cli, run_cli_forked
 
 AREA = str(REPO / "conf" / "areas" / "riverside.yaml")
 # Tiny: a short burn-in and a short run; funded weeks leave the year a plan needs after them.
@@ -191,15 +188,9 @@ def test_plan_killed_then_rerun_redoes_no_finished_candidate(tmp_path):
 
     out = tmp_path / "plan"
     args = ["plan", f"site.file={AREA}", *TINY, "--out", str(out)]
-    proc = start_cli(*args, cwd=tmp_path)
     runs = out / "sweep" / "runs"
-    deadline = time.monotonic() + 120
-    while len(list(runs.glob("*/seed-*.parquet"))) < 5 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    finished = kill_after_runs(*args, cwd=tmp_path, runs=runs)
     assert not (out / "plan.json").exists()
-    finished = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in runs.glob("*/seed-*.parquet")}
     storage = optuna.storages.JournalStorage(
         optuna.storages.journal.JournalFileBackend(str(out / "study.journal"))
     )

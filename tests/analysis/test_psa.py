@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import time
 
 import numpy as np
 import pandas as pd
@@ -25,7 +22,7 @@ from copsim.analysis.psa import (
 from copsim.errors import CopsimError
 from copsim.model.schema import SCHEMA
 from copsim.model.uncertainty import CALIBRATION_PRIORS, RETENTION_STRENGTHS, UNCERTAINTY
-from tests.conftest import run_cli, start_cli
+from tests.conftest import kill_after_runs, run_cli
 
 # A short burn-in: a PSA's files and resuming need no stationary site (20 s a test saved).
 TINY = ["weeks=30", "burn_in_weeks=26", "site.practitioners_per_agency=4", "site.people=60"]
@@ -183,14 +180,8 @@ def test_psa_writes_table_report_and_a_recomputable_probability(tmp_path):
 def test_psa_killed_then_rerun_redoes_no_finished_run(tmp_path):
     out = tmp_path / "psa"
     args = ["psa", "draws=6", "replicates=2", *TINY, "--out", str(out)]
-    proc = start_cli(*args, cwd=tmp_path)
     runs = out / "sweep" / "runs"
-    deadline = time.monotonic() + 120
-    while len(list(runs.glob("*/seed-*.parquet"))) < 5 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    finished = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in runs.glob("*/seed-*.parquet")}
+    finished = kill_after_runs(*args, cwd=tmp_path, runs=runs)
     assert len(finished) >= 5 and not (out / "psa.json").exists()
 
     again = run_cli(*args, cwd=tmp_path)
