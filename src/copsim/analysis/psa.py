@@ -35,7 +35,7 @@ from copsim.config import (
 from copsim.errors import UsageError
 from copsim.files import write_json
 from copsim.folders import mark
-from copsim.model.schema import ConfigError, validate
+from copsim.model.schema import SCHEMA, ConfigError, validate
 from copsim.posterior import DEFAULT as POSTERIOR
 
 if TYPE_CHECKING:  # pandas and SciPy are imported where used: a refused command needs neither
@@ -145,23 +145,18 @@ def sample(dists: Mapping[str, Distribution], draws: int, seed: int = PSA_SEED) 
 
 def _value(name: str, value: Any) -> float | int:
     """A drawn value as the schema's type: an integer parameter's draw is rounded."""
-    from copsim.model.schema import SCHEMA
-
     if isinstance(SCHEMA[name].default, int):
         return int(round(float(value)))
     return float(value)
 
 
-def posterior_sets(source: str, draws: int, seed: int) -> pd.DataFrame:
-    """``draws`` sets of posterior ``source``, chosen at random with the PSA's seed.
+def posterior_sets(table: pd.DataFrame, draws: int, seed: int) -> pd.DataFrame:
+    """``draws`` sets of a posterior's ``table``, chosen at random with the PSA's seed.
 
     Without replacement while the posterior has sets enough, then with.
     """
     import numpy as np
 
-    from copsim import posterior
-
-    table = posterior.load(source)
     rng = np.random.default_rng(seed)
     rows = rng.choice(len(table), size=draws, replace=draws > len(table))
     return table.iloc[rows].reset_index(drop=True)
@@ -188,7 +183,13 @@ def plan(
     dists = uncertain(base_overrides, source)
     table = sample(dists, draws, seed)
     columns = calibrated_columns(source, base_overrides)
-    sets = posterior_sets(source, draws, seed) if columns else None
+    if columns:
+        from copsim import posterior
+
+        whole = posterior.load(source)
+        sets = posterior_sets(whole, draws, seed)
+    else:
+        sets = None
     points = []
     # With every prior's parameter held the hypercube has no columns, and so no rows.
     rows = table.to_dict("records") if len(table.columns) else [{}] * draws
@@ -204,9 +205,6 @@ def plan(
     points.append(Point("base", "base", {}))
     ends: dict[str, list[float]] = {}
     if columns:
-        from copsim import posterior
-
-        whole = posterior.load(source)
         ends = {k: list(np.quantile(whole[k], ONE_WAY_QUANTILES)) for k in columns}
     ends |= {k: [float(d.ppf(q)) for q in ONE_WAY_QUANTILES] for k, d in dists.items()}
     for name, (low, high) in ends.items():
@@ -238,8 +236,6 @@ def shared_points(base_overrides: Sequence[str] = (), source: str = POSTERIOR) -
     The grid value equal to a parameter's default, and a one-way end that equals it (an
     integer parameter's end can round to its default).
     """
-    from copsim.model.schema import SCHEMA
-
     return sum(
         1
         for p in plan(1, base_overrides, source=source)
