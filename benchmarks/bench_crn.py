@@ -20,7 +20,10 @@ d. the replicates a PSA draw needs, by the ANOVA method of O'Hagan, Stevenson an
    psa``'s points without its extras) or read from a PSA folder's ``psa.parquet``;
 e. how far one changed fate spreads: in a site without a CoP, one person made to leave at
    week 10 and nothing else changed; the crises of the other places over the run (a floor
-   under the noise of any change that alters a fate, which keyed draws cannot remove).
+   under the noise of any change that alters a fate, which keyed draws cannot remove);
+f. for each change of part a, the per-seed SD of the paired difference in each part of
+   ``net_benefit_pv`` (crisis and turnover savings, programme and staff-time costs): which
+   consequence of a changed fate carries the noise.
 
 Runs of one configuration go through ``run_side_by_side`` (the results ``copsim.run`` gives
 each seed alone, bit for bit; the script checks one). It prints a markdown report and
@@ -68,6 +71,14 @@ OTHER_SEED = 500_000
 
 OUTPUTS = ("net_benefit_pv", "turnover_rate")
 """The outputs whose paired differences are measured."""
+
+NB_PARTS = (
+    ("savings_crises_pv", 1),
+    ("savings_turnover_pv", 1),
+    ("programme_cost_pv", -1),
+    ("staff_time_cost_pv", -1),
+)
+"""The parts of ``net_benefit_pv`` and their signs: savings less the programme's costs."""
 
 CASCADE_SEEDS = 20
 """Seeds (the first of ``--seeds``) of part e."""
@@ -142,6 +153,36 @@ def replicates_needed(sd: float, half_width: float = HALF_WIDTH, z: float = Z95)
     return max(1, math.ceil((z * sd / half_width) ** 2 - 1e-9))
 
 
+def parts_spread(
+    nudged: Sequence[Mapping[str, float]], base: Sequence[Mapping[str, float]]
+) -> dict[str, float]:
+    """Part f: the per-seed SD of the paired difference in each part of net benefit.
+
+    Args:
+        nudged: Each seed's summary under the nudge.
+        base: Each seed's base summary, in the same seed order.
+
+    Returns:
+        The SD of each part of :data:`NB_PARTS` (GBP, n - 1 denominator), and
+        ``correlation``: the share of the net benefit's paired variance that the parts'
+        covariances add or remove (their variances sum to the rest).
+
+    Raises:
+        ValueError: If the parts do not add up to ``net_benefit_pv`` in some summary.
+    """
+    for row in (*nudged, *base):
+        total = sum(sign * row[name] for name, sign in NB_PARTS)
+        if not math.isclose(total, row["net_benefit_pv"], rel_tol=1e-9, abs_tol=1e-6):
+            raise ValueError(f"net benefit parts add to {total}, not {row['net_benefit_pv']}")
+    diffs = {name: sign * (column(nudged, name) - column(base, name)) for name, sign in NB_PARTS}
+    total = column(nudged, "net_benefit_pv") - column(base, "net_benefit_pv")
+    out = {name: float(d.std(ddof=1)) for name, d in diffs.items()}
+    var_total = float(total.var(ddof=1))
+    var_parts = sum(float(d.var(ddof=1)) for d in diffs.values())
+    out["correlation"] = (var_total - var_parts) / var_total if var_total > 0 else 0.0
+    return out
+
+
 def identical_share(a: np.ndarray, b: np.ndarray) -> float:
     """Share of columns (places) of two (weeks, places) histories identical in every week."""
     a, b = np.asarray(a), np.asarray(b)
@@ -170,22 +211,34 @@ def column(rows: Sequence[Mapping[str, Any]], output: str) -> np.ndarray:
     return np.array([r[output] for r in rows], float)
 
 
-def measure_nudges(seeds: Sequence[int], weeks: int | None) -> tuple[list[dict], list[dict]]:
-    """Part a, and the base runs' summaries (part b)."""
+def measure_nudges(
+    seeds: Sequence[int], weeks: int | None, overrides: Sequence[str] = ()
+) -> tuple[list[dict], list[dict]]:
+    """Part a (and f), and the base runs' summaries (part b).
+
+    Args:
+        seeds: The seeds.
+        weeks: The run length (None: the default).
+        overrides: Overrides of the base configuration, kept in every nudged one (to measure
+            how much of the noise a mechanism carries, by switching it off).
+    """
     import copsim
 
-    base_rows = summaries(_values([], weeks), seeds)
+    base_rows = summaries(_values(overrides, weeks), seeds)
     # run_side_by_side is copsim.run seed by seed: check one seed.
-    alone = copsim.run([f"weeks={weeks}"] if weeks is not None else [], seed=seeds[0]).summary
+    alone = copsim.run(
+        [*overrides, *([f"weeks={weeks}"] if weeks is not None else [])], seed=seeds[0]
+    ).summary
     if alone["net_benefit_pv"] != base_rows[0]["net_benefit_pv"]:
         raise RuntimeError("runs side by side differ from copsim.run")
     rows = []
     for nudge in NUDGES:
-        nudged = summaries(_values([f"{nudge.name}={nudge.nudged}"], weeks), seeds)
+        nudged = summaries(_values([*overrides, f"{nudge.name}={nudge.nudged}"], weeks), seeds)
         row = {**asdict(nudge)}
         for output in OUTPUTS:
             x, base = column(nudged, output), column(base_rows, output)
             row[output] = {**paired_spread(x, base), "sd_base": float(base.std(ddof=1))}
+        row["parts"] = parts_spread(nudged, base_rows)
         rows.append(row)
     return rows, base_rows
 
@@ -402,7 +455,12 @@ def report(results: Mapping[str, Any]) -> str:
         f"# Noise in paired comparisons ({results['commit']}, {results['date']})",
         "",
         f"Seeds {results['seeds_text']} ({len(results['seeds'])}), {results['weeks']} weeks; "
-        f"`{results['command']}`; {results['seconds']:.0f} s.",
+        f"`{results['command']}`; {results['seconds']:.0f} s."
+        + (
+            f" Base configuration of parts a, b and f: `{' '.join(results['base'])}`."
+            if results.get("base")
+            else ""
+        ),
         "",
         "## a. Per-seed SD of the paired difference (nudged minus base, same seed)",
         "",
@@ -426,22 +484,26 @@ def report(results: Mapping[str, Any]) -> str:
         f"{b['sd']:.4f} over {b['n']} seeds: n = ceil((1.96 x SD / 0.01)^2) = "
         f"**{b['replicates_needed']}** replicates (unpaired, twin on other seeds: "
         f"{b['replicates_needed_unpaired']}).",
-        "",
-        "## c. Other places with identical crisis histories",
-        "",
-        f"Weekly crises of each place (matched by place number; a leaver's place is taken "
-        f"by the next referral) over {results['individual']['weeks']} weeks from week 0, "
-        f"mean over {results['individual']['seeds']} seeds:",
-        "",
-        "| change | identical crisis histories | worst seed | and the same holders |",
-        "|---|---|---|---|",
     ]
-    for label, c in results["individual"].items():
-        if isinstance(c, dict):
-            lines.append(
-                f"| {label} | {c['identical_crises']:.1%} | {c['identical_crises_min']:.1%} "
-                f"| {c['identical_crises_and_holders']:.1%} |"
-            )
+    individual = results.get("individual")
+    if individual:
+        lines += [
+            "",
+            "## c. Other places with identical crisis histories",
+            "",
+            f"Weekly crises of each place (matched by place number; a leaver's place is taken "
+            f"by the next referral) over {individual['weeks']} weeks from week 0, "
+            f"mean over {individual['seeds']} seeds:",
+            "",
+            "| change | identical crisis histories | worst seed | and the same holders |",
+            "|---|---|---|---|",
+        ]
+        for label, c in individual.items():
+            if isinstance(c, dict):
+                lines.append(
+                    f"| {label} | {c['identical_crises']:.1%} | {c['identical_crises_min']:.1%} "
+                    f"| {c['identical_crises_and_holders']:.1%} |"
+                )
     e = results.get("cascade")
     if e:
         lines += [
@@ -456,7 +518,29 @@ def report(results: Mapping[str, Any]) -> str:
             "have a different crisis count on average: what people share (key workers, "
             "agencies' capacity, the workforce) carries one change to the rest.",
         ]
-    d = results["psa"]
+    lines += [
+        "",
+        "## f. Where the paired difference in net benefit comes from",
+        "",
+        "Per-seed SD of the paired difference in each part of `net_benefit_pv` (GBP; "
+        "savings from crises and from turnover, less the programme's cost and the staff "
+        "time it takes; the last column is the share of the total's variance the parts' "
+        "covariances add, negative where they offset):",
+        "",
+        "| change | crises | turnover | programme | staff time | covariances |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in results["nudges"]:
+        f = row["parts"]
+        lines.append(
+            f"| `{row['name']}` | "
+            + " | ".join(f"{f[name]:,.0f}" for name, _ in NB_PARTS)
+            + f" | {f['correlation']:+.0%} |"
+        )
+    d = results.get("psa")
+    if not d:
+        lines.append("")
+        return "\n".join(lines)
     needed = d["replicates_needed"]
     lines += [
         "",
@@ -510,6 +594,16 @@ def main() -> None:
     parser.add_argument("--psa-replicates", type=int, default=4)
     parser.add_argument("--psa", type=Path, default=None, help="a PSA folder to analyse")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/crn"))
+    parser.add_argument(
+        "--base",
+        nargs="*",
+        default=[],
+        metavar="KEY=VALUE",
+        help="overrides of parts a, b and f's base configuration (kept under every nudge)",
+    )
+    parser.add_argument(
+        "--nudges-only", action="store_true", help="parts a, b and f only (skip c, d and e)"
+    )
     args = parser.parse_args()
 
     from copsim.errors import CopsimError
@@ -527,15 +621,21 @@ def main() -> None:
         parser.error(str(err))
 
     start = time.perf_counter()
-    nudges, base = measure_nudges(seeds, args.weeks)
+    try:
+        nudges, base = measure_nudges(seeds, args.weeks, args.base)
+    except CopsimError as err:
+        parser.error(f"--base: {err}")
     b = cop_effect(base)
-    individual = individual_level(seeds, args.history_weeks)
-    cascade = one_exit_spread(seeds[:CASCADE_SEEDS], args.weeks or _values([], None)["weeks"])
-    if args.psa is not None:
-        d = psa_replicates(psa_folder_values(args.psa), f"PSA folder {args.psa}")
-    else:
-        values = psa_values(args.psa_draws, args.psa_replicates, args.weeks)
-        d = psa_replicates(values, "a PSA run here (copsim psa's draws and seeds)")
+    individual, cascade, d = {}, {}, {}
+    if not args.nudges_only:
+        individual = individual_level(seeds, args.history_weeks)
+        weeks = args.weeks or _values([], None)["weeks"]
+        cascade = one_exit_spread(seeds[:CASCADE_SEEDS], weeks)
+        if args.psa is not None:
+            d = psa_replicates(psa_folder_values(args.psa), f"PSA folder {args.psa}")
+        else:
+            values = psa_values(args.psa_draws, args.psa_replicates, args.weeks)
+            d = psa_replicates(values, "a PSA run here (copsim psa's draws and seeds)")
     results = {
         "commit": _commit(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -543,6 +643,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, {platform.python_version()}",
         "seeds_text": args.seeds,
         "seeds": seeds,
+        "base": list(args.base),
         "weeks": args.weeks or _values([], None)["weeks"],
         "nudges": nudges,
         "cop_effect": b,

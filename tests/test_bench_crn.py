@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from benchmarks.bench_crn import (
+    NB_PARTS,
     identical_share,
     paired_spread,
     parse_seeds,
+    parts_spread,
     psa_folder_values,
     replicates_needed,
 )
@@ -112,3 +116,37 @@ def test_a_psa_folder_is_read_as_draws_by_the_seeds_every_draw_has(tmp_path):
     pd.DataFrame(rows).to_parquet(tmp_path / "psa.parquet")
     values = psa_folder_values(tmp_path)
     assert values.tolist() == [[0, 1, 2], [10, 11, 12], [20, 21, 22]]
+
+
+def _summary(crises, turnover, programme, staff):
+    parts = dict(zip((n for n, _ in NB_PARTS), (crises, turnover, programme, staff), strict=True))
+    return {**parts, "net_benefit_pv": crises + turnover - programme - staff}
+
+
+def test_parts_spread_splits_the_net_benefit_noise_by_where_it_comes_from():
+    base = [_summary(100.0, 50.0, 30.0, 20.0) for _ in range(4)]
+    # Only crisis savings move, by +/-1 and +/-3: their SD is the total's; covariances none.
+    nudged = [_summary(100.0 + d, 50.0, 30.0, 20.0) for d in (1.0, -1.0, 3.0, -3.0)]
+    spread = parts_spread(nudged, base)
+    assert spread["savings_crises_pv"] == pytest.approx(math.sqrt(20 / 3))
+    assert spread["savings_turnover_pv"] == spread["staff_time_cost_pv"] == 0.0
+    assert spread["correlation"] == pytest.approx(0.0)
+    # Staff time rising with crisis savings offsets them (a cost is subtracted): the total
+    # moves less than its parts, so the covariances take variance away.
+    offset = [_summary(100.0 + d, 50.0, 30.0, 20.0 + d / 2) for d in (1.0, -1.0, 3.0, -3.0)]
+    assert parts_spread(offset, base)["correlation"] < 0
+
+
+def test_parts_spread_refuses_parts_that_do_not_add_up():
+    bad = {**_summary(100.0, 50.0, 30.0, 20.0), "net_benefit_pv": 0.0}
+    with pytest.raises(ValueError, match="parts add to"):
+        parts_spread([bad, bad], [bad, bad])
+
+
+def test_the_parts_add_up_to_net_benefit_in_every_baseline_summary():
+    baselines = Path(__file__).parent / "baselines" / "summaries.json"
+    summaries = [s for s in json.loads(baselines.read_text()).values() if isinstance(s, dict)]
+    assert summaries
+    for row in summaries:
+        total = sum(sign * row[name] for name, sign in NB_PARTS)
+        assert total == pytest.approx(row["net_benefit_pv"], rel=1e-9, abs=1e-6)
