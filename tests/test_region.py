@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from copsim.errors import MAX_LINE, MAX_PATH, shown_path
 from copsim.model.area import AreaError, load_area, resolve
 from copsim.model.cop_model import CopModel
 from copsim.model.schema import ConfigError, validate
@@ -100,8 +101,23 @@ def test_malformed_area_files_name_the_problem(tmp_path, case):
     with pytest.raises(AreaError) as err:
         resolve(validate({"site.file": path}))
     message = str(err.value)
-    assert expected in message and path in message and "allowed:" in message
+    assert expected in message and shown_path(path) in message and "allowed:" in message
     assert "\n" not in message and isinstance(err.value, ConfigError)
+
+
+def test_an_area_file_deep_in_folders_still_says_what_is_wrong_in_it(tmp_path):
+    # A long path is cut at its start, never the problem: the message keeps where in the
+    # file, the bad value and what is allowed, and the file's own name.
+    deep = tmp_path / ("north_east_region_" * 5) / "2026" / "area_files"
+    deep.mkdir(parents=True)
+    path = _area(deep, "agencies:\n  - {name: A, type: housin, posts: 3}\n")
+    assert len(path) > MAX_PATH
+    with pytest.raises(AreaError) as err:
+        resolve(validate({"site.file": path}))
+    message = str(err.value)
+    assert "agencies[0].type: 'housin'" in message and "allowed:" in message
+    assert "/area_files/area.yaml:" in message and " ... " not in message
+    assert len(message) <= MAX_LINE
 
 
 def test_csv_with_a_bad_row_names_the_row(tmp_path):

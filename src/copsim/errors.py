@@ -33,6 +33,20 @@ def clip(text: str, limit: int = MAX_LINE) -> str:
     return text[: limit - len(cut) - tail] + cut + text[len(text) - tail :]
 
 
+MAX_PATH = 40
+"""Characters of a file's path an error names at most: its end (the file and its folder)."""
+
+
+def shown_path(path: Any, limit: int = MAX_PATH) -> str:
+    """A path for an error message, cut to ``limit`` characters by leaving out its start.
+
+    A message that names a file in a deep folder must still say what is wrong in it
+    (:func:`clip` would cut the message's middle: the problem, not the path).
+    """
+    text = str(path).replace("\n", " ")
+    return text if len(text) <= limit else "..." + text[len(text) - limit + 3 :]
+
+
 def shown(value: Any, limit: int = MAX_VALUE) -> str:
     """``repr(value)`` for an error message, clipped to ``limit`` characters."""
     return clip(repr(value), limit)

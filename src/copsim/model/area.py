@@ -42,6 +42,7 @@ from typing import Any
 import yaml
 
 from copsim.errors import shown as quoted
+from copsim.errors import shown_path
 from copsim.model.domains import DOMAINS
 from copsim.model.schema import ConfigError
 from copsim.user_files import FileProblem, load_yaml, read_bytes
@@ -62,7 +63,9 @@ class AreaError(ConfigError):
     def __init__(self, file: str, where: str, value: Any, allowed: str):
         self.key, self.value, self.allowed = f"site.file {where}", value, allowed
         text = "missing" if value is _MISSING else quoted(value)
-        ValueError.__init__(self, f"site.file {file}: {where}: {text} (allowed: {allowed})")
+        ValueError.__init__(
+            self, f"site.file {shown_path(file)}: {where}: {text} (allowed: {allowed})"
+        )
 
 
 _MISSING = object()
