@@ -11,7 +11,9 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && \
 	  { echo $$p; break; }; done)
 BIN := $(VENV)/bin
-PYTEST_ARGS ?=
+# The tests run in parallel, one worker a core (pytest-xdist; at most 4, so that the sweeps
+# some tests launch still get a core); PYTEST_ARGS= runs them in one process.
+PYTEST_ARGS ?= -n auto --maxprocesses=4
 # The Ray test needs Ray in a virtual environment of its own (minutes to install;
 # docs/cluster.md says how to run it), so make test and CI leave it out.
 PYTEST_MARKERS ?= not ray
