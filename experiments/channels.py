@@ -17,8 +17,8 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from scipy import stats
 
+from copsim.analysis.plan import mean_interval
 from copsim.model.schema import validate
 from copsim.runs.runner import run_values
 
@@ -39,10 +39,9 @@ SWITCHES["all off"] = {k: v for d in list(SWITCHES.values())[1:] for k, v in d.i
 
 
 def interval(values: list[float], digits: str = ".3g") -> str:
-    """Mean and 95% t interval, as text."""
-    x = np.asarray(values, float)
-    half = stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
-    return f"{x.mean():{digits}} ({x.mean() - half:{digits}} to {x.mean() + half:{digits}})"
+    """Mean and 95% t interval (:func:`copsim.analysis.plan.mean_interval`), as text."""
+    mean, low, high = mean_interval(values)
+    return f"{mean:{digits}} ({low:{digits}} to {high:{digits}})"
 
 
 def main() -> None:
