@@ -3,6 +3,8 @@ import pytest
 
 from copsim.model.cop_model import CopModel
 from copsim.model.mechanisms import funding, workforce
+from copsim.model.schema import SCHEMA
+from copsim.runs.runner import run_side_by_side
 
 
 def test_weekly_probability_compounds_to_the_annual_one():
@@ -113,3 +115,40 @@ def test_funded_posts_kept_from_last_week_equal_fresh_ones():
         )
         assert m.agencies.funded.tolist() == fresh.tolist()
         m.agencies.funded[0] = 0  # a change to this week's copy reaches no later week
+
+
+def test_expected_leavers_add_each_weeks_leaving_probabilities_of_the_staff_in_post():
+    # Every hazard the same (no burnout, starter, sector or embeddedness effect): a week's
+    # expected leavers are the staff in post times the weekly hazard.
+    m = CopModel(
+        {
+            "burn_in_weeks": 0,
+            "brokerage.hours_per_week": 0,
+            "workforce.burnout_leave_ratio": 1.0,
+            "workforce.new_starter_leave_ratio": 1.0,
+            "workforce.sector_differences": 0.0,
+            "workforce.embeddedness_ties": 0.0,
+            "workforce.turnover_at_zero_burnout": 0.3,
+        }
+    )
+    hazard = workforce.weekly_from_annual(0.3)
+    expected = 0.0
+    for week in range(1, 6):
+        in_post = int(m.posts.occupied.sum())
+        m.steps = week
+        workforce.step(m)
+        expected += in_post * hazard
+    assert m.totals.expected_leavers == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.slow
+def test_expected_turnover_is_the_realised_turnover_on_average():
+    values = {n: p.default for n, p in SCHEMA.items()}
+    values.update(events=[], burn_in_weeks=26, weeks=52)
+    rows = [r.summary for r in run_side_by_side([{**values, "seed": s} for s in range(40)])]
+    gap = np.array([r["turnover_rate"] - r["expected_turnover_rate"] for r in rows])
+    # Realised leavers are draws below the hazards the expected ones sum: equal on average.
+    assert abs(gap.mean()) < 3 * gap.std(ddof=1) / np.sqrt(len(gap))
+    # ... and the expected one has none of the draws' luck: its spread is the hazards'.
+    expected = np.array([r["expected_turnover_rate"] for r in rows])
+    assert expected.std(ddof=1) < np.array([r["turnover_rate"] for r in rows]).std(ddof=1)

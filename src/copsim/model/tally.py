@@ -12,6 +12,7 @@ class Tally:
     """Cumulative counts of one run."""
 
     leavers: int = 0
+    expected_leavers: float = 0.0  # the weekly leaving probabilities of those in post, summed
     moved_in_region: int = 0
     hires: int = 0
     crisis_events: int = 0

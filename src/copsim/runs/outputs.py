@@ -33,6 +33,11 @@ SUMMARY: tuple[Output, ...] = (
            "Agency turnover: leavers from their agency (to another agency of the region or "
            "from the sector) a year over mean staff in post (weeks 1 to the end, as every "
            "summary over the run)"),
+    Output("expected_turnover_rate", "share/year", "summary",
+           "turnover_rate as the leaving hazards make it on average: each week's leaving "
+           "probabilities of the staff in post, summed, a year over mean staff in post. The "
+           "same mean as turnover_rate without the luck of who drew below their hazard, so a "
+           "paired comparison of it is far less noisy (docs/analysis.md)"),
     Output("retention", "share", "summary",
            "Share of the practitioners in post at the start still in post at the end"),
     Output("leavers_to_region", "people", "summary",
@@ -119,6 +124,8 @@ SUMMARY: tuple[Output, ...] = (
            "Leavers of the no-CoP twin (same seed) less this run's"),
     Output("turnover_avoided", "share/year", "summary",
            "The no-CoP twin's turnover_rate less this run's"),
+    Output("expected_turnover_avoided", "share/year", "summary",
+           "The no-CoP twin's expected_turnover_rate less this run's"),
     Output("burnout_avoided", "0-1", "summary",
            "The no-CoP twin's burnout_mean less this run's"),
     Output("unmet_need_avoided", "share", "summary",
@@ -162,6 +169,7 @@ SUMMARY: tuple[Output, ...] = (
 
 TWIN_MEANS = {
     "turnover_avoided": "turnover_rate",
+    "expected_turnover_avoided": "expected_turnover_rate",
     "burnout_avoided": "burnout_mean",
     "unmet_need_avoided": "unmet_need_share",
 }
@@ -179,11 +187,12 @@ class TwinOutcome:
     accounts: dict[str, float] = field(default_factory=dict)
 
 
-def _means(leavers: int, weeks: int, weekly: pd.DataFrame) -> dict[str, float]:
-    """Turnover, mean burnout and mean unmet need over weeks 1 to the end."""
+def _means(totals: Tally, weeks: int, weekly: pd.DataFrame) -> dict[str, float]:
+    """Turnover (realised and expected), mean burnout and mean unmet need, weeks 1 to the end."""
     staff = max(weekly["staff_in_post"].iloc[1:].mean(), 1e-9)
     return {
-        "turnover_rate": leavers / staff / (weeks / 52.0),
+        "turnover_rate": totals.leavers / staff / (weeks / 52.0),
+        "expected_turnover_rate": totals.expected_leavers / staff / (weeks / 52.0),
         "burnout_mean": float(weekly["burnout_mean"].iloc[1:].mean()),
         "unmet_need_share": float(weekly["unmet_need_share"].iloc[1:].mean()),
     }
@@ -221,7 +230,7 @@ def _twin(
         economics.Ledger(**vars(ledger)),
         totals.crisis_events,
         totals.leavers,
-        _means(totals.leavers, p.weeks, weekly),
+        _means(totals, p.weeks, weekly),
         appraisal.accounts(weekly, p.as_dict()),
     )
 
@@ -250,10 +259,11 @@ def summarise(model: CopModel, weekly: pd.DataFrame, twin: TwinOutcome) -> dict[
     followed, maintained, recovered, sev_change = cohort.follow_up(model)
     t, lt = model.totals, model.locality_totals
     cop, funded_weeks = model.cop, model.p.brokerage.funded_weeks
-    means = _means(model.totals.leavers, model.p.weeks, weekly)
+    means = _means(model.totals, model.p.weeks, weekly)
     staff = max(weekly["staff_in_post"].iloc[1:].mean(), 1e-9)
     out = {
         "turnover_rate": means["turnover_rate"],
+        "expected_turnover_rate": means["expected_turnover_rate"],
         "retention": starters_left / max(model.initial_staff, 1),
         "leavers_to_region": t.moved_in_region,
         "leavers_from_sector": t.leavers - t.moved_in_region,

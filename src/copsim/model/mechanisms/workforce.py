@@ -184,6 +184,9 @@ def step(model: CopModel) -> None:
             p.cop.embeddedness,
         ),
     )
+    # The leavers this week's hazards make on average: a turnover with no draw's luck in it.
+    staff = on.nonzero()[0]
+    model.totals.expected_leavers += replicates.sums(model, prob[staff], staff, len(posts))
     # Keyed by the holder's stint in the post (a mover's time in a new post is a new one).
     u = model.draws.uniform("workforce.leave", model.week, posts.stint)
     leavers = (on & (u < prob)).nonzero()[0]
