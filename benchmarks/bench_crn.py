@@ -5,7 +5,8 @@ random numbers by agent slot and again after, on the same seeds:
 
 a. for five small parameter changes (two crisis, two programme, one workforce), the SD over
    seeds of the paired difference (nudged minus base, same seed) in ``net_benefit_pv`` and
-   ``turnover_rate``, with the range of the differences;
+   ``turnover_rate``, with the range of the differences, and in ``expected_turnover_rate``
+   (the same turnover as the hazards make it on average, without the draws' luck);
 b. the replicates the CoP effect on turnover (``turnover_avoided``: the no-CoP twin's
    ``turnover_rate`` less the run's, paired by seed as every run computes it) needs for a
    95% interval of +/- 1 percentage point, ``n = ceil((1.96 SD / 0.01)^2)``;
@@ -69,7 +70,7 @@ Z95 = 1.959963984540054
 OTHER_SEED = 500_000
 """Added to a seed for the run that shares none of its random numbers (part c's floor)."""
 
-OUTPUTS = ("net_benefit_pv", "turnover_rate")
+OUTPUTS = ("net_benefit_pv", "turnover_rate", "expected_turnover_rate")
 """The outputs whose paired differences are measured."""
 
 NB_PARTS = (
@@ -249,11 +250,15 @@ def cop_effect(base: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     # The twin's turnover is the run's plus what the CoP avoided, seed by seed.
     twin_sd, run_sd = float((run_t + avoided).std(ddof=1)), float(run_t.std(ddof=1))
     sd = float(avoided.std(ddof=1))
+    expected = column(base, "expected_turnover_avoided")
     return {
         "mean": float(avoided.mean()),
         "sd": sd,
         "n": len(avoided),
         "replicates_needed": replicates_needed(sd),
+        "expected_mean": float(expected.mean()),
+        "expected_sd": float(expected.std(ddof=1)),
+        "expected_replicates_needed": replicates_needed(float(expected.std(ddof=1))),
         # Were the twin on independent seeds: the variances of the two runs would add.
         "replicates_needed_unpaired": replicates_needed(math.hypot(twin_sd, run_sd)),
     }
@@ -465,15 +470,16 @@ def report(results: Mapping[str, Any]) -> str:
         "## a. Per-seed SD of the paired difference (nudged minus base, same seed)",
         "",
         "| kind | change | SD in `net_benefit_pv` (GBP) | range | SD in `turnover_rate` "
-        "| range | SD of base `net_benefit_pv` |",
-        "|---|---|---|---|---|---|---|",
+        "| range | SD in `expected_turnover_rate` | SD of base `net_benefit_pv` |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for row in results["nudges"]:
         nb, tr = row["net_benefit_pv"], row["turnover_rate"]
         lines.append(
             f"| {row['kind']} | `{row['name']}` {row['base']:g} -> {row['nudged']:g} "
             f"| {nb['sd']:,.0f} | {_gbp(nb['min'])} to {_gbp(nb['max'])} "
-            f"| {tr['sd']:.4f} | {tr['min']:+.4f} to {tr['max']:+.4f} | {nb['sd_base']:,.0f} |"
+            f"| {tr['sd']:.4f} | {tr['min']:+.4f} to {tr['max']:+.4f} "
+            f"| {row['expected_turnover_rate']['sd']:.4f} | {nb['sd_base']:,.0f} |"
         )
     b = results["cop_effect"]
     lines += [
@@ -483,7 +489,9 @@ def report(results: Mapping[str, Any]) -> str:
         f"`turnover_avoided` (twin minus run, same seed): mean {b['mean']:.4f}, per-seed SD "
         f"{b['sd']:.4f} over {b['n']} seeds: n = ceil((1.96 x SD / 0.01)^2) = "
         f"**{b['replicates_needed']}** replicates (unpaired, twin on other seeds: "
-        f"{b['replicates_needed_unpaired']}).",
+        f"{b['replicates_needed_unpaired']}). The same effect on `expected_turnover_rate` "
+        f"(`expected_turnover_avoided`): mean {b['expected_mean']:.4f}, per-seed SD "
+        f"{b['expected_sd']:.4f}: **{b['expected_replicates_needed']}** replicates.",
     ]
     individual = results.get("individual")
     if individual:

@@ -67,9 +67,9 @@ def main() -> None:
     print()
     print(
         "| seed | weeks established (0.45 / 0.6) | meetings | last meeting "
-        "| turnover (points) | net benefit PV (GBP) |"
+        "| turnover (points) | expected turnover (points) | net benefit PV (GBP) |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     base = ["site=poor_history", "brokerage.funded_weeks=52"]
     for s in seeds:
         lo = copsim.run([*base, "cop.trust_threshold=0.45"], seed=s).summary
@@ -79,6 +79,7 @@ def main() -> None:
             f"| {lo['cop_meetings']} / {hi['cop_meetings']} "
             f"| {lo['cop_last_meeting_week']} / {hi['cop_last_meeting_week']} "
             f"| {100 * (lo['turnover_rate'] - hi['turnover_rate']):+.2f} "
+            f"| {100 * (lo['expected_turnover_rate'] - hi['expected_turnover_rate']):+.2f} "
             f"| {lo['net_benefit_pv'] - hi['net_benefit_pv']:+,.0f} |"
         )
 
