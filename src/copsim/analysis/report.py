@@ -17,6 +17,7 @@ from copsim.words import count, count_range
 
 DEFAULT_OUTPUTS = (
     "turnover_rate",
+    "expected_turnover_rate",
     "retention",
     "burnout_mean",
     "crises_per_person_year",
