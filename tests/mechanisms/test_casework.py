@@ -212,3 +212,64 @@ def test_key_worked_counts_each_posts_people_and_skips_the_unallocated():
         kw = rng.integers(-1, 12, int(rng.integers(0, 40)))
         expected = np.bincount(kw[kw >= 0], minlength=12)
         assert casework.key_worked(kw, 12).tolist() == expected.tolist()
+
+
+def _weighted(balance: float, **extra) -> CopModel:
+    """A model at week 0 whose key workers were chosen by weighted races."""
+    values = {
+        "casework.key_worker_choice": "weighted",
+        "casework.allocation_balance": balance,
+        "brokerage.hours_per_week": 0,
+        "burn_in_weeks": 0,
+        "site.people": 600,
+    }
+    return CopModel({**values, **extra}, agents=False)
+
+
+def _spread(m: CopModel) -> float:
+    """Mean over agencies of the range of its staff's caseloads."""
+    loads = np.bincount(m.people.key_worker, minlength=len(m.posts))
+    ranges = []
+    for agency in range(len(m.agencies)):
+        staff = np.flatnonzero(m.posts.occupied & (m.posts.agency == agency))
+        ranges.append(loads[staff].max() - loads[staff].min())
+    return float(np.mean(ranges))
+
+
+def test_weighted_choice_places_everyone_in_post_at_the_agency_of_greatest_need():
+    m = _weighted(4.0)
+    people = m.people
+    primary = np.argmax(people.needs, axis=1)
+    target = people.home_agency[np.arange(len(people)), primary]
+    assert (people.key_worker >= 0).all()
+    assert np.all(m.posts.agency[people.key_worker] == target)
+    assert m.posts.occupied[people.key_worker].all()
+
+
+def test_a_stronger_balance_evens_caseloads_out():
+    spreads = [_spread(_weighted(b)) for b in (0.0, 2.0, 8.0)]
+    assert spreads[0] > spreads[1] > spreads[2]
+    assert spreads[2] <= 2.0  # almost the least loaded every time
+
+
+def test_one_person_s_other_need_moves_few_others_under_weighted_choice():
+    """Common random numbers: under least-loaded choice one changed person shifts a queue."""
+
+    def changed(choice: str) -> float:
+        values = {"casework.key_worker_choice": choice, "burn_in_weeks": 0, "site.people": 600}
+        m = CopModel(values, agents=False)
+        people = m.people
+        people.key_worker[:] = -1
+        first_needs = people.needs[0].copy()
+        casework.allocate_key_workers(m)
+        first = people.key_worker.copy()
+        # Person 0's greatest need is now another domain: they wait at another agency.
+        people.needs[0] = np.roll(first_needs, 1)
+        people.key_worker[:] = -1
+        casework.allocate_key_workers(m)
+        assert m.posts.agency[people.key_worker[0]] != m.posts.agency[first[0]]
+        return float(np.mean(people.key_worker[1:] != first[1:]))
+
+    weighted, strict = changed("weighted"), changed("least_loaded")
+    assert weighted < 0.1
+    assert weighted < strict / 3

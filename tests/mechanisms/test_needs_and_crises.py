@@ -65,3 +65,56 @@ def test_crises_are_charged_at_unit_costs_and_raise_needs():
     assert m.ledger.crisis_cost >= m.totals.crisis_events * min(crises.unit_costs(m.p))
     hit = m.people.last_crisis == 1
     assert np.all(m.people.needs[hit].sum(axis=1) >= before[hit].sum(axis=1))
+
+
+def test_fade_releases_a_share_of_what_is_left_each_week():
+    shock = np.array([[0.04, 0.0], [0.02, 0.01]])
+    left = shock.copy()
+    released = sum(needs.fade(left, 10) for _ in range(5))
+    assert np.allclose(left, shock * 0.9**5)
+    assert np.allclose(released + left, shock)  # nothing lost or made
+
+
+def _quiet(**extra) -> CopModel:
+    """A model whose needs move only by crises and their fading."""
+    return CopModel(
+        {
+            "needs.noise": 0.0,
+            "needs.deterioration": 0.0,
+            "needs.improvement": 0.0,
+            "crises.ed_attendance_rate": 50.0,
+            "brokerage.hours_per_week": 0,
+            "burn_in_weeks": 0,
+            **extra,
+        },
+        agents=False,
+    )
+
+
+@pytest.mark.parametrize("weeks", [0, 4])
+def test_a_crisis_rise_lasts_or_fades_with_crisis_shock_weeks(weeks):
+    m = _quiet(**{"needs.crisis_shock_weeks": weeks})
+    m.steps = 1
+    before = m.people.needs.copy()
+    crises.step(m)
+    rise = m.people.needs - before
+    assert rise.max() > 0
+    assert np.array_equal(m.people.shock, rise if weeks else np.zeros_like(rise))
+    for week in range(2, 8):
+        m.steps = week
+        needs.step(m)
+    # Rises kept for good, or released at a quarter of what is left a week.
+    expected = rise if weeks == 0 else rise * 0.75**6
+    assert np.allclose(m.people.needs - before, expected)
+
+
+def test_a_newcomer_brings_no_rise_of_the_person_before():
+    from copsim.model.mechanisms import cohort
+
+    m = _quiet(**{"needs.crisis_shock_weeks": 10})
+    m.steps = 1
+    crises.step(m)
+    places = m.people.shock.sum(axis=1).nonzero()[0][:3]
+    assert len(places) == 3
+    cohort.admit(m, places)
+    assert not m.people.shock[places].any()

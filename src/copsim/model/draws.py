@@ -55,6 +55,8 @@ DECISIONS: frozenset[str] = frozenset(
         "casework.exclude",
         "casework.tie",
         "casework.partner",
+        "casework.queue",
+        "casework.key_worker",
         "crises",
         "brokerage.mode",
         "brokerage.review",

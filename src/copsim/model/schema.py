@@ -261,6 +261,11 @@ PARAMS: tuple[Param, ...] = (
       description="Standard deviation of weekly random change in each need"),
     P("needs.crisis_shock", 0.02, 0.0, 0.5, unit="0-1",
       description="Rise of the related needs after a crisis event"),
+    P("needs.crisis_shock_weeks", 0, 0, 520, unit="weeks",
+      description="Time constant over which a crisis's rise in needs fades (1/this of "
+      "what is left released a week); 0 keeps the rise for good",
+      source="assumption (a fading rise: range 4-52 weeks; the default 0 keeps the "
+      "rule the model had before this parameter)"),
     P("needs.support_protection", 0.45, 0.0, 0.9, unit="share",
       description="Reduction in crisis hazard when all of a person's active needs are "
       "supported (coordinated casework)", source=MEAM),
@@ -324,6 +329,15 @@ PARAMS: tuple[Param, ...] = (
     P("casework.complex_case_weight", 1.5, 0.0, 10.0, unit="cases",
       description="Caseload weight of a person with multiple needs (key-worked or "
       "supported) relative to an ordinary case"),
+    P("casework.key_worker_choice", "least_loaded", unit="",
+      choices=("least_loaded", "weighted"),
+      description="How a waiting person's key worker is chosen among the agency's staff in "
+      "post: least_loaded, strictly (ties to the lower post); weighted, a keyed race with "
+      "weight (1 + people key-worked)^-casework.allocation_balance"),
+    P("casework.allocation_balance", 4.0, 0.0, 16.0, unit="exponent",
+      description="Under weighted key-worker choice, how strongly a lighter caseload wins "
+      "(0: any practitioner in post equally; large: almost always the least loaded)",
+      source="assumption (range 2-8)"),
     # --- trust and ties -------------------------------------------------------------------
     P("trust.gain", 0.15, 0.0, 1.0, unit="share of gap",
       description="Saturating trust gain of a tie after a successful joint interaction"),

@@ -253,6 +253,7 @@ class People:
     proneness: np.ndarray
     entered: np.ndarray
     followed_from: np.ndarray
+    shock: np.ndarray = None  # what is left of crises' rises in each need (fading ones)
     locality: np.ndarray = None  # each place's locality in the region
     referral: np.ndarray = None
     identity: np.ndarray = None
@@ -539,6 +540,7 @@ def build_people(p: Parameters, agencies: Agencies, draws: Draws) -> People:
         severity=np.zeros(n),
         entered=np.full(n, NEVER, dtype=np.int64),
         followed_from=np.zeros(n),
+        shock=np.zeros((n, n_dom)),
     )
 
 

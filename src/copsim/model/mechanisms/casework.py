@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from copsim.model import replicates
-from copsim.model.draws import BUILD_WEEK, winner
+from copsim.model.draws import BUILD_WEEK, ordered, winner
 from copsim.model.mechanisms import trust as trust_rules
 
 if TYPE_CHECKING:
@@ -94,8 +94,10 @@ def least_loaded(staff: np.ndarray, load: np.ndarray, k: int) -> np.ndarray:
 def allocate_key_workers(model: CopModel) -> None:
     """Give each unallocated person a key worker at the agency of their greatest need.
 
-    Each goes to the practitioner in post there with the fewest people key-worked at the
-    time (ties to the lower post); if nobody is in post the person waits until next week.
+    By ``casework.key_worker_choice``: each goes to the practitioner in post there with the
+    fewest people key-worked at the time (``least_loaded``, ties to the lower post), or to
+    the winner of a keyed race weighted towards light caseloads (``weighted``,
+    :func:`weighted_choice`). If nobody is in post the person waits until next week.
     """
     people, posts = model.people, model.posts
     waiting = (people.key_worker < 0).nonzero()[0]
@@ -106,6 +108,9 @@ def allocate_key_workers(model: CopModel) -> None:
     primary = np.where(served, people.needs.take(waiting, axis=0), -1.0).argmax(axis=1)
     target = people.home_agency[waiting, primary]
     load = key_worked(people.key_worker, len(posts))
+    if model.p.casework.key_worker_choice == "weighted":
+        weighted_choice(model, waiting, target, load)
+        return
     # least_loaded at every agency at once (their staff are distinct): each practitioner
     # in post at an agency with k people waiting offers slots at loads L .. L+k-1; each
     # agency's k lowest slots, by load then post, go to its waiting people in order.
@@ -125,6 +130,44 @@ def allocate_key_workers(model: CopModel) -> None:
     staffed = np.bincount(posts.agency[staff], minlength=len(model.agencies)) > 0
     served = served[staffed[target[served]]]
     people.key_worker[waiting[served]] = slots
+
+
+def weighted_choice(
+    model: CopModel, waiting: np.ndarray, target: np.ndarray, load: np.ndarray
+) -> None:
+    """Key workers by keyed races, towards light caseloads (``weighted`` key-worker choice).
+
+    The people waiting at an agency are placed one a round, in the order of a keyed draw
+    of their own, so each sees the loads those before them left. A practitioner in post
+    there wins with weight ``(1 + L)^-b`` (``L`` people key-worked, ``b``
+    ``casework.allocation_balance``): as a team leader allocates, mostly to the least
+    loaded but not strictly. One person more or less waiting shifts the others' chances a
+    little, not the whole queue by a slot (common random numbers, docs/analysis.md).
+
+    Args:
+        model: The model.
+        waiting: The places of the people waiting for a key worker.
+        target: The agency each is waiting at.
+        load: People key-worked by each post (changed: the placed are added).
+    """
+    people, posts, draws, week = model.people, model.posts, model.draws, model.week
+    balance = model.p.casework.allocation_balance
+    queue = draws.uniform("casework.queue", week, people.identity[waiting])
+    order = np.lexsort((queue, target))
+    waiting, target = waiting[order], target[order]
+    rank = np.arange(len(order)) - target.searchsorted(target)
+    span = np.arange(model.agencies.n_posts)
+    for r in range(int(rank.max()) + 1):
+        now = rank == r  # at most one person an agency: the round's picks are independent
+        who, agency = waiting[now], target[now]
+        block = model.agencies.first_post[agency][:, None] + span
+        words = ordered(people.identity[who][:, None], posts.identity[block])
+        weight = np.where(posts.occupied[block], (1.0 + load[block]) ** -balance, 0.0)
+        best = winner(draws.race("casework.key_worker", week, words, weight))
+        placed = best >= 0
+        chosen = block[placed.nonzero()[0], best[placed]]
+        people.key_worker[who[placed]] = chosen
+        load[chosen] += 1
 
 
 @functools.cache

@@ -113,6 +113,7 @@ def admit(model: CopModel, places: np.ndarray) -> None:
     people.excluded_until[places] = NEVER
     people.last_crisis[places] = NEVER
     people.crisis_count[places] = 0
+    people.shock[places] = 0.0
     # The rows just written; each replicate's own matrix product (see needs.severity).
     sev = replicates.grouped(
         model, severity, places, len(people), profile["needs"], profile["engagement"]

@@ -101,7 +101,11 @@ def weekly_probability(
 
 
 def step(model: CopModel) -> None:
-    """Draw this week's crises, charge their costs, and raise the needs behind them."""
+    """Draw this week's crises, charge their costs, and raise the needs behind them.
+
+    With ``needs.crisis_shock_weeks`` the rises are also kept in ``people.shock``, from
+    which :func:`copsim.model.mechanisms.needs.step` releases them.
+    """
     p, people, posts = model.p, model.people, model.posts
     cover = coverage(people.needs, supported(model), p.needs.threshold)
     prob = weekly_probability(
@@ -125,8 +129,11 @@ def step(model: CopModel) -> None:
     # would be clipped to themselves): the same values, without passes over everyone.
     rows = hit.nonzero()[0]
     raised = p.needs.crisis_shock * (counts[rows, 1:] > 0)
-    raised += people.needs[rows]
+    before = people.needs[rows]
+    raised += before
     people.needs[rows] = raised.clip(0.0, 1.0, out=raised)
+    if p.needs.crisis_shock_weeks:  # a fading rise: remember what it added (needs.step)
+        people.shock[rows] += raised - before
     people.last_crisis[hit] = model.week
     people.crisis_count += per_person
     kw = people.key_worker

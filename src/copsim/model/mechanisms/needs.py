@@ -1,8 +1,9 @@
 """Needs: weekly drift of each need, and engagement with services.
 
 Equations (docs/ODD.md, "Needs"): an unsupported need drifts up towards 1, a supported one
-down towards 0 in proportion to engagement, plus noise; engagement rises towards 1 while a
-key worker is allocated and falls while not.
+down towards 0 in proportion to engagement, plus noise (less the fading of crises' rises,
+with ``needs.crisis_shock_weeks``); engagement rises towards 1 while a key worker is
+allocated and falls while not.
 """
 
 from __future__ import annotations
@@ -76,12 +77,26 @@ def supported(model: CopModel) -> np.ndarray:
     return own
 
 
+def fade(shock: np.ndarray, weeks: int) -> np.ndarray:
+    """Release ``1 / weeks`` of what is left of crises' rises in needs (``shock``, in place).
+
+    Returns the release, which the week's drift takes off the needs: a crisis's rise then
+    fades with time constant ``weeks`` (``needs.crisis_shock_weeks``) instead of lasting,
+    so one crisis more or less does not move a person's needs for good.
+    """
+    release = shock / weeks
+    shock -= release
+    return release
+
+
 def step(model: CopModel) -> None:
     """Move every need one week on and update engagement."""
     p, people = model.p, model.people
     n_dom = people.needs.shape[1]
     z = model.draws.normal("needs.noise", model.week, people.identity[:, None], _DOMAIN_SUB[:n_dom])
     noise = p.needs.noise * z
+    if p.needs.crisis_shock_weeks:
+        noise -= fade(people.shock, p.needs.crisis_shock_weeks)
     people.needs = drift(
         people.needs,
         supported(model),
