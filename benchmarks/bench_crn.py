@@ -25,6 +25,11 @@ e. how far one changed fate spreads: in a site without a CoP, one person made to
 f. for each change of part a, the per-seed SD of the paired difference in each part of
    ``net_benefit_pv`` (crisis and turnover savings, programme and staff-time costs): which
    consequence of a changed fate carries the noise.
+g. for each change of part a, how many seeds' CoP membership (member-weeks over the run)
+   and number of leavers differ, by how much, and the paired SD of ``net_benefit_pv`` over
+   the seeds whose leavers do not differ: whether a change's spread is a changed fate's
+   cascade or the change's own lumpy consequence (a programme nudge that moves who joins
+   when in every seed).
 
 Runs of one configuration go through ``run_side_by_side`` (the results ``copsim.run`` gives
 each seed alone, bit for bit; the script checks one). It prints a markdown report and
@@ -200,11 +205,49 @@ def _values(overrides: Sequence[str], weeks: int | None) -> dict[str, Any]:
     return values_from_config(compose([*overrides, *extra]))
 
 
+FATES = ("cop_member_weeks", "leavers_total")
+"""Part g's counts, from each run's weekly table (:func:`summaries`)."""
+
+
 def summaries(values: Mapping[str, Any], seeds: Sequence[int]) -> list[dict[str, Any]]:
-    """The run summaries of a configuration on each seed, in seed order."""
+    """The run summaries of a configuration on each seed, in seed order.
+
+    Each also has part g's counts: CoP member-weeks and leavers (a cumulative column) over
+    the run.
+    """
     from copsim.runs.runner import run_side_by_side
 
-    return [r.summary for r in run_side_by_side([{**values, "seed": s} for s in seeds])]
+    return [
+        {
+            **r.summary,
+            "cop_member_weeks": float(r.weekly["cop_members"].sum()),
+            "leavers_total": float(r.weekly["leavers"].iloc[-1]),
+        }
+        for r in run_side_by_side([{**values, "seed": s} for s in seeds])
+    ]
+
+
+def fate_changes(
+    nudged: Sequence[Mapping[str, Any]], base: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """Part g: in how many seeds, and by how much, membership and leavers differ.
+
+    Returns, for each of :data:`FATES`, the share of seeds where it differs and the mean and
+    SD of the paired difference; and the paired SD of ``net_benefit_pv`` over the seeds whose
+    leavers do not differ (None with fewer than two).
+    """
+    out: dict[str, Any] = {}
+    for name in FATES:
+        d = column(nudged, name) - column(base, name)
+        out[name] = {
+            "differs": float(np.mean(d != 0)),
+            "mean": float(d.mean()),
+            "sd": float(d.std(ddof=1)),
+        }
+    same = column(nudged, "leavers_total") == column(base, "leavers_total")
+    nb = column(nudged, "net_benefit_pv") - column(base, "net_benefit_pv")
+    out["nb_sd_same_leavers"] = float(nb[same].std(ddof=1)) if same.sum() > 1 else None
+    return out
 
 
 def column(rows: Sequence[Mapping[str, Any]], output: str) -> np.ndarray:
@@ -240,6 +283,7 @@ def measure_nudges(
             x, base = column(nudged, output), column(base_rows, output)
             row[output] = {**paired_spread(x, base), "sd_base": float(base.std(ddof=1))}
         row["parts"] = parts_spread(nudged, base_rows)
+        row["fates"] = fate_changes(nudged, base_rows)
         rows.append(row)
     return rows, base_rows
 
@@ -462,7 +506,7 @@ def report(results: Mapping[str, Any]) -> str:
         f"Seeds {results['seeds_text']} ({len(results['seeds'])}), {results['weeks']} weeks; "
         f"`{results['command']}`; {results['seconds']:.0f} s."
         + (
-            f" Base configuration of parts a, b and f: `{' '.join(results['base'])}`."
+            f" Base configuration of parts a, b, f and g: `{' '.join(results['base'])}`."
             if results.get("base")
             else ""
         ),
@@ -545,6 +589,26 @@ def report(results: Mapping[str, Any]) -> str:
             + " | ".join(f"{f[name]:,.0f}" for name, _ in NB_PARTS)
             + f" | {f['correlation']:+.0%} |"
         )
+    lines += [
+        "",
+        "## g. Changed fates: CoP membership and leavers",
+        "",
+        "Share of seeds where the run's CoP member-weeks and its number of leavers differ, "
+        "with the paired difference's mean and SD, and the paired SD of `net_benefit_pv` over "
+        "the seeds whose leavers do not differ (GBP):",
+        "",
+        "| change | member-weeks differ | mean (SD) | leavers differ | mean (SD) "
+        "| SD of net benefit, same leavers |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in results["nudges"]:
+        g = row["fates"]
+        m, lv, same = g["cop_member_weeks"], g["leavers_total"], g["nb_sd_same_leavers"]
+        lines.append(
+            f"| `{row['name']}` | {m['differs']:.0%} | {m['mean']:+.1f} ({m['sd']:.1f}) "
+            f"| {lv['differs']:.0%} | {lv['mean']:+.2f} ({lv['sd']:.2f}) "
+            f"| {'-' if same is None else f'{same:,.0f}'} |"
+        )
     d = results.get("psa")
     if not d:
         lines.append("")
@@ -607,10 +671,10 @@ def main() -> None:
         nargs="*",
         default=[],
         metavar="KEY=VALUE",
-        help="overrides of parts a, b and f's base configuration (kept under every nudge)",
+        help="overrides of parts a, b, f and g's base configuration (kept under every nudge)",
     )
     parser.add_argument(
-        "--nudges-only", action="store_true", help="parts a, b and f only (skip c, d and e)"
+        "--nudges-only", action="store_true", help="parts a, b, f and g only (skip c, d and e)"
     )
     args = parser.parse_args()
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from benchmarks.bench_crn import (
     NB_PARTS,
+    fate_changes,
     identical_share,
     paired_spread,
     parse_seeds,
@@ -135,6 +136,22 @@ def test_parts_spread_splits_the_net_benefit_noise_by_where_it_comes_from():
     # moves less than its parts, so the covariances take variance away.
     offset = [_summary(100.0 + d, 50.0, 30.0, 20.0 + d / 2) for d in (1.0, -1.0, 3.0, -3.0)]
     assert parts_spread(offset, base)["correlation"] < 0
+
+
+def test_fate_changes_count_the_seeds_whose_membership_or_leavers_differ():
+    def row(nb, members, leavers):
+        return {"net_benefit_pv": nb, "cop_member_weeks": members, "leavers_total": leavers}
+
+    base = [row(0.0, 100.0, 10.0) for _ in range(4)]
+    nudged = [row(1.0, 102.0, 10.0), row(-1.0, 100.0, 10.0), row(50.0, 98.0, 11.0)]
+    nudged.append(row(3.0, 104.0, 10.0))
+    g = fate_changes(nudged, base)
+    assert g["cop_member_weeks"]["differs"] == 0.75
+    assert g["cop_member_weeks"]["mean"] == pytest.approx(1.0)
+    assert g["leavers_total"] == {"differs": 0.25, "mean": 0.25, "sd": pytest.approx(0.5)}
+    # The seed whose leavers differ (and whose net benefit moved most) is left out.
+    assert g["nb_sd_same_leavers"] == pytest.approx(np.std([1.0, -1.0, 3.0], ddof=1))
+    assert fate_changes(nudged[2:3] * 2, base[:2])["nb_sd_same_leavers"] is None
 
 
 def test_parts_spread_refuses_parts_that_do_not_add_up():
