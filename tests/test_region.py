@@ -211,6 +211,21 @@ def test_movers_take_funded_vacancies_and_their_ties():
     assert (model.posts.agency[a] != model.posts.agency[b]).all()
 
 
+def test_a_locality_nothing_couples_is_the_site_alone_exactly():
+    """Common random numbers across sizes: with no moves and a commissioner who moves no
+    budget, the first locality of a region is the site alone, element by element (its
+    agencies, posts and places have the site's numbers, so the same draws)."""
+    values = {"burn_in_weeks": 20, "weeks": 20, "nurture.commissioner_engagement": 0.0}
+    region = CopModel({**values, "region.localities": 3}, agents=False).run_to_end()
+    alone = CopModel(values, agents=False).run_to_end()
+    for kind in ("people", "posts", "agencies"):
+        mine, site = getattr(region, kind), getattr(alone, kind)
+        n = len(site.locality) if kind != "agencies" else len(site.domain)
+        for name, value in vars(site).items():
+            if isinstance(value, np.ndarray) and len(value) == n and name != "names":
+                np.testing.assert_array_equal(getattr(mine, name)[:n], value, err_msg=name)
+
+
 @pytest.mark.slow
 def test_localities_without_moves_behave_as_the_site_alone():
     """Each locality of a region with move rate 0 is the site alone, up to seed noise and

@@ -353,10 +353,10 @@ def staff_resilience(p: Parameters, z: np.ndarray, u: np.ndarray) -> np.ndarray:
     with weight ``(1 + (ratio - 1) B*(R))^-SETTLE_EXPONENT``, where ``B*(R) = f / (f + r R
     S)`` is the burnout at which a unit of demand balances recovery (``S`` with the mean
     manager support): post i takes the draw whose cumulative weight first exceeds
-    ``u[i]`` of the total. The exponent is empirical: it matches the mean resilience in
-    post after ten years of burn-in at the defaults (1.10, against 1.06 with exponent 1,
-    the time in post alone), so that burn-in starts close to the steady state it then
-    settles.
+    ``u[i]`` of the total. The draws pooled are one locality's (:func:`build_posts`). The
+    exponent is empirical: it matches the mean resilience in post after ten years of
+    burn-in at the defaults (1.10, against 1.06 with exponent 1, the time in post alone),
+    so that burn-in starts close to the steady state it then settles.
     """
     w = p.workforce
     draws = resilience(w.resilience_spread, z)
@@ -365,6 +365,17 @@ def staff_resilience(p: Parameters, z: np.ndarray, u: np.ndarray) -> np.ndarray:
     weight = np.cumsum((1.0 + (w.burnout_leave_ratio - 1.0) * settled) ** -SETTLE_EXPONENT)
     pick = np.searchsorted(weight, u * weight[-1], side="right")
     return draws[np.minimum(pick, len(draws) - 1)]
+
+
+def _by_locality(rule, p: Parameters, locality: np.ndarray, *arrays: np.ndarray) -> np.ndarray:
+    """``rule(p, *arrays)`` applied to each locality's elements on their own (contiguous).
+
+    For rules that pool their elements (a resampling): each locality of a region then gets
+    what the same site alone gets, whatever the other localities hold.
+    """
+    bounds = np.searchsorted(locality, np.arange(locality[-1] + 2)).tolist()
+    parts = zip(bounds[:-1], bounds[1:], strict=True)
+    return np.concatenate([rule(p, *(a[lo:hi] for a in arrays)) for lo, hi in parts])
 
 
 def build_posts(p: Parameters, agencies: Agencies, draws: Draws) -> Posts:
@@ -394,8 +405,10 @@ def build_posts(p: Parameters, agencies: Agencies, draws: Draws) -> Posts:
         member=np.zeros(n, dtype=bool),
         missed=np.zeros(n, dtype=np.int64),
         last_attended=np.full(n, NEVER, dtype=np.int64),
-        resilience=staff_resilience(
+        resilience=_by_locality(
+            staff_resilience,
             p,
+            agencies.locality[agency],
             draws.normal("site.resilience", BUILD_WEEK, words),
             draws.uniform("site.settle", BUILD_WEEK, words),
         ),
