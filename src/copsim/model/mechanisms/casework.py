@@ -156,17 +156,22 @@ def weighted_choice(
     order = np.lexsort((queue, target))
     waiting, target = waiting[order], target[order]
     rank = np.arange(len(order)) - target.searchsorted(target)
-    span = np.arange(model.agencies.n_posts)
+    # Each person's candidates (their agency's block of posts) and unweighted race keys,
+    # drawn once; a round only weighs them by the loads it finds.
+    block = model.agencies.first_post[target][:, None] + np.arange(model.agencies.n_posts)
+    words = ordered(people.identity[waiting][:, None], posts.identity[block])
+    unweighted = draws.race("casework.key_worker", week, words)
+    in_post = posts.occupied[block]
     for r in range(int(rank.max()) + 1):
-        now = rank == r  # at most one person an agency: the round's picks are independent
-        who, agency = waiting[now], target[now]
-        block = model.agencies.first_post[agency][:, None] + span
-        words = ordered(people.identity[who][:, None], posts.identity[block])
-        weight = np.where(posts.occupied[block], (1.0 + load[block]) ** -balance, 0.0)
-        best = winner(draws.race("casework.key_worker", week, words, weight))
+        # At most one person an agency: the round's picks are independent.
+        now = (rank == r).nonzero()[0]
+        mine = block[now]
+        weight = np.where(in_post[now], (1.0 + load[mine]) ** -balance, 0.0)
+        with np.errstate(divide="ignore"):  # weight 0 never wins (Draws.race)
+            best = winner(unweighted[now] / weight)
         placed = best >= 0
-        chosen = block[placed.nonzero()[0], best[placed]]
-        people.key_worker[who[placed]] = chosen
+        chosen = mine[placed.nonzero()[0], best[placed]]
+        people.key_worker[waiting[now[placed]]] = chosen
         load[chosen] += 1
 
 
