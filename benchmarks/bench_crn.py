@@ -442,16 +442,19 @@ def one_exit_spread(seeds: Sequence[int], weeks: int) -> dict[str, Any]:
     }
 
 
-def psa_values(draws: int, replicates: int, weeks: int | None) -> np.ndarray:
+def psa_values(
+    draws: int, replicates: int, weeks: int | None, overrides: Sequence[str] = ()
+) -> np.ndarray:
     """``net_benefit_pv`` of a small PSA run here, shape (draws, replicates).
 
     The PSA's own Latin hypercube (:func:`copsim.analysis.psa.plan` without the extras)
-    and seeds (``0 .. replicates - 1``, as ``copsim psa`` runs a point's replicates).
+    and seeds (``0 .. replicates - 1``, as ``copsim psa`` runs a point's replicates), on
+    the base configuration with ``overrides`` (``--base``).
     """
     from copsim.analysis.psa import plan
     from copsim.model.schema import validate
 
-    base = _values([], weeks)
+    base = _values(overrides, weeks)
     plain = {k: v for k, v in base.items() if k != "events"}
     out = np.empty((draws, replicates))
     for i, point in enumerate(plan(draws, extras=False)):
@@ -506,7 +509,8 @@ def report(results: Mapping[str, Any]) -> str:
         f"Seeds {results['seeds_text']} ({len(results['seeds'])}), {results['weeks']} weeks; "
         f"`{results['command']}`; {results['seconds']:.0f} s."
         + (
-            f" Base configuration of parts a, b, f and g: `{' '.join(results['base'])}`."
+            " Base configuration of parts a, b, d (a PSA run here), f and g: "
+            f"`{' '.join(results['base'])}`."
             if results.get("base")
             else ""
         ),
@@ -671,7 +675,8 @@ def main() -> None:
         nargs="*",
         default=[],
         metavar="KEY=VALUE",
-        help="overrides of parts a, b, f and g's base configuration (kept under every nudge)",
+        help="overrides of the base configuration of parts a, b, d (a PSA run here), f and g "
+        "(kept under every nudge and PSA draw)",
     )
     parser.add_argument(
         "--nudges-only", action="store_true", help="parts a, b, f and g only (skip c, d and e)"
@@ -706,7 +711,7 @@ def main() -> None:
         if args.psa is not None:
             d = psa_replicates(psa_folder_values(args.psa), f"PSA folder {args.psa}")
         else:
-            values = psa_values(args.psa_draws, args.psa_replicates, args.weeks)
+            values = psa_values(args.psa_draws, args.psa_replicates, args.weeks, args.base)
             d = psa_replicates(values, "a PSA run here (copsim psa's draws and seeds)")
     results = {
         "commit": _commit(),
