@@ -345,9 +345,14 @@ def crisis_histories(
     return crises, holder
 
 
-def individual_level(seeds: Sequence[int], weeks: int) -> dict[str, Any]:
-    """Part c: shares of the other places with identical crisis histories."""
-    values = _values([], None)
+def individual_level(
+    seeds: Sequence[int], weeks: int, overrides: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Part c: shares of the other places with identical crisis histories.
+
+    ``overrides``: of the base configuration (``--base``).
+    """
+    values = _values(overrides, None)
     people = int(values["site.people"])
     more = {**values, "site.people": people + 1}
     # The site's size acts from its build: over the weeks after it (no burn-in), and after
@@ -396,7 +401,9 @@ CASCADE_WEEK = 10
 """The week they leave in part e."""
 
 
-def one_exit_spread(seeds: Sequence[int], weeks: int) -> dict[str, Any]:
+def one_exit_spread(
+    seeds: Sequence[int], weeks: int, overrides: Sequence[str] = ()
+) -> dict[str, Any]:
     """Part e: how far one person's early exit spreads, in a site without a CoP.
 
     Each seed's site runs twice from the same burned-in state; in the second, the person
@@ -410,7 +417,7 @@ def one_exit_spread(seeds: Sequence[int], weeks: int) -> dict[str, Any]:
     from copsim.model.cop_model import CopModel
     from copsim.model.mechanisms import cohort
 
-    values = {**_values(["scenario=no_cop"], None), "weeks": weeks}
+    values = {**_values([*overrides, "scenario=no_cop"], None), "weeks": weeks}
     place, others, differing = [], [], []
     for seed in seeds:
         histories = []
@@ -509,7 +516,7 @@ def report(results: Mapping[str, Any]) -> str:
         f"Seeds {results['seeds_text']} ({len(results['seeds'])}), {results['weeks']} weeks; "
         f"`{results['command']}`; {results['seconds']:.0f} s."
         + (
-            " Base configuration of parts a, b, d (a PSA run here), f and g: "
+            " Base configuration of every part (d: of a PSA run here): "
             f"`{' '.join(results['base'])}`."
             if results.get("base")
             else ""
@@ -675,8 +682,8 @@ def main() -> None:
         nargs="*",
         default=[],
         metavar="KEY=VALUE",
-        help="overrides of the base configuration of parts a, b, d (a PSA run here), f and g "
-        "(kept under every nudge and PSA draw)",
+        help="overrides of every part's base configuration (kept under every nudge, change "
+        "and PSA draw)",
     )
     parser.add_argument(
         "--nudges-only", action="store_true", help="parts a, b, f and g only (skip c, d and e)"
@@ -705,9 +712,9 @@ def main() -> None:
     b = cop_effect(base)
     individual, cascade, d = {}, {}, {}
     if not args.nudges_only:
-        individual = individual_level(seeds, args.history_weeks)
+        individual = individual_level(seeds, args.history_weeks, args.base)
         weeks = args.weeks or _values([], None)["weeks"]
-        cascade = one_exit_spread(seeds[:CASCADE_SEEDS], weeks)
+        cascade = one_exit_spread(seeds[:CASCADE_SEEDS], weeks, args.base)
         if args.psa is not None:
             d = psa_replicates(psa_folder_values(args.psa), f"PSA folder {args.psa}")
         else:
