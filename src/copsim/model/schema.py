@@ -61,6 +61,12 @@ MITCHELL = (
 )
 SPINUP = "burn-in practice of ABMs (Covasim, Starsim); length measured, docs/calibration.md"
 ASSUMPTION = "assumption"
+KETTLEWELL = (
+    "Kettlewell et al. 2020, SSM - Population Health 10:100533 (HILDA 2002-2016): "
+    "wellbeing back to its pre-shock level about four years after major negative life "
+    "events on average, with no adaptation after injury or illness, separation or "
+    "monetary loss (wellbeing, not need)"
+)
 MCN_FUNDING = (
     "Managed clinical networks in Scotland (33 networks, CMAJ 191(47):E1299, table of "
     "characteristics): start-up funding 'generally time limited (first 2 years)'; "
@@ -264,8 +270,8 @@ PARAMS: tuple[Param, ...] = (
     P("needs.crisis_shock_weeks", 0, 0, 520, unit="weeks",
       description="Time constant over which a crisis's rise in needs fades (1/this of "
       "what is left released a week); 0 keeps the rise for good",
-      source="assumption (a fading rise: range 4-52 weeks; the default 0 keeps the "
-      "rule the model had before this parameter)"),
+      source="assumption (a fading rise: range 4-208 weeks; the default 0 keeps the "
+      "rule the model had before this parameter), informed by " + KETTLEWELL),
     P("needs.support_protection", 0.45, 0.0, 0.9, unit="share",
       description="Reduction in crisis hazard when all of a person's active needs are "
       "supported (coordinated casework)", source=MEAM),
