@@ -156,23 +156,27 @@ def weighted_choice(
     order = np.lexsort((queue, target))
     waiting, target = waiting[order], target[order]
     rank = np.arange(len(order)) - target.searchsorted(target)
-    # Each person's candidates (their agency's block of posts) and unweighted race keys,
-    # drawn once; a round only weighs them by the loads it finds.
+    # Laid out round by round (at most one person an agency a round, so a round's picks
+    # are independent), each round a contiguous slice.
+    by_round = np.argsort(rank, kind="stable")
+    waiting, target = waiting[by_round], target[by_round]
+    ends = np.bincount(rank).cumsum().tolist()
+    # Each person's candidates (their agency's block of posts) and race keys, drawn once:
+    # a round only weighs them by the loads it finds. A vacant post never wins (Draws.race).
     block = model.agencies.first_post[target][:, None] + np.arange(model.agencies.n_posts)
     words = ordered(people.identity[waiting][:, None], posts.identity[block])
     unweighted = draws.race("casework.key_worker", week, words)
-    in_post = posts.occupied[block]
-    for r in range(int(rank.max()) + 1):
-        # At most one person an agency: the round's picks are independent.
-        now = (rank == r).nonzero()[0]
-        mine = block[now]
-        weight = np.where(in_post[now], (1.0 + load[mine]) ** -balance, 0.0)
-        with np.errstate(divide="ignore"):  # weight 0 never wins (Draws.race)
-            best = winner(unweighted[now] / weight)
+    unweighted[~posts.occupied[block]] = np.inf
+    weight = (1.0 + np.arange(int(load.max()) + len(waiting) + 1)) ** -balance  # by load
+    start = 0
+    for end in ends:
+        mine = block[start:end]
+        best = winner(unweighted[start:end] / weight[load[mine]])
         placed = best >= 0
         chosen = mine[placed.nonzero()[0], best[placed]]
-        people.key_worker[waiting[now[placed]]] = chosen
+        people.key_worker[waiting[start:end][placed]] = chosen
         load[chosen] += 1
+        start = end
 
 
 @functools.cache
