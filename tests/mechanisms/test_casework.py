@@ -33,7 +33,13 @@ def test_capacity_is_at_most_one_and_falls_with_vacancies():
 
 
 def test_key_workers_go_to_the_least_loaded_at_the_agency_of_greatest_need():
-    m = CopModel({"brokerage.hours_per_week": 0, "burn_in_weeks": 0})
+    m = CopModel(
+        {
+            "casework.key_worker_choice": "least_loaded",
+            "brokerage.hours_per_week": 0,
+            "burn_in_weeks": 0,
+        }
+    )
     people = m.people
     primary = np.argmax(people.needs, axis=1)
     target = people.home_agency[np.arange(len(people)), primary]
