@@ -220,7 +220,7 @@ def test_key_worked_counts_each_posts_people_and_skips_the_unallocated():
         assert casework.key_worked(kw, 12).tolist() == expected.tolist()
 
 
-def _weighted(balance: float, **extra) -> CopModel:
+def _weighted(balance: float) -> CopModel:
     """A model at week 0 whose key workers were chosen by weighted races."""
     values = {
         "casework.key_worker_choice": "weighted",
@@ -229,7 +229,7 @@ def _weighted(balance: float, **extra) -> CopModel:
         "burn_in_weeks": 0,
         "site.people": 600,
     }
-    return CopModel({**values, **extra}, agents=False)
+    return CopModel(values, agents=False)
 
 
 def _spread(m: CopModel) -> float:
