@@ -28,8 +28,8 @@ CONFIGS = [
     # Several units of outreach a week: each broker's introductions and reviews unit by
     # unit across the seeds (brokerage._outreach_each_run).
     {"brokerage.hours_per_week": 12.0},
-    # Key workers by weighted races, placed round by round; crises' rises fading.
-    {"casework.key_worker_choice": "weighted", "needs.crisis_shock_weeks": 8},
+    # The rules before the defaults' keyed races and fading rises: least loaded, rises kept.
+    {"casework.key_worker_choice": "least_loaded", "needs.crisis_shock_weeks": 0},
 ]
 
 
@@ -161,7 +161,7 @@ def test_the_counts_and_sums_of_one_replicate_are_plain():
         {"brokerage.hours_per_week": 12.0, "brokerage.setup_weeks": 4},  # meetings, a CoP
         {"region.localities": 2, "brokerage.hours_per_week": 12.0, "brokerage.setup_weeks": 4},
         {"brokerage.hours_per_week": 0.0},  # its own twin
-        {"casework.key_worker_choice": "weighted", "needs.crisis_shock_weeks": 8},
+        {"casework.key_worker_choice": "least_loaded", "needs.crisis_shock_weeks": 0},
         {"events": [{"week": 6, "set": {"brokerage.hours_per_week": 0.0}}]},
     ],
 )

@@ -61,6 +61,12 @@ MITCHELL = (
 )
 SPINUP = "burn-in practice of ABMs (Covasim, Starsim); length measured, docs/calibration.md"
 ASSUMPTION = "assumption"
+CRISIS_AFTERMATH = (
+    "Binswanger et al. 2007, NEJM 356(2):157, Results: deaths after release from prison "
+    "12.7 times the general rate in the first 2 weeks, 3.5 times over 1.9 years; Chung et "
+    "al. 2017, JAMA Psychiatry 74(7):694, Key Points: suicide after psychiatric discharge "
+    "about 100 times the global rate in the first 3 months, about 30 times years later"
+)
 KETTLEWELL = (
     "Kettlewell et al. 2020, SSM - Population Health 10:100533 (HILDA 2002-2016): "
     "wellbeing back to its pre-shock level about four years after major negative life "
@@ -267,11 +273,13 @@ PARAMS: tuple[Param, ...] = (
       description="Standard deviation of weekly random change in each need"),
     P("needs.crisis_shock", 0.02, 0.0, 0.5, unit="0-1",
       description="Rise of the related needs after a crisis event"),
-    P("needs.crisis_shock_weeks", 0, 0, 520, unit="weeks",
+    P("needs.crisis_shock_weeks", 26, 0, 520, unit="weeks",
       description="Time constant over which a crisis's rise in needs fades (1/this of "
       "what is left released a week); 0 keeps the rise for good",
-      source="assumption (a fading rise: range 4-208 weeks; the default 0 keeps the "
-      "rule the model had before this parameter), informed by " + KETTLEWELL),
+      source="assumption (range 4-208 weeks; the default near the range's geometric "
+      "middle, between the acute excess risk after a crisis, weeks to 3 months, and "
+      "wellbeing's recovery, about 4 years), informed by " + CRISIS_AFTERMATH + "; "
+      + KETTLEWELL),
     P("needs.support_protection", 0.45, 0.0, 0.9, unit="share",
       description="Reduction in crisis hazard when all of a person's active needs are "
       "supported (coordinated casework)", source=MEAM),
@@ -335,11 +343,15 @@ PARAMS: tuple[Param, ...] = (
     P("casework.complex_case_weight", 1.5, 0.0, 10.0, unit="cases",
       description="Caseload weight of a person with multiple needs (key-worked or "
       "supported) relative to an ordinary case"),
-    P("casework.key_worker_choice", "least_loaded", unit="",
+    P("casework.key_worker_choice", "weighted", unit="",
       choices=("least_loaded", "weighted"),
       description="How a waiting person's key worker is chosen among the agency's staff in "
-      "post: least_loaded, strictly (ties to the lower post); weighted, a keyed race with "
-      "weight (1 + people key-worked)^-casework.allocation_balance"),
+      "post: weighted, a keyed race with weight (1 + people key-worked)^-"
+      "casework.allocation_balance, so one arrival more or less moves few allocations; "
+      "least_loaded, strictly (ties to the lower post), the rule before common random "
+      "numbers",
+      source="modelling choice for common random numbers (Efraimidis and Spirakis 2006 "
+      "keyed races; docs/analysis.md measures the noise each rule leaves)"),
     P("casework.allocation_balance", 4.0, 0.0, 16.0, unit="exponent",
       description="Under weighted key-worker choice, how strongly a lighter caseload wins "
       "(0: any practitioner in post equally; large: almost always the least loaded)",

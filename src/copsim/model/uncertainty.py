@@ -174,6 +174,10 @@ UNCERTAINTY: dict[str, Distribution] = {
         3.0, 6.0, "MEAM figures (37-54% fewer ED attendances) are upper bounds for the "
         "best-coordinated casework; mean 0.3, most mass 0.08-0.6", "coordinated casework",
         0.0, 0.9),
+    "needs.crisis_shock_weeks": triangular(
+        4.0, 26.0, 208.0, "acute excess risk after release or discharge lasts weeks to 3 "
+        "months (Binswanger 2007; Chung 2017); wellbeing recovers over about 4 years "
+        "(Kettlewell 2020); a draw is rounded", "crisis rates"),
     "crises.ed_attendance_rate": gamma(
         2.5, 0.625, _CV25, "crisis rates", (0.0, 50.0)),
     "crises.hospital_admission_rate": gamma(
@@ -329,6 +333,17 @@ EVIDENCE: dict[str, Evidence] = {
         "ED attendances 37% to 54% lower",
         "taken as an upper bound for the best-coordinated casework: beta(3, 6) on 0-0.9, "
         "mean 0.3 below the default 0.45", "low"),
+    "needs.crisis_shock_weeks": Evidence(
+        "Binswanger et al. 2007, NEJM 356(2):157 (Results); Chung et al. 2017, JAMA "
+        "Psychiatry 74(7):694 (Key Points); Kettlewell et al. 2020, SSM - Population Health "
+        "10:100533",
+        "deaths after release 12.7 times the general rate in the first 2 weeks, 3.5 times "
+        "over 1.9 years; suicide after discharge about 100 times the global rate in the "
+        "first 3 months, about 30 times years later; wellbeing back about 4 years after "
+        "major negative events",
+        "none of them measures service need: the acute risk sets the short end, "
+        "wellbeing's recovery the long end; triangular 4-208 weeks, mode 26 (a judgement)",
+        "low"),
     "crises.ed_attendance_rate": Evidence(
         _NONE + " (the brief gives no crisis rate for people with multiple disadvantage)",
         "none", _CV25_CONV, "elicited"),

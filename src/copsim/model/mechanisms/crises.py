@@ -15,7 +15,7 @@ import numpy as np
 
 from copsim.model import replicates
 from copsim.model.domains import CRISIS_DRIVERS, CRISIS_KINDS
-from copsim.model.mechanisms.needs import supported
+from copsim.model.mechanisms.needs import supported, weigh
 
 if TYPE_CHECKING:
     from copsim.model.cop_model import CopModel
@@ -26,6 +26,9 @@ DRIVES = (CRISIS_DRIVERS > 0).astype(float)
 
 _TALLY = np.column_stack([np.ones(len(DRIVES)), DRIVES])
 """``events @ _TALLY``: a person's crises (column 0), and those raising each need."""
+
+_DRIVERS_BY_DOMAIN = np.ascontiguousarray(CRISIS_DRIVERS.T)
+"""One row a need, one column a kind of crisis (``needs.weigh``'s layout)."""
 
 MID_NEED = 0.5
 """Need level at which the ``crises.*_rate`` parameters apply."""
@@ -78,19 +81,15 @@ def weekly_probability(
     annual_rates: np.ndarray,
     protection: float,
     proneness: np.ndarray | float = 1.0,
-    runs: int = 1,
 ) -> np.ndarray:
     """Probability of each kind of crisis this week, shape (people, kinds).
-
-    ``runs``: how many runs' people are laid end to end (see ``needs.severity``).
 
     ``h = rate/52 * (drivers . needs) / 0.5 * proneness * (1 - protection * coverage)``
     and ``p = 1 - exp(-h)``.
     """
     # In place, but the same operations in the same order as the formula (a product's
     # operands commute exactly).
-    # Each replicate's block its own matrix product (see needs.severity).
-    hazard = (needs.reshape(runs, -1, needs.shape[1]) @ CRISIS_DRIVERS.T).reshape(len(needs), -1)
+    hazard = weigh(needs, _DRIVERS_BY_DOMAIN)
     hazard /= MID_NEED
     hazard *= np.reshape(proneness, (-1, 1))
     hazard *= annual_rates / 52.0
@@ -114,7 +113,6 @@ def step(model: CopModel) -> None:
         rates(p),
         p.needs.support_protection,
         people.proneness,
-        model.replicates,
     )
     kinds = np.arange(prob.shape[1])
     events = model.draws.uniform("crises", model.week, people.identity[:, None], kinds) < prob

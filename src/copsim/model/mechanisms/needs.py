@@ -52,19 +52,35 @@ def drift(
     return out.clip(0.0, 1.0, out=out)
 
 
-def severity(needs: np.ndarray, engagement: np.ndarray, runs: int = 1) -> np.ndarray:
+def weigh(needs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each person's needs weighted and summed, ``needs @ weights``, row by row.
+
+    Domain by domain, in a fixed order, rather than by a matrix product: a BLAS product's
+    rounding depends on the rows around a row, so a person's value would depend on how
+    many people the array holds (a region's locality against the site alone, seeds side
+    by side against one alone). Element by element it cannot.
+
+    Args:
+        needs: One row a person, one column a domain.
+        weights: One weight a domain (a vector), or one column of weights a domain per
+            output (a matrix of shape (domains, outputs)).
+    """
+    by_domain = weights.reshape(needs.shape[1], -1)
+    total = needs[:, :1] * by_domain[0]
+    for j in range(1, needs.shape[1]):
+        total += needs[:, j : j + 1] * by_domain[j]
+    return total if weights.ndim == 2 else total[:, 0]
+
+
+def severity(needs: np.ndarray, engagement: np.ndarray) -> np.ndarray:
     """New Directions Team-like severity on 0-48 (weights in :mod:`copsim.model.domains`).
 
     Args:
         needs: Each person's needs, one row a person.
         engagement: Each person's engagement.
-        runs: How many runs' people are laid end to end in equal blocks (seeds side by
-            side, :mod:`copsim.model.replicates`): each block's product is its own matrix
-            product (a BLAS product's rounding depends on the rows around a row), so each
-            run gets the values it gets alone.
     """
-    weighted = needs.reshape(runs, -1, needs.shape[1]) @ SEVERITY_WEIGHTS
-    return weighted.reshape(-1) + SEVERITY_ENGAGEMENT_WEIGHT * (1.0 - engagement)
+    weighted = weigh(needs, SEVERITY_WEIGHTS)
+    return weighted + SEVERITY_ENGAGEMENT_WEIGHT * (1.0 - engagement)
 
 
 def supported(model: CopModel) -> np.ndarray:

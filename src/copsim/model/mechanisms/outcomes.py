@@ -49,7 +49,7 @@ def classify(
 def step(model: CopModel) -> None:
     """Record severity and classify every person."""
     people = model.people
-    people.severity = severity(people.needs, people.engagement, model.replicates)
+    people.severity = severity(people.needs, people.engagement)
     hist = people.severity_history
     slot = model.week % hist.shape[1]
     in_crisis = people.last_crisis > model.week - CRISIS_WEEKS  # within the last four weeks
