@@ -7,7 +7,7 @@ sites' fronts together, and rewrites the generated parts of both pages (between
 ``<!-- plan-docs:NAME -->`` and ``<!-- /plan-docs:NAME -->``). Each plan resumes if its
 folder is there (``--out`` under ``results/plan-docs/``), so a killed regeneration goes on.
 
-    python experiments/plan_docs.py              # everything (about 20 minutes on 2 cores)
+    python experiments/plan_docs.py              # everything (about 6 minutes on 2 idle cores)
     python experiments/plan_docs.py --only riverside
 """
 
