@@ -54,20 +54,6 @@ def sums(model: Any, values: np.ndarray, index: np.ndarray, n: int) -> float | n
     return np.array([part.sum() for part in split(values, _bounds(model, index, n))])
 
 
-def grouped(model: Any, fn: Any, index: np.ndarray, n: int, *arrays: np.ndarray) -> Any:
-    """``fn(*arrays)``, called on each replicate's rows alone (rows in ``index`` order).
-
-    For computations whose value for a row depends on the other rows passed with it (a
-    BLAS matrix product's rounding), so that each replicate's rows get the values they
-    would get alone. ``index`` (ascending) gives the element each row belongs to.
-    """
-    if model.replicates == 1:
-        return fn(*arrays)
-    bounds = _bounds(model, index, n)
-    parts = zip(*(split(a, bounds) for a in arrays), strict=True)
-    return np.concatenate([fn(*part) for part in parts])
-
-
 def _bounds(model: Any, index: np.ndarray, n: int) -> np.ndarray:
     """Where each replicate after the first starts in ascending ``index`` (for :func:`split`)."""
     r = model.replicates

@@ -114,10 +114,7 @@ def admit(model: CopModel, places: np.ndarray) -> None:
     people.last_crisis[places] = NEVER
     people.crisis_count[places] = 0
     people.shock[places] = 0.0
-    # The rows just written; each replicate's own matrix product (see needs.severity).
-    sev = replicates.grouped(
-        model, severity, places, len(people), profile["needs"], profile["engagement"]
-    )
+    sev = severity(profile["needs"], profile["engagement"])
     people.severity[places] = sev
     # Until a quarter has passed, a newcomer is compared with their severity at entry.
     people.severity_history[places] = sev[:, None]
